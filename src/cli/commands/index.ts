@@ -1,0 +1,4 @@
+/** Every command of the CLI, in the order `--help` lists them. */
+import type { CliCommand } from '../program.js'
+
+export const commands: readonly CliCommand[] = []

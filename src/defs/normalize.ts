@@ -1,0 +1,409 @@
+/**
+ * Raw `/object_info` (validated by the zod schema) to the {@link NodeDef} model.
+ * @module
+ */
+import type { z } from 'zod'
+import { ObjectInfoError } from '../errors.js'
+import { isFileBackedCombo } from './file-combos.js'
+import type {
+  ComboOption,
+  DefSet,
+  HiddenInputDef,
+  InputDef,
+  InputDefBase,
+  NodeDef,
+  OutputDef,
+} from './model.js'
+import { comboOptionSchema, inputSpecSchema, nodeInfoSchema, type RawInputSpec, type RawNodeInfo } from './schema.js'
+
+export interface NormalizeOptions {
+  /** `throw` (default): the first malformed class throws. `skip`: malformed classes are left out and reported. */
+  readonly onError?: 'throw' | 'skip'
+  readonly comfyuiVersion?: string
+  readonly sha256?: string
+}
+
+export interface NormalizeResult {
+  readonly defs: DefSet
+  /** Classes left out with `onError: 'skip'`. */
+  readonly problems: readonly ObjectInfoError[]
+}
+
+// V3 widget types that the editor renders as widgets although they are not primitives:
+const V3_WIDGET_TYPES = new Set(['COLOR', 'BOUNDING_BOX', 'CURVE', 'RANGE', 'IMAGECOMPARE', 'WEBCAM', 'MULTILINE_STRING'])
+
+/** Normalizes a whole `/object_info` object. */
+export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}): NormalizeResult {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ObjectInfoError('(root)', undefined, undefined, 'an object mapping class types to definitions', raw)
+  }
+  const classes = new Map<string, NodeDef>()
+  const problems: ObjectInfoError[] = []
+  for (const [classType, info] of Object.entries(raw as Record<string, unknown>)) {
+    try {
+      classes.set(classType, normalizeNodeDef(classType, info))
+    } catch (error) {
+      if (options.onError !== 'skip' || !(error instanceof ObjectInfoError)) throw error
+      problems.push(error)
+    }
+  }
+  const defs: DefSet = {
+    classes,
+    ...(options.comfyuiVersion === undefined ? {} : { comfyuiVersion: options.comfyuiVersion }),
+    ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
+  }
+  return { defs, problems }
+}
+
+/** Normalizes one class definition; throws {@link ObjectInfoError} naming the class, input and field. */
+export function normalizeNodeDef(classType: string, info: unknown): NodeDef {
+  const parsed = nodeInfoSchema.safeParse(info)
+  if (!parsed.success) throw issueToError(classType, parsed.error, info, ['$'])
+  const node = parsed.data
+  const inputs: InputDef[] = []
+  for (const group of ['required', 'optional'] as const) {
+    const specs = node.input[group] ?? {}
+    for (const name of orderedNames(specs, node.input_order?.[group])) {
+      inputs.push(normalizeInput(classType, name, group === 'required', specs[name] as RawInputSpec, [group, name]))
+    }
+  }
+  const hidden: HiddenInputDef[] = []
+  for (const [name, spec] of Object.entries(node.input.hidden ?? {})) {
+    const type = typeof spec === 'string' ? spec : spec[0]
+    if (typeof type !== 'string') {
+      throw new ObjectInfoError(classType, name, 'input.hidden', 'a type name or [type name]', spec)
+    }
+    hidden.push({ name, type })
+  }
+  return {
+    classType,
+    displayName: node.display_name ?? node.name ?? classType,
+    description: node.description ?? '',
+    category: node.category ?? '',
+    pythonModule: node.python_module ?? '',
+    outputNode: node.output_node === true,
+    deprecated: node.deprecated === true,
+    experimental: node.experimental === true,
+    devOnly: node.dev_only === true,
+    apiNode: node.api_node === true,
+    isInputList: node.is_input_list === true,
+    inputs,
+    hidden,
+    outputs: normalizeOutputs(node),
+    searchAliases: node.search_aliases ?? [],
+  }
+}
+
+function orderedNames(specs: Record<string, unknown>, order: readonly string[] | null | undefined): string[] {
+  const keys = Object.keys(specs)
+  if (!order) return keys
+  const seen = new Set<string>()
+  const names: string[] = []
+  for (const name of order) {
+    if (Object.hasOwn(specs, name) && !seen.has(name)) {
+      seen.add(name)
+      names.push(name)
+    }
+  }
+  for (const name of keys) if (!seen.has(name)) names.push(name)
+  return names
+}
+
+function normalizeOutputs(node: RawNodeInfo): OutputDef[] {
+  return node.output.map((rawType, index): OutputDef => {
+    const isCombo = Array.isArray(rawType)
+    const type = isCombo ? 'COMBO' : rawType
+    const tooltip = node.output_tooltips?.[index]
+    const matchType = node.output_matchtypes?.[index]
+    return {
+      index,
+      type,
+      types: splitTypes(type),
+      ...(isCombo ? { comboOptions: rawType } : {}),
+      name: node.output_name?.[index] ?? type,
+      isList: node.output_is_list?.[index] === true,
+      ...(typeof tooltip === 'string' ? { tooltip } : {}),
+      ...(typeof matchType === 'string' ? { matchType } : {}),
+    }
+  })
+}
+
+/** Splits a comma union the way the server does (`"IMAGE, MASK"` -> `["IMAGE", "MASK"]`). */
+export function splitTypes(type: string): string[] {
+  return type.split(',').map((t) => t.trim())
+}
+
+type Path = readonly (string | number)[]
+
+function normalizeInput(classType: string, name: string, required: boolean, spec: RawInputSpec, path: Path): InputDef {
+  const rawType = spec[0]
+  const config = (spec[1] ?? {}) as Record<string, unknown>
+  const base = baseInput(name, required, rawType, config)
+  const fail = (field: string, expected: string, received: unknown): never => {
+    throw new ObjectInfoError(classType, name, field, expected, received, { path: [...path, 1, field] })
+  }
+  if (Array.isArray(rawType)) {
+    return {
+      ...base,
+      kind: 'COMBO',
+      options: rawType,
+      v1Combo: true,
+      fileBacked: isFileBackedCombo(rawType, config),
+      multiselect: config['multiselect'] === true,
+      controlAfterGenerate: isSet(config['control_after_generate']),
+      optionsMissing: false,
+    }
+  }
+  switch (rawType) {
+    case 'INT':
+    case 'FLOAT':
+      return {
+        ...base,
+        kind: rawType,
+        ...numberField(config, 'min'),
+        ...numberField(config, 'max'),
+        ...(typeof config['step'] === 'number' ? { step: config['step'] } : {}),
+        ...(typeof config['round'] === 'number' || config['round'] === false
+          ? { round: config['round'] as number | false }
+          : {}),
+        controlAfterGenerate: isSet(config['control_after_generate']),
+      }
+    case 'STRING':
+      return {
+        ...base,
+        kind: 'STRING',
+        multiline: config['multiline'] === true,
+        dynamicPrompts: config['dynamicPrompts'] === true,
+      }
+    case 'BOOLEAN':
+      return { ...base, kind: 'BOOLEAN' }
+    case 'COMBO': {
+      const list = config['options']
+      const options: ComboOption[] = []
+      if (list !== undefined) {
+        if (!Array.isArray(list)) return fail('options', 'a list of options', list)
+        for (const option of list) {
+          if (!comboOptionSchema.safeParse(option).success) fail('options', 'strings, numbers or booleans', option)
+          options.push(option as ComboOption)
+        }
+      }
+      return {
+        ...base,
+        kind: 'COMBO',
+        options,
+        v1Combo: false,
+        fileBacked: isFileBackedCombo(options, config),
+        multiselect: config['multiselect'] === true,
+        controlAfterGenerate: isSet(config['control_after_generate']),
+        optionsMissing: list === undefined,
+      }
+    }
+    case 'COMFY_AUTOGROW_V3':
+      return normalizeAutogrow(classType, base, config, path, fail)
+    case 'COMFY_DYNAMICCOMBO_V3': {
+      const list = config['options']
+      if (!Array.isArray(list)) return fail('options', 'a list of {key, inputs}', list)
+      const choices = list.map((choice: unknown, i) => {
+        if (!isRecord(choice) || typeof choice['key'] !== 'string') {
+          return fail(`options[${i}]`, 'an object with a string "key"', choice)
+        }
+        const inputs = normalizeGroups(classType, choice['inputs'], [...path, 1, 'options', i, 'inputs'], name)
+        return { key: choice['key'], inputs }
+      })
+      return { ...base, kind: 'DYNAMIC_COMBO', choices }
+    }
+    case 'COMFY_DYNAMICSLOT_V3': {
+      const slotType = config['slotType']
+      if (typeof slotType !== 'string') return fail('slotType', 'a type name', slotType)
+      const inputs = normalizeGroups(classType, config['inputs'], [...path, 1, 'inputs'], name)
+      return { ...base, kind: 'DYNAMIC_SLOT', slotType, types: splitTypes(slotType), inputs }
+    }
+    case 'COMFY_MATCHTYPE_V3': {
+      const template = config['template']
+      if (!isRecord(template) || typeof template['template_id'] !== 'string') {
+        return fail('template', 'an object with a string "template_id"', template)
+      }
+      const allowed = template['allowed_types']
+      if (allowed !== undefined && allowed !== null && typeof allowed !== 'string') {
+        return fail('template.allowed_types', 'a comma-separated type string', allowed)
+      }
+      return {
+        ...base,
+        kind: 'MATCHTYPE',
+        templateId: template['template_id'],
+        allowedTypes: typeof allowed === 'string' && allowed.trim() !== '' ? splitTypes(allowed) : null,
+      }
+    }
+    default:
+      return { ...base, kind: 'LINK' }
+  }
+}
+
+function normalizeAutogrow(
+  classType: string,
+  base: InputDefBase,
+  config: Record<string, unknown>,
+  path: Path,
+  fail: (field: string, expected: string, received: unknown) => never,
+): InputDef {
+  const template = config['template']
+  if (!isRecord(template)) return fail('template', 'an object {input, prefix | names, min, max}', template)
+  const groups = normalizeGroups(classType, template['input'], [...path, 1, 'template', 'input'], base.name)
+  const inner = groups[0]
+  if (inner === undefined || groups.length !== 1) {
+    return fail('template.input', 'exactly one template input', template['input'])
+  }
+  const min = template['min'] ?? 0
+  if (typeof min !== 'number') return fail('template.min', 'a number', min)
+  const max = template['max']
+  if (max !== undefined && typeof max !== 'number') return fail('template.max', 'a number', max)
+  let names: string[]
+  let prefix: string | undefined
+  if (Array.isArray(template['names'])) {
+    names = template['names'].map((n, i) => (typeof n === 'string' ? n : fail(`template.names[${i}]`, 'a string', n)))
+  } else {
+    const p = template['prefix']
+    if (typeof p !== 'string') return fail('template.prefix', 'a string (or a "names" list)', p)
+    if (max === undefined) return fail('template.max', 'a number for the prefix form', max)
+    prefix = p
+    names = Array.from({ length: max }, (_, i) => `${p}${i}`)
+  }
+  return {
+    ...base,
+    kind: 'AUTOGROW',
+    template: inner,
+    names,
+    ...(prefix === undefined ? {} : { prefix }),
+    min,
+    ...(max === undefined ? {} : { max }),
+  }
+}
+
+/** Normalizes a nested `{required?, optional?}` group (V3 dynamic sub-inputs). */
+function normalizeGroups(classType: string, groups: unknown, path: Path, owner: string): InputDef[] {
+  if (groups === undefined || groups === null) return []
+  if (!isRecord(groups)) {
+    throw new ObjectInfoError(classType, owner, path.slice(2).join('.'), 'an object {required?, optional?}', groups, {
+      path,
+    })
+  }
+  const inputs: InputDef[] = []
+  for (const group of ['required', 'optional'] as const) {
+    const specs = groups[group]
+    if (specs === undefined || specs === null) continue
+    if (!isRecord(specs)) {
+      throw new ObjectInfoError(classType, owner, `${path.slice(2).join('.')}.${group}`, 'an object', specs, { path })
+    }
+    for (const [name, spec] of Object.entries(specs)) {
+      const parsed = inputSpecSchema.safeParse(spec)
+      if (!parsed.success) throw issueToError(classType, parsed.error, spec, [...path, group, name], `${owner}.${name}`)
+      inputs.push(normalizeInput(classType, name, group === 'required', parsed.data, [...path, group, name]))
+    }
+  }
+  return inputs
+}
+
+function baseInput(name: string, required: boolean, rawType: unknown, config: Record<string, unknown>): InputDefBase {
+  const type = Array.isArray(rawType) ? 'COMBO' : String(rawType)
+  const tooltip = config['tooltip']
+  const displayName = config['display_name']
+  return {
+    name,
+    required,
+    kind: 'LINK',
+    type,
+    types: splitTypes(type),
+    spec: [rawType, config],
+    config,
+    ...(typeof tooltip === 'string' ? { tooltip } : {}),
+    ...(typeof displayName === 'string' ? { displayName } : {}),
+    ...(Object.hasOwn(config, 'default') ? { default: config['default'] } : {}),
+    forceInput: config['forceInput'] === true || config['defaultInput'] === true,
+    lazy: config['lazy'] === true,
+    rawLink: config['rawLink'] === true,
+    advanced: config['advanced'] === true,
+  }
+}
+
+/** True for primitive and V3 widget types that the editor shows as widgets (unless `forceInput`). */
+export function hasWidget(input: InputDef): boolean {
+  if (input.forceInput) return false
+  switch (input.kind) {
+    case 'INT':
+    case 'FLOAT':
+    case 'STRING':
+    case 'BOOLEAN':
+    case 'COMBO':
+    case 'DYNAMIC_COMBO':
+      return true
+    case 'LINK':
+      return V3_WIDGET_TYPES.has(input.type) || typeof input.config['widgetType'] === 'string'
+    default:
+      return false
+  }
+}
+
+function numberField(config: Record<string, unknown>, key: 'min' | 'max'): { min?: number | bigint } | { max?: number | bigint } {
+  const value = config[key]
+  return typeof value === 'number' || typeof value === 'bigint' ? { [key]: value } : {}
+}
+
+function isSet(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value !== '')
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Turns the first zod issue into an error that names class, input and field. */
+function issueToError(
+  classType: string,
+  error: z.ZodError,
+  value: unknown,
+  basePath: Path,
+  inputOverride?: string,
+): ObjectInfoError {
+  const issue = error.issues[0]
+  const issuePath = (issue?.path ?? []) as (string | number)[]
+  let inputName = inputOverride
+  let fieldPath = issuePath
+  if (inputOverride === undefined && issuePath[0] === 'input' && typeof issuePath[2] === 'string') {
+    inputName = issuePath[2]
+    fieldPath = issuePath.slice(3)
+  }
+  // Inside a spec `[type, options]`, name the part: `type` or the option key:
+  if (inputName !== undefined && fieldPath[0] === 0) fieldPath = ['type', ...fieldPath.slice(1)]
+  else if (inputName !== undefined && fieldPath[0] === 1) fieldPath = fieldPath.slice(1)
+  const field = fieldPath.length > 0 ? fieldPath.join('.') : undefined
+  const expected = describeIssue(issue)
+  const received = valueAt(value, issuePath)
+  const fullPath = [...basePath.filter((s) => s !== '$'), ...issuePath]
+  return new ObjectInfoError(classType, inputName, field ?? (inputName === undefined ? undefined : 'spec'), expected, received, {
+    path: [classType, ...fullPath],
+  })
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (issue === undefined) return 'a valid node definition'
+  if (issue.code === 'invalid_type') return `${issue.expected}`
+  if (issue.code === 'invalid_union') {
+    const expected = new Set<string>()
+    for (const branch of issue.errors) {
+      for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(sub.expected)
+    }
+    if (expected.has('string') && expected.has('array')) return 'a type name or a list of combo options'
+    return expected.size > 0 ? [...expected].join(' or ') : 'one of the accepted forms of /object_info'
+  }
+  if (issue.code === 'too_small') return 'at least a type name: [type, options?]'
+  return issue.message
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value
+  for (const seg of path) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<PropertyKey, unknown>)[seg]
+  }
+  return current
+}

@@ -1,0 +1,146 @@
+/**
+ * One base error class and the subclasses every part of comfy-dsl throws.
+ * Each error carries structured data first (where, what was expected); the message is derived from it.
+ * @module
+ */
+
+/** A location inside a document: JSON path segments such as `['5', 'inputs', 'seed']`. */
+export type IssuePath = readonly (string | number)[]
+
+export interface ComfyErrorOptions extends ErrorOptions {
+  /** Where the problem is, as a JSON path into the document at hand. */
+  readonly path?: IssuePath
+  /** The file the document came from, when there is one. */
+  readonly file?: string
+}
+
+/** Base class of every error comfy-dsl throws on purpose. */
+export class ComfyError extends Error {
+  readonly path: IssuePath
+  readonly file: string | undefined
+
+  constructor(message: string, options: ComfyErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = new.target.name
+    this.path = options.path ?? []
+    this.file = options.file
+  }
+
+  /** `file: $.a.b` style location, or '' when nothing is known. */
+  get location(): string {
+    return formatLocation(this.path, this.file)
+  }
+}
+
+/** `file: $.a.b`, `$.a.b`, `file` or '' depending on what is known. */
+export function formatLocation(path: IssuePath | undefined, file: string | undefined): string {
+  const where = path !== undefined && path.length > 0 ? formatPath(path) : ''
+  if (file !== undefined) return where ? `${file}: ${where}` : file
+  return where
+}
+
+/** Formats a path as a JSONPath-like string: `$["5"].inputs.seed`. */
+export function formatPath(path: IssuePath): string {
+  let out = '$'
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += `.${seg}`
+    else out += `[${JSON.stringify(seg)}]`
+  }
+  return out
+}
+
+/** Text that is not valid JSON. */
+export class JsonParseError extends ComfyError {
+  constructor(
+    readonly detail: string,
+    readonly line: number,
+    readonly column: number,
+    options: ComfyErrorOptions = {},
+  ) {
+    super(`${options.file ?? 'JSON'}:${line}:${column}: invalid JSON: ${detail}`, options)
+  }
+}
+
+/** A node definition in /object_info that does not have the expected shape. */
+export class ObjectInfoError extends ComfyError {
+  constructor(
+    readonly classType: string,
+    readonly inputName: string | undefined,
+    readonly field: string | undefined,
+    readonly expected: string,
+    readonly received: unknown,
+    options: ComfyErrorOptions = {},
+  ) {
+    const where = [`class "${classType}"`]
+    if (inputName !== undefined) where.push(`input "${inputName}"`)
+    if (field !== undefined) where.push(`field "${field}"`)
+    super(`object_info: ${where.join(', ')}: expected ${expected}, received ${describeValue(received)}`, options)
+  }
+}
+
+/** A class type that the node definitions in use do not know. */
+export class UnknownNodeClassError extends ComfyError {
+  constructor(
+    readonly classType: string,
+    readonly suggestions: readonly string[],
+    options: ComfyErrorOptions = {},
+  ) {
+    const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''
+    super(`unknown node class "${classType}"${hint}`, options)
+  }
+}
+
+/** A graph that cannot be turned into API JSON (NaN, a function, a cycle, a clashing pinned id...). */
+export class SerializationError extends ComfyError {
+  constructor(
+    readonly nodeId: string | undefined,
+    readonly inputName: string | undefined,
+    readonly reason: string,
+    options: ComfyErrorOptions = {},
+  ) {
+    const where: string[] = []
+    if (nodeId !== undefined) where.push(`node "${nodeId}"`)
+    if (inputName !== undefined) where.push(`input "${inputName}"`)
+    super(where.length > 0 ? `${where.join(', ')}: ${reason}` : reason, options)
+  }
+}
+
+/** A JSON document that is neither an API prompt nor a UI workflow, or one this version cannot read. */
+export class WorkflowFormatError extends ComfyError {
+  constructor(
+    readonly reason: string,
+    options: ComfyErrorOptions = {},
+  ) {
+    const where = formatLocation(options.path, options.file)
+    super(where ? `${where}: ${reason}` : reason, options)
+  }
+}
+
+/** Committed generated code that no longer matches what the generator produces. */
+export class StaleGeneratedCodeError extends ComfyError {
+  constructor(readonly staleFiles: readonly string[]) {
+    super(
+      `generated files are stale: ${staleFiles.join(', ')}; run the generator without --check to update them`,
+    )
+  }
+}
+
+/** Options or parameters that a function or template does not accept. */
+export class InvalidArgumentError extends ComfyError {}
+
+/** Short, bounded description of a value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'bigint') return `${value}n`
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol') return 'a symbol'
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
+  let text: string
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value)
+  } catch {
+    text = Object.prototype.toString.call(value)
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}

@@ -1,0 +1,61 @@
+/**
+ * comfy-dsl: typed ComfyUI graphs. The core (node definitions, DSL, validation, conversion) imports nothing
+ * from `node:`; Node-only parts live behind `comfy-dsl/codegen`, `comfy-dsl/testing` and the client.
+ * @module
+ */
+
+/** Node definitions: `/object_info` to the NodeDef model. */
+export { normalizeObjectInfo, normalizeNodeDef, parseObjectInfo, hasWidget, splitTypes, suggestNames } from './defs/index.js'
+export type * from './defs/model.js'
+export type { NormalizeOptions, NormalizeResult } from './defs/index.js'
+
+/** The graph DSL: node handles, typed outputs, API JSON. */
+export {
+  buildPrompt,
+  castOutput,
+  createNode,
+  isNodeHandle,
+  isOutput,
+  node,
+  nodeFactory,
+  specFromDef,
+  toPrompt,
+  toPromptJson,
+} from './dsl/index.js'
+export type {
+  ApiLink,
+  ApiNode,
+  ApiPrompt,
+  ApiValue,
+  DynamicSpec,
+  InputValue,
+  Link,
+  NodeFunctionOptions,
+  NodeHandle,
+  NodeOptions,
+  NodeSpec,
+  Output,
+  PromptRoot,
+  ToPromptResult,
+  UntypedNode,
+} from './dsl/index.js'
+
+/** JSON that keeps 64-bit seeds exact. */
+export { parseJson, stringifyJson } from './json/lossless.js'
+export type { JsonValue } from './json/lossless.js'
+
+/** Errors: one base class, structured subclasses. */
+export {
+  ComfyError,
+  InvalidArgumentError,
+  JsonParseError,
+  ObjectInfoError,
+  SerializationError,
+  StaleGeneratedCodeError,
+  UnknownNodeClassError,
+  WorkflowFormatError,
+  describeValue,
+  formatLocation,
+  formatPath,
+} from './errors.js'
+export type { ComfyErrorOptions, IssuePath } from './errors.js'

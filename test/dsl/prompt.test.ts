@@ -1,0 +1,150 @@
+import { describe, expect, test } from 'vitest'
+import { node, nodeFactory } from '../../src/dsl/node.js'
+import { buildPrompt, toPrompt, toPromptJson } from '../../src/dsl/prompt.js'
+import { InvalidArgumentError, SerializationError, UnknownNodeClassError } from '../../src/errors.js'
+import { loadDefs } from '../helpers/fixtures.js'
+
+const defs = loadDefs('core026')
+const n = nodeFactory(defs)
+
+function txt2img(seed: number | bigint = 1) {
+  const ckpt = n('CheckpointLoaderSimple', { ckpt_name: 'v1-5.safetensors' })
+  const pos = n('CLIPTextEncode', { text: 'a cat', clip: ckpt.out(1) })
+  const neg = n('CLIPTextEncode', { text: 'blurry', clip: ckpt.out(1) })
+  const latent = n('EmptyLatentImage', { width: 512, height: 512 })
+  const sample = n('KSampler', {
+    model: ckpt.out(0), seed, sampler_name: 'euler', scheduler: 'normal',
+    positive: pos.out(0), negative: neg.out(0), latent_image: latent.out(0),
+  })
+  const image = n('VAEDecode', { samples: sample.out(0), vae: ckpt.out(2) })
+  return n('SaveImage', { images: image.out(0), filename_prefix: 'out' })
+}
+
+describe(toPrompt.name, () => {
+  test('walks back from the outputs, ids in dependency order, defaults filled', () => {
+    const prompt = toPrompt(txt2img())
+    expect(Object.keys(prompt)).toEqual(['1', '2', '3', '4', '5', '6', '7'])
+    expect(prompt['5']).toEqual({
+      class_type: 'KSampler',
+      inputs: {
+        seed: 1, steps: 20, cfg: 8, denoise: 1,
+        model: ['1', 0], sampler_name: 'euler', scheduler: 'normal',
+        positive: ['2', 0], negative: ['3', 0], latent_image: ['4', 0],
+      },
+    })
+    expect(prompt['4']?.inputs).toEqual({ width: 512, height: 512, batch_size: 1 })
+  })
+
+  test('same code, same bytes', () => {
+    expect(toPromptJson([txt2img()])).toBe(toPromptJson([txt2img()]))
+  })
+
+  test('only what the outputs reach', () => {
+    const ckpt = n('CheckpointLoaderSimple', { ckpt_name: 'a.safetensors' })
+    n('CLIPTextEncode', { text: 'unused', clip: ckpt.out(1) })
+    const prompt = toPrompt(n('PreviewAny', { source: ckpt.out(0) }))
+    expect(Object.values(prompt).map((x) => x.class_type)).toEqual(['CheckpointLoaderSimple', 'PreviewAny'])
+  })
+
+  test('pinned ids and titles', () => {
+    const ckpt = n('CheckpointLoaderSimple', { ckpt_name: 'a.safetensors' }, { id: 1 })
+    const preview = n('PreviewAny', { source: ckpt.out(0) }, { id: '9', title: 'Peek' })
+    const other = n('PreviewAny', { source: ckpt.out(2) })
+    const prompt = toPrompt(preview, other)
+    expect(prompt).toEqual({
+      '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'a.safetensors' } },
+      '9': { class_type: 'PreviewAny', inputs: { source: ['1', 0] }, _meta: { title: 'Peek' } },
+      '2': { class_type: 'PreviewAny', inputs: { source: ['1', 2] } },
+    })
+  })
+
+  test('two nodes pinning one id is an error', () => {
+    const a = n('EmptyImage', {}, { id: 5 })
+    const b = n('EmptyImage', { width: 8 }, { id: 5 })
+    expect(() => toPrompt(n('PreviewImage', { images: a.out(0) }), n('PreviewImage', { images: b.out(0) }))).toThrow(
+      SerializationError,
+    )
+  })
+
+  test('literal lists are wrapped, objects pass through', () => {
+    const p = toPrompt(node('Custom', { list: [1, 2, 3], box: { x: 1, y: 2 } }))
+    expect(p['1']?.inputs).toEqual({ list: { __value__: [1, 2, 3] }, box: { x: 1, y: 2 } })
+  })
+
+  test('seeds above 2^53 stay exact', () => {
+    const json = toPromptJson([txt2img(18446744073709551615n)])
+    expect(json).toContain('"seed":18446744073709551615')
+  })
+
+  test.each([
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [() => 1, 'function'],
+    [Symbol('x'), 'symbol'],
+    [new Date(0), 'not a plain JSON value'],
+  ])('%s is rejected with node id and input name', (value, reason) => {
+    const bad = node('PrimitiveFloat', { value: value as never })
+    let error: unknown
+    try {
+      toPrompt(bad)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(SerializationError)
+    expect((error as SerializationError).nodeId).toBe('1')
+    expect((error as SerializationError).inputName).toBe('value')
+    expect(String(error)).toContain(reason)
+  })
+
+  test('a link nested in a literal is rejected', () => {
+    const img = node('EmptyImage', {})
+    expect(() => toPrompt(node('X', { list: [img.out(0)] }))).toThrow(/link inside a list/)
+  })
+
+  test('10,000-node chain does not overflow the stack', () => {
+    let last = n('EmptyImage', {})
+    for (let i = 0; i < 10_000; i++) last = n('ImageInvert', { image: last.out(0) })
+    const { prompt, ids } = buildPrompt([last])
+    expect(Object.keys(prompt)).toHaveLength(10_001)
+    expect(ids.get(last)).toBe('10001')
+  })
+})
+
+describe(node.name, () => {
+  test('unknown class suggests close names', () => {
+    expect(() => node('KSampelr', {}, { defs })).toThrow(UnknownNodeClassError)
+    try {
+      node('ksampler', {}, { defs })
+    } catch (e) {
+      expect((e as UnknownNodeClassError).suggestions[0]).toBe('KSampler')
+      expect(String(e)).toContain('did you mean "KSampler"')
+    }
+  })
+
+  test('named outputs where unique; out() past the end throws', () => {
+    const ckpt = n('CheckpointLoaderSimple', { ckpt_name: 'a' }) as unknown as Record<string, unknown> & {
+      out(i: number): unknown
+    }
+    expect(ckpt['CLIP']).toBe(ckpt.out(1))
+    expect(() => ckpt.out(3)).toThrow(InvalidArgumentError)
+  })
+
+  test('V3 dynamic inputs flatten to dotted keys', () => {
+    const img = n('EmptyImage', {})
+    const batch = n('BatchImagesNode', { images: [img.out(0), img.out(0)] })
+    expect(toPrompt(batch)['2']?.inputs).toEqual({ 'images.image0': ['1', 0], 'images.image1': ['1', 0] })
+    const resize = n('ResizeImageMaskNode', {
+      input: img.out(0),
+      resize_type: { key: 'scale dimensions', width: 64, height: 32, crop: 'center' },
+      scale_method: 'area',
+    })
+    expect(toPrompt(resize)['2']?.inputs).toEqual({
+      input: ['1', 0],
+      resize_type: 'scale dimensions',
+      'resize_type.width': 64,
+      'resize_type.height': 32,
+      'resize_type.crop': 'center',
+      scale_method: 'area',
+    })
+  })
+})
