@@ -17,16 +17,16 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>
 }
 
-/** A command's action resolves to its exit code. */
-export type CommandAction = (io: CliIo, ...args: never[]) => Promise<number>
-
 export interface CliCommand {
   /** Adds the command to the program; its action must call `done(code)` exactly once. */
   register(program: Command, io: CliIo, done: (code: number) => void): void
 }
 
-/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and resolves to the exit code.
+ * `only` restricts the program to some commands (tests of one command use it).
+ */
+export async function runCli(argv: readonly string[], io: CliIo, only: readonly CliCommand[] = commands): Promise<number> {
   let exitCode: number | undefined
   const done = (code: number): void => {
     exitCode = code
@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeErr: (text) => io.stderr.write(text),
     })
     .showHelpAfterError()
-  for (const command of commands) command.register(program, io, done)
+  for (const command of only) command.register(program, io, done)
   try {
     await program.parseAsync([...argv], { from: 'user' })
   } catch (error) {
