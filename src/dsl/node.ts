@@ -36,8 +36,18 @@ export interface NodeSpec {
   readonly dynamic?: Readonly<Record<string, DynamicSpec>>
 }
 
-// Handle members that an output name must not shadow:
-const RESERVED = new Set(['classType', 'inputs', 'id', 'title', 'outputTypes', 'out', 'then', 'constructor'])
+/** Handle members that an output name must not shadow (such outputs are reached with `out(i)` only). */
+export const RESERVED_HANDLE_NAMES: ReadonlySet<string> = new Set([
+  'classType',
+  'inputs',
+  'id',
+  'title',
+  'outputTypes',
+  'out',
+  'then',
+  'constructor',
+  '__proto__',
+])
 
 class OutputImpl {
   declare readonly [OUTPUT_BRAND]: true
@@ -87,21 +97,22 @@ Object.defineProperty(NodeImpl.prototype, NODE_BRAND, { value: true })
  * @internal Creates a node from a {@link NodeSpec}: fills defaults, flattens V3 dynamic inputs, exposes named
  * outputs. Generated factories call this; users call {@link node} or the factories.
  */
-export function createNode(
+export function createNode<N extends NodeHandle = UntypedNode>(
   spec: NodeSpec,
-  inputs: Readonly<Record<string, unknown>>,
+  inputs: object,
   options?: NodeOptions,
   known = true,
-): UntypedNode {
+): N {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
     throw new InvalidArgumentError(`${spec.classType}: inputs must be an object of input names to values`)
   }
+  const given = inputs as Readonly<Record<string, unknown>>
   const flat: Record<string, InputValue | undefined> = {}
   if (spec.defaults) {
-    for (const key in spec.defaults) if (inputs[key] === undefined) flat[key] = spec.defaults[key]
+    for (const key in spec.defaults) if (given[key] === undefined) flat[key] = spec.defaults[key]
   }
-  for (const key in inputs) {
-    const value = inputs[key] as InputValue | undefined
+  for (const key in given) {
+    const value = given[key] as InputValue | undefined
     const dynamic = spec.dynamic?.[key]
     if (dynamic !== undefined && value !== undefined) flattenDynamic(spec.classType, key, value, dynamic, flat)
     else flat[key] = value
@@ -110,10 +121,10 @@ export function createNode(
   if (spec.names) {
     const record = handle as unknown as Record<string, unknown>
     spec.names.forEach((name, slot) => {
-      if (name !== null && !RESERVED.has(name)) record[name] = handle.out(slot)
+      if (name !== null && !RESERVED_HANDLE_NAMES.has(name)) record[name] = handle.out(slot)
     })
   }
-  return Object.freeze(handle) as unknown as UntypedNode
+  return Object.freeze(handle) as unknown as N
 }
 
 function flattenDynamic(

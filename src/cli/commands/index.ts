@@ -1,4 +1,5 @@
 /** Every command of the CLI, in the order `--help` lists them. */
 import type { CliCommand } from '../program.js'
+import { codegenCommand } from './codegen.js'
 
-export const commands: readonly CliCommand[] = []
+export const commands: readonly CliCommand[] = [codegenCommand]
