@@ -15,8 +15,17 @@ export function looksLikeFile(option: ComboOption): boolean {
   return typeof option === 'string' && (FILE_EXTENSION.test(option) || /[\\/]/.test(option))
 }
 
-/** Decides whether a combo is file-backed from its options and spec flags. */
-export function isFileBackedCombo(options: readonly ComboOption[], config: Readonly<Record<string, unknown>>): boolean {
+// Model pickers of core ComfyUI (folder_paths lists); e.g. vae_name lists only "pixel_space" on a server
+// without VAE files, so the name has to decide:
+const MODEL_PICKER = /^(ckpt|config|vae|lora|clip|unet|control_net|controlnet|style_model|gligen|hypernetwork|upscale_model|latent_upscale_model|audio_encoder|bg_removal|photomaker_model|clip_vision|model_patch|diffusion_model|text_encoder|embedding)_name\d*$/
+
+/** Decides whether a combo is file-backed from its input name, options and spec flags. */
+export function isFileBackedCombo(
+  options: readonly ComboOption[],
+  config: Readonly<Record<string, unknown>>,
+  inputName = '',
+): boolean {
+  if (MODEL_PICKER.test(inputName)) return true
   if (UPLOAD_FLAGS.some((flag) => config[flag] === true)) return true
   if (config['image_folder'] !== undefined || config['remote'] !== undefined) return true
   // An empty list is what a server without models reports for every model picker:

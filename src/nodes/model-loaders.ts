@@ -838,7 +838,8 @@ export function upscaleModelLoader(inputs: UpscaleModelLoaderInputs, options?: N
 
 /** Inputs of `VAELoader`. */
 export interface VAELoaderInputs {
-  readonly vae_name: ComboInput<'pixel_space'>;
+  /** A file on the server; checked against its list at validation time. */
+  readonly vae_name: FileInput;
 }
 
 /** A `VAELoader` node: its outputs by slot and by name. */
