@@ -1,0 +1,20 @@
+/**
+ * Workflow formats: tell API prompts from UI (litegraph) workflows, convert UI workflows to API prompts as the
+ * editor does when queueing, and import API prompts as DSL node handles. Browser-safe.
+ *
+ * ```ts
+ * const { prompt, warnings } = loadWorkflow(text, defs, { file: 'workflow.json' }) // either format
+ * const { prompt } = uiToApi(JSON.parse(text), defs)                              // UI only
+ * ```
+ * @module
+ */
+export { detectFormat, readApiPrompt } from './format.js'
+export type { FormatOptions, WorkflowFormat } from './format.js'
+export { DEFAULT_VIRTUAL_TYPES, uiToApi } from './ui-to-api.js'
+export type { UiToApiOptions, UiToApiResult } from './ui-to-api.js'
+export { loadWorkflow } from './load.js'
+export type { LoadedWorkflow } from './load.js'
+export { UI_VERSIONS } from './ui-read.js'
+export { formatWarning } from './warnings.js'
+export type { ConversionWarning, ConversionWarningCode } from './warnings.js'
+export { resolveDynamicPrompt } from './dynamic-prompts.js'
