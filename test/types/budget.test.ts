@@ -1,0 +1,25 @@
+/**
+ * Type-performance tripwire: the instantiation count of a txt2img file that imports all generated core
+ * factories must not grow more than 20% over the committed budget (after kysely's and hono's budgets).
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test } from 'vitest'
+import { STRICT_OPTIONS, typecheck } from '../helpers/typecheck.js'
+
+const budget = JSON.parse(readFileSync(join(import.meta.dirname, 'instantiation-budget.json'), 'utf8')) as {
+  txt2img: number
+}
+
+test('txt2img type-checks within the instantiation budget', () => {
+  const { errors, instantiations } = typecheck([join(import.meta.dirname, 'fixtures', 'txt2img.ts')], {
+    ...STRICT_OPTIONS,
+    noUnusedLocals: false,
+  })
+  expect(errors).toEqual([])
+  expect(instantiations).toBeGreaterThan(0)
+  expect(
+    instantiations,
+    `instantiations grew to ${instantiations} (budget ${budget.txt2img}); if intended, update instantiation-budget.json`,
+  ).toBeLessThanOrEqual(Math.round(budget.txt2img * 1.2))
+}, 120_000)
