@@ -1,0 +1,24 @@
+/**
+ * The offline validator: the verdict a ComfyUI server's `POST /prompt` would give, in its own vocabulary.
+ * @module
+ */
+export { validate, INTERNAL_SERVER_ERROR_TYPE } from './validate.js'
+export { formatVerdict, formatIssue } from './format.js'
+export { parsePythonJson, keyOrderOf } from './python-json.js'
+export { PyFloat } from './python.js'
+export { LATEST_SERVER_VERSION } from './server-version.js'
+export { linkTypeMatches } from './link-types.js'
+export { buildPromptJsonSchema } from './json-schema.js'
+export { INTERNAL_SERVER_ERROR_TEXT } from './types.js'
+export type {
+  AcceptedBody,
+  Issue,
+  LintType,
+  LintWarning,
+  NodeError,
+  RejectedBody,
+  ResponseIds,
+  ServerError,
+  ValidateOptions,
+  Verdict,
+} from './types.js'

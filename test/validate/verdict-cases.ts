@@ -1,0 +1,59 @@
+/** The recorded ComfyUI 0.8.0 verdicts in test/fixtures/server-verdicts, read for comparison with `validate`. */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseObjectInfo } from '../../src/defs/load.js'
+import type { DefSet } from '../../src/defs/model.js'
+import { parsePythonJson } from '../../src/validate/python-json.js'
+import { fixturePath } from '../helpers/fixtures.js'
+
+export interface VerdictCase {
+  readonly file: string
+  readonly mutation: string
+  /** The prompt as the server read it (Python JSON semantics: key order, floats, NaN). */
+  readonly prompt: unknown
+  readonly partialExecutionTargets?: unknown
+  readonly status: 200 | 400 | 500
+  readonly response: unknown
+}
+
+const CASES = fixturePath('server-verdicts', 'cases')
+
+/**
+ * Every case that sends a prompt: from `prompt`, or from the request body when the case has one (raw bodies are
+ * read with Python's JSON rules, so NaN tokens and key order survive).
+ */
+export function loadVerdictCases(): VerdictCase[] {
+  const cases: VerdictCase[] = []
+  for (const file of readdirSync(CASES).sort()) {
+    const text = readFileSync(join(CASES, file), 'utf8')
+    const record = parsePythonJson(text) as Record<string, unknown>
+    let body: Record<string, unknown> = { prompt: record['prompt'] }
+    if (typeof record['request_body_raw'] === 'string') {
+      const raw = parsePythonJson(record['request_body_raw'])
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) continue
+      body = raw as Record<string, unknown>
+    } else if (record['request_body'] !== undefined) {
+      body = record['request_body'] as Record<string, unknown>
+    }
+    if (!Object.hasOwn(body, 'prompt')) continue
+    cases.push({
+      file,
+      mutation: String(record['mutation']),
+      prompt: body['prompt'],
+      ...(Object.hasOwn(body, 'partial_execution_targets')
+        ? { partialExecutionTargets: body['partial_execution_targets'] }
+        : {}),
+      status: record['status'] as 200 | 400 | 500,
+      response: record['response'],
+    })
+  }
+  return cases
+}
+
+let defs: DefSet | undefined
+
+/** The server's /object_info when the verdicts were recorded. */
+export function verdictDefs(): DefSet {
+  defs ??= parseObjectInfo(readFileSync(fixturePath('server-verdicts', 'object_info_0.8.0.json'), 'utf8')).defs
+  return defs
+}
