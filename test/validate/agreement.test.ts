@@ -21,12 +21,14 @@ interface Comparison {
   readonly body: boolean
 }
 
-function serverNodeErrors(response: unknown): Record<string, { errors: { type: string }[]; dependent_outputs: string[] }> {
+interface NodeErrorShape {
+  readonly errors: readonly { readonly type: string }[]
+  readonly dependent_outputs: readonly string[]
+}
+
+function serverNodeErrors(response: unknown): Readonly<Record<string, NodeErrorShape>> {
   if (response === null || typeof response !== 'object') return {}
-  return ((response as Record<string, unknown>)['node_errors'] ?? {}) as Record<
-    string,
-    { errors: { type: string }[]; dependent_outputs: string[] }
-  >
+  return ((response as Record<string, unknown>)['node_errors'] ?? {}) as Record<string, NodeErrorShape>
 }
 
 function topType(response: unknown): string | undefined {
@@ -34,14 +36,14 @@ function topType(response: unknown): string | undefined {
   return ((response as Record<string, unknown>)['error'] as { type?: string } | undefined)?.type
 }
 
-const typeSets = (nodeErrors: Record<string, { errors: readonly { type: string }[] }>): string =>
+const typeSets = (nodeErrors: Readonly<Record<string, NodeErrorShape>>): string =>
   JSON.stringify(
     Object.keys(nodeErrors)
       .sort()
       .map((id) => [id, [...new Set((nodeErrors[id]?.errors ?? []).map((e) => e.type))].sort()]),
   )
 
-const droppedOutputs = (nodeErrors: Record<string, { dependent_outputs: readonly string[] }>): string =>
+const droppedOutputs = (nodeErrors: Readonly<Record<string, NodeErrorShape>>): string =>
   JSON.stringify([...new Set(Object.values(nodeErrors).flatMap((n) => n.dependent_outputs))].sort())
 
 function canonical(value: unknown): unknown {
@@ -74,7 +76,7 @@ function normalizedBody(body: unknown): string {
 
 function compare(c: VerdictCase, verdict: Verdict): Comparison {
   const expected = serverNodeErrors(c.response)
-  const got = verdict.nodeErrors as Record<string, { errors: { type: string }[]; dependent_outputs: string[] }>
+  const got = verdict.nodeErrors
   const ownTop = verdict.status === 500 ? undefined : verdict.error?.type
   const sameVerdict =
     verdict.status === c.status && ownTop === topType(c.response) && droppedOutputs(expected) === droppedOutputs(got)
