@@ -188,8 +188,11 @@ export function pyStr(value: unknown, asFloat = false): string {
   return pyRepr(value, asFloat)
 }
 
+// Deeper structures are elided (Python itself would hit its recursion limit printing them):
+const REPR_DEPTH_LIMIT = 100
+
 /** Python `repr(value)`. */
-export function pyRepr(value: unknown, asFloat = false): string {
+export function pyRepr(value: unknown, asFloat = false, depth = 0): string {
   switch (pyKind(value)) {
     case 'NoneType':
       return 'None'
@@ -203,10 +206,12 @@ export function pyRepr(value: unknown, asFloat = false): string {
     case 'str':
       return stringRepr(value as string)
     case 'list':
-      return `[${(value as unknown[]).map((item) => pyRepr(item)).join(', ')}]`
+      if (depth >= REPR_DEPTH_LIMIT) return '[...]'
+      return `[${(value as unknown[]).map((item) => pyRepr(item, false, depth + 1)).join(', ')}]`
     default:
+      if (depth >= REPR_DEPTH_LIMIT) return '{...}'
       return `{${Object.entries(value as object)
-        .map(([key, item]) => `${stringRepr(key)}: ${pyRepr(item)}`)
+        .map(([key, item]) => `${stringRepr(key)}: ${pyRepr(item, false, depth + 1)}`)
         .join(', ')}}`
   }
 }
@@ -383,10 +388,3 @@ export function pyTupleItem<T>(tuple: readonly T[], key: unknown): T {
   return tuple[position] as T
 }
 
-/** Python `len(value)` for lists, strings and dicts. */
-export function pyLen(value: unknown): number {
-  const kind = pyKind(value)
-  if (kind === 'list' || kind === 'str') return (value as unknown[] | string).length
-  if (kind === 'dict') return Object.keys(value as object).length
-  throw new PyError('TypeError', `object of type '${kind}' has no len()`)
-}
