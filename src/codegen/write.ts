@@ -23,8 +23,13 @@ export interface WriteResult {
 export async function writeGeneratedFiles(
   outDir: string,
   files: readonly GeneratedFile[],
-  options: { check?: boolean } = {},
+  options: {
+    check?: boolean
+    /** Which existing files the generator owns (default: .ts files carrying the generated header). */
+    isGenerated?: (name: string, text: string) => boolean
+  } = {},
 ): Promise<WriteResult> {
+  const isGenerated = options.isGenerated ?? ((name, text) => name.endsWith('.ts') && text.includes(GENERATED_MARKER))
   const changed: string[] = []
   for (const file of files) {
     const current = await readFile(join(outDir, file.path), 'utf8').catch(() => undefined)
@@ -33,9 +38,9 @@ export async function writeGeneratedFiles(
   const produced = new Set(files.map((f) => f.path))
   const obsolete: string[] = []
   for (const name of await readdir(outDir).catch(() => [] as string[])) {
-    if (!name.endsWith('.ts') || produced.has(name)) continue
+    if (produced.has(name)) continue
     const text = await readFile(join(outDir, name), 'utf8').catch(() => '')
-    if (text.includes(GENERATED_MARKER)) obsolete.push(name)
+    if (isGenerated(name, text)) obsolete.push(name)
   }
   if (options.check) {
     if (changed.length > 0 || obsolete.length > 0) {

@@ -1,0 +1,42 @@
+/**
+ * Renders every template with its defaults to workflows/<name>.json (API JSON a server accepts as is) and
+ * workflows/<name>.params.json (its parameter manifest). With --check, writes nothing and fails when stale.
+ */
+import { join } from 'node:path'
+import { loadObjectInfoFile } from '../src/codegen/source.js'
+import type { GeneratedFile } from '../src/codegen/generate.js'
+import { writeGeneratedFiles } from '../src/codegen/write.js'
+import { stringifyJson } from '../src/json/lossless.js'
+import { buildManifest, templates } from '../src/templates/index.js'
+import { BUNDLED_SNAPSHOT, ROOT } from './paths.js'
+
+export const WORKFLOWS_DIR = 'workflows'
+
+export async function renderWorkflowFiles(): Promise<GeneratedFile[]> {
+  const { defs } = await loadObjectInfoFile(join(ROOT, BUNDLED_SNAPSHOT))
+  const files: GeneratedFile[] = []
+  for (const template of Object.values(templates)) {
+    const rendered = template.render()
+    const manifest = buildManifest(template as never, rendered, defs)
+    files.push({ path: `${template.name}.json`, text: `${stringifyJson(rendered.prompt, 2)}\n` })
+    files.push({ path: `${template.name}.params.json`, text: `${stringifyJson(manifest, 2)}\n` })
+  }
+  return files
+}
+
+export async function generateWorkflows(check: boolean): Promise<string> {
+  const files = await renderWorkflowFiles()
+  const result = await writeGeneratedFiles(join(ROOT, WORKFLOWS_DIR), files, {
+    check,
+    isGenerated: (name) => name.endsWith('.json'),
+  })
+  const what = check ? 'fresh' : `${result.changed.length} written, ${result.obsolete.length} removed`
+  return `${WORKFLOWS_DIR}: ${files.length / 2} templates, ${what}`
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  generateWorkflows(process.argv.includes('--check')).then(console.log, (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exitCode = 1
+  })
+}
