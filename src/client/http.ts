@@ -1,0 +1,141 @@
+/**
+ * HTTP over one undici dispatcher: per-request timeouts, JSON with exact 64-bit integers, and every failure
+ * turned into a typed error that names the endpoint but never the auth headers.
+ * @module
+ */
+import { errors as undiciErrors, request, type Dispatcher } from 'undici'
+import { JsonParseError } from '../errors.js'
+import { parseJson, stringifyJson, type JsonValue } from '../json/lossless.js'
+import type { Endpoint } from './endpoint.js'
+import { RequestTimeoutError, ServerHttpError, ServerProtocolError, ServerUnreachableError } from './errors.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE'
+
+export interface RequestOptions {
+  readonly query?: Readonly<Record<string, string | number | undefined>>
+  /** A JSON body (written with exact bigints) or a ready body (FormData for uploads). */
+  readonly json?: unknown
+  readonly body?: Dispatcher.DispatchOptions['body']
+  readonly signal?: AbortSignal | undefined
+  /** Overrides the client's per-request timeout (ms). */
+  readonly timeout?: number | undefined
+  /** Statuses besides 2xx whose JSON body the caller handles itself (400 of `POST /prompt`). */
+  readonly acceptStatus?: readonly number[]
+}
+
+export interface JsonResponse {
+  readonly status: number
+  readonly value: JsonValue
+}
+
+export class Http {
+  constructor(
+    readonly endpoint: Endpoint,
+    readonly dispatcher: Dispatcher,
+    private readonly headers: Readonly<Record<string, string>>,
+    readonly timeout: number,
+  ) {}
+
+  /** A request whose answer is JSON. */
+  async json(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<JsonResponse> {
+    const response = await this.send(method, path, options)
+    const where = this.endpoint.describe(path)
+    const text = await this.#readText(response, method, path, options)
+    if (!isOk(response.statusCode) && !options.acceptStatus?.includes(response.statusCode)) {
+      throw new ServerHttpError(method, where, response.statusCode, text)
+    }
+    try {
+      return { status: response.statusCode, value: parseJson(text) }
+    } catch (error) {
+      const reason = error instanceof JsonParseError ? error.message : 'invalid JSON'
+      throw new ServerProtocolError(where, `HTTP ${response.statusCode} with a body that is not JSON (${reason}): ${text.slice(0, 80)}`, { cause: error })
+    }
+  }
+
+  /** A request whose answer has no body worth reading (`POST /queue`, `/interrupt`, `/history`). */
+  async empty(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<void> {
+    const response = await this.send(method, path, options)
+    const text = await this.#readText(response, method, path, options)
+    if (!isOk(response.statusCode)) throw new ServerHttpError(method, this.endpoint.describe(path), response.statusCode, text)
+  }
+
+  /** A request whose body the caller streams; non-2xx answers become {@link ServerHttpError}. */
+  async stream(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
+    const response = await this.send(method, path, options)
+    if (!isOk(response.statusCode)) {
+      const text = await this.#readText(response, method, path, options)
+      throw new ServerHttpError(method, this.endpoint.describe(path), response.statusCode, text)
+    }
+    return response
+  }
+
+  /** Sends a request; connection failures and timeouts become typed errors. */
+  async send(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
+    const timeout = options.timeout ?? this.timeout
+    let headers: Record<string, string> = this.headers as Record<string, string>
+    let body = options.body
+    if (options.json !== undefined) {
+      headers = { ...headers, 'content-type': 'application/json' }
+      body = stringifyJson(options.json)
+    }
+    try {
+      return await request(this.endpoint.url(path, options.query), {
+        method,
+        headers,
+        body: body ?? null,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      })
+    } catch (error) {
+      throw this.mapError(error, method, path, timeout, options.signal)
+    }
+  }
+
+  /** Turns an undici or system error into a typed client error (an abort by the caller passes through). */
+  mapError(error: unknown, method: string, path: string, timeout: number, signal?: AbortSignal): unknown {
+    if (signal?.aborted && (error === signal.reason || isAbort(error))) return signal.reason
+    const where = this.endpoint.describe(path)
+    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      return new RequestTimeoutError(method, where, timeout)
+    }
+    const code = errorCode(error)
+    if (code !== undefined || error instanceof undiciErrors.SocketError || error instanceof undiciErrors.ConnectTimeoutError) {
+      return new ServerUnreachableError(this.endpoint.display, code, { cause: error })
+    }
+    return error
+  }
+
+  async #readText(response: Dispatcher.ResponseData, method: string, path: string, options: RequestOptions): Promise<string> {
+    try {
+      return await response.body.text()
+    } catch (error) {
+      throw this.mapError(error, method, path, options.timeout ?? this.timeout, options.signal)
+    }
+  }
+}
+
+function isOk(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED')
+}
+
+/** The first system error code along the cause chain (`ECONNREFUSED`, `ENOTFOUND`, a TLS certificate code...). */
+export function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && !code.startsWith('UND_ERR_') && code !== 'ABORT_ERR') return code
+    // An AggregateError (happy-eyeballs over several addresses) carries the codes in `errors`:
+    const inner = (e as { errors?: unknown }).errors
+    if (Array.isArray(inner)) {
+      const found = inner.map(errorCode).find((c) => c !== undefined)
+      if (found !== undefined) return found
+    }
+  }
+  const undiciCode = (error as { code?: unknown } | undefined)?.code
+  return undiciCode === 'UND_ERR_SOCKET' || undiciCode === 'UND_ERR_CONNECT_TIMEOUT' ? undiciCode : undefined
+}

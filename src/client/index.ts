@@ -1,0 +1,41 @@
+/**
+ * The ComfyUI client (Node only: undici HTTP and WebSocket, files, sharp).
+ *
+ * ```ts
+ * const client = new ComfyClient({ url: 'http://127.0.0.1:8188' })
+ * const results = await client.run([save], { images: { 'Load Image': './cat.png' }, timeout: 120_000 })
+ * await results.saveAll('./out')
+ * await client.close()
+ * ```
+ * @module
+ */
+export { ComfyClient } from './client.js'
+export type { ClientEvents, ComfyClientOptions, RunOptions, SubmitOptions } from './client.js'
+export { Job, statusOfHistory } from './job.js'
+export type { WaitOptions } from './job.js'
+export type { JobEvent, JobEventListener, JobStatus } from './events.js'
+export { OutputFile } from './outputs.js'
+export type { DownloadOptions, JobResults, JobTiming, NodeResult, SaveOptions } from './outputs.js'
+export type { GraphInput, ImageInputKey } from './graph.js'
+export type { MaskUploadOptions, UploadedImage, UploadOptions, UploadSource } from './upload.js'
+export type { ReconnectOptions } from './socket.js'
+export { compareDefs } from './drift.js'
+export type { DefDrift } from './drift.js'
+export { checkFileName } from './files.js'
+export {
+  ClientClosedError,
+  ComfyClientError,
+  JobError,
+  JobExecutionError,
+  JobInterruptedError,
+  JobLostError,
+  JobTimeoutError,
+  PromptRejectedError,
+  RequestTimeoutError,
+  ServerHttpError,
+  ServerProtocolError,
+  ServerUnreachableError,
+  UnsafeFileNameError,
+} from './errors.js'
+export type { NodeErrorEntry } from './errors.js'
+export type * from './protocol.js'

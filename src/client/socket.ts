@@ -1,0 +1,152 @@
+/**
+ * The client's one WebSocket (undici): registered under the client's `client_id`, ready once the server's
+ * first `status` message arrives, reconnected with exponential backoff whenever it drops.
+ * @module
+ */
+import { WebSocket, type Dispatcher } from 'undici'
+import type { Endpoint } from './endpoint.js'
+import { ServerUnreachableError } from './errors.js'
+import { parseBinaryFrame, parseTextFrame, type Frame } from './frames.js'
+import { errorCode } from './http.js'
+
+export interface ReconnectOptions {
+  /** First delay after a drop or a failed attempt (ms). */
+  readonly minDelay?: number
+  /** Cap of the doubling delay (ms). */
+  readonly maxDelay?: number
+}
+
+export interface SocketOptions {
+  readonly endpoint: Endpoint
+  readonly dispatcher: Dispatcher
+  readonly headers: Readonly<Record<string, string>>
+  readonly clientId: string
+  /** Ask for type-4 previews (with node and prompt ids) by sending `feature_flags` first. */
+  readonly previewMetadata: boolean
+  readonly reconnect: ReconnectOptions
+  readonly onFrame: (frame: Frame) => void
+  /** The socket is open and registered; `reconnected` after a drop. */
+  readonly onReady: (reconnected: boolean) => void
+  /** The socket dropped (not by `close()`); events may have been missed from here on. */
+  readonly onDown: (reason: string) => void
+  readonly onDebug: (message: string) => void
+}
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void }
+
+export class ComfySocket {
+  #ws: WebSocket | undefined
+  #ready = false
+  #everReady = false
+  #closed = true
+  #attempt = 0
+  #timer: NodeJS.Timeout | undefined
+  #waiters: Waiter[] = []
+
+  constructor(private readonly options: SocketOptions) {}
+
+  get ready(): boolean {
+    return this.#ready
+  }
+
+  /** Starts connecting (once); the socket then stays up, reconnecting after drops, until {@link close}. */
+  start(): void {
+    if (!this.#closed) return
+    this.#closed = false
+    this.#open()
+  }
+
+  /** Resolves when the socket is ready; rejects with the error of the current attempt if it fails. */
+  whenReady(): Promise<void> {
+    if (this.#ready) return Promise.resolve()
+    this.start()
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }))
+  }
+
+  close(): void {
+    this.#closed = true
+    this.#ready = false
+    clearTimeout(this.#timer)
+    const ws = this.#ws
+    this.#ws = undefined
+    if (ws && ws.readyState <= WebSocket.OPEN) ws.close()
+    this.#settle(new ServerUnreachableError(this.options.endpoint.display, undefined, { cause: new Error('client closed') }))
+  }
+
+  #open(): void {
+    const { endpoint, dispatcher, headers, clientId } = this.options
+    let ws: WebSocket
+    try {
+      ws = new WebSocket(endpoint.socketUrl(clientId), { dispatcher, headers })
+    } catch (error) {
+      this.#failed(error)
+      return
+    }
+    this.#ws = ws
+    ws.binaryType = 'arraybuffer'
+    let lastError: unknown
+    ws.addEventListener('open', () => {
+      if (this.options.previewMetadata) {
+        ws.send('{"type":"feature_flags","data":{"supports_preview_metadata":true}}')
+      }
+    })
+    ws.addEventListener('message', (event) => {
+      if (ws !== this.#ws) return
+      if (!this.#ready) this.#becameReady()
+      const data: unknown = event.data
+      const frame = typeof data === 'string' ? parseTextFrame(data) : parseBinaryFrame(Buffer.from(data as ArrayBuffer))
+      if (frame.kind === 'ignored') this.options.onDebug(`ignored WebSocket frame: ${frame.reason}`)
+      else this.options.onFrame(frame)
+    })
+    ws.addEventListener('error', (event) => {
+      lastError = (event as { error?: unknown }).error ?? lastError
+    })
+    ws.addEventListener('close', (event) => {
+      if (ws !== this.#ws) return
+      this.#ws = undefined
+      if (this.#closed) return
+      if (this.#ready) {
+        this.#ready = false
+        this.options.onDown(`WebSocket closed (code ${event.code})`)
+        this.#schedule()
+      } else {
+        this.#failed(lastError ?? new Error(`WebSocket closed during the handshake (code ${event.code})`))
+      }
+    })
+  }
+
+  #becameReady(): void {
+    this.#ready = true
+    this.#attempt = 0
+    const reconnected = this.#everReady
+    this.#everReady = true
+    this.#settle()
+    this.options.onReady(reconnected)
+  }
+
+  #failed(error: unknown): void {
+    this.options.onDebug(`WebSocket attempt failed: ${error instanceof Error ? error.message : String(error)}`)
+    this.#settle(new ServerUnreachableError(this.options.endpoint.display, errorCode(error), { cause: error }))
+    this.#schedule()
+  }
+
+  #schedule(): void {
+    if (this.#closed) return
+    const { minDelay = 100, maxDelay = 5000 } = this.options.reconnect
+    const delay = Math.min(maxDelay, minDelay * 2 ** this.#attempt) * (0.75 + Math.random() * 0.5)
+    this.#attempt++
+    clearTimeout(this.#timer)
+    this.#timer = setTimeout(() => {
+      if (!this.#closed) this.#open()
+    }, delay)
+  }
+
+  #settle(error?: unknown): void {
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const w of waiters) {
+      if (error === undefined) w.resolve()
+      else w.reject(error)
+    }
+  }
+}
