@@ -1,0 +1,106 @@
+/** `comfy-dsl check`: verdicts per file, --json, UI workflows, exit codes. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { checkCommand } from '../../src/cli/commands/check.js'
+import { runCommand } from '../helpers/cli.js'
+import { fixturePath } from '../helpers/fixtures.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'comfy-dsl-check-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function write(name: string, content: unknown): string {
+  const path = join(dir, name)
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
+  return path
+}
+
+const good = write('good.json', {
+  '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color: 0 } },
+  '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+})
+const bad = write('bad.json', {
+  '1': { class_type: 'EmptyImage', inputs: { width: 0, height: 64, batch_size: 1, color: 0 } },
+  '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+})
+const check = (...argv: string[]) => runCommand(['check', ...argv], { only: [checkCommand], cwd: dir })
+const verdictDefs = fixturePath('server-verdicts', 'object_info_0.8.0.json')
+
+describe('comfy-dsl check', () => {
+  it('exits 0 when every file is accepted (bundled core definitions by default)', async () => {
+    const run = await check('good.json')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe('good.json: accepted, outputs "2"\n')
+  })
+
+  it('exits 1 when a file is rejected, naming file, node, class, input and problem', async () => {
+    const run = await check(good, bad)
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`${bad}: rejected (HTTP 400)`)
+    expect(run.stdout).toContain(`${bad}: node "1" (EmptyImage), input "width": Value 0 smaller than min of 1 [value_smaller_than_min]`)
+    expect(run.stdout).toContain('2 files: 1 accepted, 1 rejected, 0 unusable')
+  })
+
+  it('prints one JSON object per file with --json, in the server\'s shape', async () => {
+    const run = await check('--json', 'good.json', 'bad.json')
+    const reports = JSON.parse(run.stdout) as Record<string, unknown>[]
+    expect(reports.map((r) => Object.keys(r))).toEqual([
+      ['file', 'accepted', 'outputs', 'error', 'node_errors'],
+      ['file', 'accepted', 'outputs', 'error', 'node_errors'],
+    ])
+    expect(reports[0]).toEqual({ file: 'good.json', accepted: true, outputs: ['2'], error: null, node_errors: {} })
+    expect(reports[1]).toMatchObject({
+      accepted: false,
+      outputs: [],
+      error: { type: 'prompt_outputs_failed_validation' },
+      node_errors: { '1': { class_type: 'EmptyImage', dependent_outputs: ['2'], errors: [{ type: 'value_smaller_than_min' }] } },
+    })
+  })
+
+  it('converts UI workflows before validating them', async () => {
+    const ui = fixturePath('workflows', 'pairs', 'flux__flux_dev_example.ui.json')
+    const run = await check('--object-info', verdictDefs, '--json', ui)
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual([{ file: ui, accepted: true, outputs: ['9'], error: null, node_errors: {} }])
+  })
+
+  it('reads POST /prompt bodies with their partial_execution_targets', async () => {
+    const body = write('body.json', {
+      client_id: 'x',
+      prompt: {
+        '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
+        '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+      },
+      partial_execution_targets: ['9'],
+    })
+    const run = await check('--json', body)
+    expect(JSON.parse(run.stdout)[0]).toMatchObject({ accepted: false, error: { type: 'prompt_no_outputs' } })
+  })
+
+  it('imitates the release given with --server-version', async () => {
+    const unknown = write('unknown.json', { '1': { class_type: 'NoSuchNode', inputs: {} } })
+    const old = await check('--json', '--object-info', verdictDefs, '--server-version', '0.8.0', unknown)
+    expect(JSON.parse(old.stdout)[0].error.type).toBe('invalid_prompt')
+    const latest = await check('--json', unknown)
+    expect(JSON.parse(latest.stdout)[0].error.type).toBe('missing_node_type')
+  })
+
+  it('exits 2 on unusable input and says why', async () => {
+    const broken = write('broken.json', '{"1": ')
+    const other = write('other.json', { name: 'package', version: 1 })
+    const run = await check(good, broken, other, 'missing.json')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`${broken}: unusable: ${broken}:1:7: invalid JSON`)
+    expect(run.stderr).toContain(`${other}: unusable:`)
+    expect(run.stderr).toContain('missing.json: unusable: cannot read the file: ENOENT')
+    const json = await check('--json', 'missing.json')
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({ accepted: false, error: { type: 'unusable_input' } })
+  })
+
+  it('exits 2 when the definitions cannot be loaded', async () => {
+    const run = await check('--object-info', 'nope.json', 'good.json')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/^error: cannot read .*nope\.json/)
+  })
+})
