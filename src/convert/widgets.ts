@@ -27,11 +27,11 @@ export interface WidgetMapping {
 /**
  * Layouts of `widgets_values` that editors have written over time:
  * `current`; `legacy-force-input` (before frontend 1.16, `forceInput` inputs kept a value slot);
- * `no-seed-control` (before the editor added the control widget after `seed`/`noise_seed`).
+ * `no-control-widget` (early 2023, before the editor had `control_after_generate` widgets).
  */
-export type Layout = 'current' | 'legacy-force-input' | 'no-seed-control'
+export type Layout = 'current' | 'legacy-force-input' | 'no-control-widget'
 
-const LAYOUTS: readonly Layout[] = ['current', 'legacy-force-input', 'no-seed-control']
+const LAYOUTS: readonly Layout[] = ['current', 'legacy-force-input', 'no-control-widget']
 
 /** Values the editor's `control_after_generate` widget takes. */
 export const CONTROL_VALUES: ReadonlySet<unknown> = new Set(['fixed', 'increment', 'decrement', 'randomize'])
@@ -102,22 +102,37 @@ class Walk {
 }
 
 function hasControl(input: InputDef, depth: number, layout: Layout): boolean {
+  if (layout === 'no-control-widget') return false
   if (input.kind !== 'INT' && input.kind !== 'FLOAT' && input.kind !== 'COMBO') return false
   const flag = input.config['control_after_generate']
   if (flag !== undefined && flag !== null) return input.controlAfterGenerate
   // The editor adds one to INT inputs named seed/noise_seed whose definition says nothing:
-  return layout !== 'no-seed-control' && depth === 0 && input.kind === 'INT' && (input.name === 'seed' || input.name === 'noise_seed')
+  return depth === 0 && input.kind === 'INT' && (input.name === 'seed' || input.name === 'noise_seed')
 }
 
 function isPrimitive(input: InputDef): boolean {
   return input.kind === 'INT' || input.kind === 'FLOAT' || input.kind === 'STRING' || input.kind === 'BOOLEAN' || input.kind === 'COMBO'
 }
 
-/** The value the editor's widget holds when the file has none: the definition's default, else the first option. */
+/**
+ * The value the editor's widget holds when the file has none: the definition's default, else the widget's own
+ * (0, empty text, false, the first combo option).
+ */
 export function widgetDefault(input: InputDef): { value: unknown } | undefined {
   if (input.default !== undefined) return { value: input.default }
-  if (input.kind === 'COMBO' && input.options.length > 0) return { value: input.options[0] }
-  return undefined
+  switch (input.kind) {
+    case 'INT':
+    case 'FLOAT':
+      return { value: 0 }
+    case 'STRING':
+      return { value: '' }
+    case 'BOOLEAN':
+      return { value: false }
+    case 'COMBO':
+      return input.options.length > 0 ? { value: input.options[0] } : undefined
+    default:
+      return undefined
+  }
 }
 
 /**
