@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PyFloat } from '../validate/index.js'
+import { keyOrderOf, PyFloat } from '../validate/index.js'
 import type { FaultPlan } from './faults.js'
 import type { ModelCatalog } from './models.js'
 import { Interrupted, NODE_IMPLEMENTATIONS, NodeException, type NodeContext, type NodeOutput } from './nodes/index.js'
@@ -73,6 +73,9 @@ export class Executor {
       cached.push(id)
       values.set(id, hit.outputs)
     }
+    // The server lists cached nodes in the prompt's key order:
+    const keys = keyOrderOf(prompt) ?? Object.keys(prompt)
+    cached.sort((a, b) => keys.indexOf(a) - keys.indexOf(b))
     event('execution_cached', { nodes: cached, prompt_id: promptId, timestamp: Date.now() })
 
     const progress: Record<string, Record<string, unknown>> = {}
@@ -92,7 +95,7 @@ export class Executor {
       const ui = this.#cache.get(signatures.get(id) as string)?.ui
       if (ui === undefined || !item.outputs.includes(id)) continue
       uiOf(id, ui)
-      progressState(id, pyFloat(1), pyFloat(1), 'finished')
+      progressState(id, 1, 1, 'finished')
     }
 
     let current = ''

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path'
+import sharp from 'sharp'
 
 export type FolderType = 'input' | 'output' | 'temp'
 
@@ -25,6 +26,8 @@ export class ServerFiles {
 
   async init(): Promise<void> {
     await Promise.all([this.input, this.output, this.temp].map((d) => mkdir(d, { recursive: true })))
+    const example = join(this.input, 'example.png')
+    if (!existsSync(example)) await writeFile(example, await exampleImage())
   }
 
   folder(type: string): string | undefined {
@@ -123,6 +126,25 @@ export class ServerFiles {
     const info = await stat(path)
     return `${info.size}:${info.mtimeMs}`
   }
+}
+
+/**
+ * ComfyUI ships `input/example.png`, the image the templates default to: a 64x64 gradient whose centre is
+ * transparent (so a mask taken from its alpha is not empty).
+ */
+async function exampleImage(): Promise<Buffer> {
+  const size = 64
+  const data = Buffer.alloc(size * size * 4)
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 4
+      data[i] = x * 4
+      data[i + 1] = y * 4
+      data[i + 2] = 160
+      data[i + 3] = x >= 24 && x < 40 && y >= 24 && y < 40 ? 0 : 255
+    }
+  }
+  return sharp(data, { raw: { width: size, height: size, channels: 4 } }).png().toBuffer()
 }
 
 function splitAnnotation(value: string): { name: string; type: FolderType | undefined } {
