@@ -15,6 +15,7 @@ import { compareDefs, type DefDrift } from './drift.js'
 import { Endpoint } from './endpoint.js'
 import {
   ClientClosedError,
+  ComfyClientError,
   PromptRejectedError,
   RequestTimeoutError,
   ServerHttpError,
@@ -207,7 +208,7 @@ export class ComfyClient {
       answer = await this.#postPrompt(body, promptId, prepared.nodes, options.signal)
     } catch (error) {
       this.#jobs.delete(promptId)
-      job.abandon(error instanceof ServerUnreachableError ? error : new ClientClosedError())
+      job.abandon(error instanceof ComfyClientError ? error : new ClientClosedError())
       throw error
     }
     if (answer.promptId !== promptId) this.#rekey(job, answer.promptId)
@@ -429,7 +430,7 @@ export class ComfyClient {
 
   async #serverKnows(promptId: string): Promise<boolean> {
     const job = this.#jobs.get(promptId)
-    if (job !== undefined && job.state !== 'queued') return true
+    if (job !== undefined && job.hasEvents) return true
     try {
       const { running, pending } = await this.#jobHost.queueIds()
       if (running.has(promptId) || pending.has(promptId)) return true

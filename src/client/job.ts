@@ -79,6 +79,8 @@ export class Job implements AsyncIterable<JobEvent> {
   #resolve!: (results: JobResults) => void
   #reject!: (error: unknown) => void
   #done = false
+  // Frames can arrive before the POST answer; they wait so that `queued` is always the first event.
+  #early: (() => void)[] | undefined = []
 
   constructor(
     private readonly host: JobHost,
@@ -213,6 +215,14 @@ export class Job implements AsyncIterable<JobEvent> {
       this.warnings.push(`the server dropped ${nodeErrors.length} node(s) that failed validation: ${nodeErrors.map((e) => e.nodeId).join(', ')}`)
     }
     this.#log.push({ type: 'queued', number })
+    const early = this.#early ?? []
+    this.#early = undefined
+    for (const replay of early) replay()
+  }
+
+  /** @internal True when the server has sent events for the job (so it knows the prompt). */
+  get hasEvents(): boolean {
+    return (this.#early?.length ?? 0) > 0 || this.#status !== 'queued' || this.#sawStart
   }
 
   /** @internal The server minted another id (servers older than prompt_id support). */
@@ -232,6 +242,10 @@ export class Job implements AsyncIterable<JobEvent> {
 
   /** @internal A WebSocket JSON message for this job. */
   handleMessage(message: KnownMessage): void {
+    if (this.#early !== undefined) {
+      this.#early.push(() => this.handleMessage(message))
+      return
+    }
     if (this.#done) return
     switch (message.type) {
       case 'execution_start':
@@ -280,7 +294,8 @@ export class Job implements AsyncIterable<JobEvent> {
 
   /** @internal A preview or text frame routed to this job. */
   handleEvent(event: JobEvent): void {
-    if (!this.#done) this.#log.push(event)
+    if (this.#early !== undefined) this.#early.push(() => this.handleEvent(event))
+    else if (!this.#done) this.#log.push(event)
   }
 
   /** @internal Poll result: the server's queue holds the job. */
