@@ -18,6 +18,7 @@ import {
   type UiWorkflow,
 } from './ui-graph.js'
 import type { WarningSink } from './warnings.js'
+import { hasControlWidget } from './widgets.js'
 
 /** Where an input's value comes from: an output of an executed node, or a literal value. */
 export type Resolved =
@@ -85,7 +86,7 @@ export class ExecGraph {
       if (depth >= MAX_NESTING) {
         this.fail(node.path, `subgraphs nest more than ${MAX_NESTING} levels deep (a subgraph that contains itself?)`)
       }
-      exec.inner = subgraph !== undefined ? subgraphScope(subgraph, exec) : this.groupScope(exec, group as string)
+      exec.inner = subgraph !== undefined ? subgraphScope(subgraph, exec, this.options.defs) : this.groupScope(exec, group as string)
       if (exec.inner !== undefined) this.visit(exec.inner, `${id}:`, depth + 1)
     }
   }
@@ -228,7 +229,7 @@ function rootScope(graph: UiGraph): Scope {
   }
 }
 
-function subgraphScope(subgraph: UiSubgraph, host: ExecNode): Scope {
+function subgraphScope(subgraph: UiSubgraph, host: ExecNode, defs: DefSet): Scope {
   const instance = host.node
   // Instance sockets follow the definition's inputs by name (saved instances may list fewer):
   const used = new Set<number>()
@@ -238,15 +239,26 @@ function subgraphScope(subgraph: UiSubgraph, host: ExecNode): Scope {
     if (index !== -1) used.add(index)
     return index
   })
-  // The host's own widget values belong, in order, to the inputs that feed an inner widget:
-  const widgetInputs = subgraph.inputs
-    .map((_, k) => k)
-    .filter((k) =>
-      [...subgraph.links.values()].some(
-        (l) => l.originId === SUBGRAPH_INPUT_ID && l.originSlot === k && subgraph.byId.get(l.targetId)?.inputs[l.targetSlot]?.widget !== undefined,
-      ),
-    )
+  // The host's own widget values belong, in order, to the inputs that feed an inner widget (by name in recent
+  // files). Older files also kept a slot for the control widget of a promoted seed:
+  const promoted = new Map<number, { node: UiNode; widget: string }>()
+  for (const l of subgraph.links.values()) {
+    if (l.originId !== SUBGRAPH_INPUT_ID || promoted.has(l.originSlot)) continue
+    const node = subgraph.byId.get(l.targetId)
+    const widget = node?.inputs[l.targetSlot]?.widget
+    if (node !== undefined && widget !== undefined) promoted.set(l.originSlot, { node, widget })
+  }
+  const widgetInputs = subgraph.inputs.map((_, k) => k).filter((k) => promoted.has(k))
   const hostValues = Array.isArray(instance.widgetsValues) ? instance.widgetsValues : []
+  const withControls = hostValues.length > widgetInputs.length
+  const positions = new Map<number, number>()
+  let position = 0
+  for (const k of widgetInputs) {
+    positions.set(k, position++)
+    const target = promoted.get(k) as { node: UiNode; widget: string }
+    const input = defs.classes.get(target.node.type)?.inputs.find((x) => x.name === target.widget)
+    if (withControls && input !== undefined && hasControlWidget(input)) position++
+  }
   return {
     graph: subgraph,
     host,
@@ -255,8 +267,11 @@ function subgraphScope(subgraph: UiSubgraph, host: ExecNode): Scope {
       return index === undefined || index === -1 ? undefined : instance.inputs[index]?.link
     },
     promotedValue: (k) => {
-      const position = widgetInputs.indexOf(k)
-      return position !== -1 && position < hostValues.length ? { value: hostValues[position] } : undefined
+      const name = subgraph.inputs[k]?.name
+      const named = instance.widgetsValuesNamed
+      if (named !== undefined && name !== undefined && Object.hasOwn(named, name)) return { value: named[name] }
+      const at = positions.get(k)
+      return at !== undefined && at < hostValues.length ? { value: hostValues[at] } : undefined
     },
     outputSource: (k) => {
       const output = subgraph.outputs[k]

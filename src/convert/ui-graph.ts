@@ -34,6 +34,8 @@ export interface UiNode {
   readonly inputs: readonly UiInput[]
   readonly outputs: readonly UiOutput[]
   readonly widgetsValues: readonly unknown[] | Readonly<Record<string, unknown>> | undefined
+  /** `widgets_values_named`, written next to `widgets_values` by recent editors: values by widget name. */
+  readonly widgetsValuesNamed: Readonly<Record<string, unknown>> | undefined
   readonly properties: Readonly<Record<string, unknown>>
   /** Where the node is in the file. */
   readonly path: IssuePath

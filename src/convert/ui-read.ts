@@ -140,6 +140,7 @@ class Reader {
     if (widgets !== undefined && widgets !== null && typeof widgets !== 'object') {
       this.fail([...path, 'widgets_values'], `expected a list or an object, found ${describeValue(widgets)}`)
     }
+    const named = n['widgets_values_named']
     const properties = n['properties']
     return {
       id,
@@ -149,6 +150,7 @@ class Reader {
       inputs: this.optionalArray(n['inputs'], [...path, 'inputs']).map((x, i) => this.input(x, [...path, 'inputs', i])),
       outputs: this.optionalArray(n['outputs'], [...path, 'outputs']).map((x, i) => this.output(x, [...path, 'outputs', i])),
       widgetsValues: (widgets ?? undefined) as UiNode['widgetsValues'],
+      widgetsValuesNamed: typeof named === 'object' && named !== null && !Array.isArray(named) ? (named as Json) : undefined,
       properties: typeof properties === 'object' && properties !== null && !Array.isArray(properties) ? (properties as Json) : {},
       path,
     }

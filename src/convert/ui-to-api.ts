@@ -5,6 +5,7 @@
  * @module
  */
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
+import { hasWidget } from '../defs/normalize.js'
 import type { ApiNode, ApiPrompt, ApiValue } from '../dsl/prompt.js'
 import { resolveDynamicPrompt } from './dynamic-prompts.js'
 import { ExecGraph, type ExecNode } from './exec-graph.js'
@@ -31,8 +32,8 @@ export const DEFAULT_VIRTUAL_TYPES: readonly string[] = [
   'Note Plus (mtb)',
 ]
 
-// Keys of dict-shaped widget values that hold UI state, not inputs (VideoHelperSuite previews):
-const UI_ONLY_WIDGET_KEYS = new Set(['videopreview', 'preview'])
+// Keys of dict-shaped widget values that hold UI state, not inputs (VideoHelperSuite previews, editor widgets):
+const UI_ONLY_WIDGET_KEYS = new Set(['videopreview', 'preview', 'control_after_generate', 'upload'])
 
 export interface UiToApiOptions {
   /** Names the document in errors and warnings. */
@@ -121,6 +122,7 @@ class NodeEmitter {
       const byName = new Map(def?.inputs.map((input) => [input.name, input]))
       return node.namedWidgets.map(([name, value]) => ({ name, value, ...inputField(byName.get(name)) }))
     }
+    if (node.widgetsValuesNamed !== undefined) return this.dictWidgets(node.widgetsValuesNamed, def)
     const values = node.widgetsValues
     if (values === undefined) return []
     if (!Array.isArray(values)) return this.dictWidgets(values as Readonly<Record<string, unknown>>, def)
@@ -170,10 +172,18 @@ class NodeEmitter {
     return widgets
   }
 
+  // Values by name: for a known class, the names of its widget inputs (and the dotted sub-widgets of its
+  // DynamicCombos); for an unknown one, every name but the editor's own UI widgets.
   private dictWidgets(values: Readonly<Record<string, unknown>>, def: NodeDef | undefined): NamedWidget[] {
     const byName = new Map(def?.inputs.map((input) => [input.name, input]))
+    const known = (name: string): boolean => {
+      const input = byName.get(name)
+      if (input !== undefined) return hasWidget(input)
+      const dot = name.indexOf('.')
+      return dot > 0 && byName.get(name.slice(0, dot))?.kind === 'DYNAMIC_COMBO'
+    }
     return Object.entries(values)
-      .filter(([name]) => (def === undefined ? !UI_ONLY_WIDGET_KEYS.has(name) : byName.has(name)))
+      .filter(([name]) => (def === undefined ? !UI_ONLY_WIDGET_KEYS.has(name) : known(name)))
       .map(([name, value]) => ({ name, value, ...inputField(byName.get(name)) }))
   }
 

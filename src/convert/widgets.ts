@@ -101,6 +101,11 @@ class Walk {
   }
 }
 
+/** True when the editor puts a `control_after_generate` widget after this (top-level) widget input. */
+export function hasControlWidget(input: InputDef): boolean {
+  return hasControl(input, 0, 'current')
+}
+
 function hasControl(input: InputDef, depth: number, layout: Layout): boolean {
   if (layout === 'no-control-widget') return false
   if (input.kind !== 'INT' && input.kind !== 'FLOAT' && input.kind !== 'COMBO') return false

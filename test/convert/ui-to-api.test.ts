@@ -156,6 +156,14 @@ describe('widget values', () => {
     expect(prompt['7']?.inputs).toEqual({ width: 64, height: 32, batch_size: 2 })
   })
 
+  test('recent editors write values by name too; those win over positions', () => {
+    const node = { ...uiNode(3, 'KSampler', { widgets: [1, 2, 3] }), widgets_values_named: { seed: 7, control_after_generate: 'fixed', steps: 4, cfg: 2, sampler_name: 'ddim', scheduler: 'simple', denoise: 0.3 } }
+    const custom = { ...uiNode(4, 'Custom'), widgets_values_named: { mode: 'a', upload: 'image' } }
+    const { prompt } = convert(uiWorkflow([node, custom]))
+    expect(prompt['3']?.inputs).toEqual({ seed: 7, steps: 4, cfg: 2, sampler_name: 'ddim', scheduler: 'simple', denoise: 0.3 })
+    expect(prompt['4']?.inputs).toEqual({ mode: 'a' })
+  })
+
   test('unknown classes: named from the widget sockets the editor saves, else reported', () => {
     const named = uiNode(6, 'Custom Sampler', {
       inputs: [['model', 'MODEL', null], ['seed', 'INT', null, 'seed'], ['mode', 'COMBO', null, 'mode']],
@@ -215,6 +223,28 @@ describe('subgraphs', () => {
     expect(prompt['19:12']?.inputs).toMatchObject({ seed: ['13', 0], positive: ['19:15', 0] })
     expect(prompt['19:15']?.inputs).toMatchObject({ clip: ['14', 0] })
     expect(prompt['18']?.inputs).toEqual({ images: ['19:16', 0] })
+  })
+
+  test('promoted values by position, with a slot for a promoted seed’s control in older files, or by name', () => {
+    const workflow = fixture('browser_tests__subgraphs__test-values-input-subgraph.json') as { nodes: Record<string, unknown>[]; links: unknown[] }
+    const host = workflow.nodes.find((n) => n['id'] === 19) as Record<string, unknown>
+    workflow.links = workflow.links.filter((l) => (l as unknown[])[0] !== 22)
+    ;(host['inputs'] as Record<string, unknown>[])[1] = { name: 'seed', type: 'INT', link: null, widget: { name: 'seed' } }
+    host['widgets_values'] = [42]
+    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(42)
+    // A second promoted widget, the inner text, after the seed:
+    const definition = (workflow as unknown as { definitions: { subgraphs: Record<string, unknown>[] } }).definitions.subgraphs[0] as Record<string, unknown>
+    ;(definition['inputs'] as unknown[]).push({ id: 'x', name: 'text', type: 'STRING', linkIds: [99] })
+    ;(definition['links'] as unknown[]).push({ id: 99, origin_id: -10, origin_slot: 3, target_id: 15, target_slot: 1, type: 'STRING' })
+    const inner = (definition['nodes'] as Record<string, unknown>[]).find((n) => n['id'] === 15) as { inputs: Record<string, unknown>[] }
+    ;(inner.inputs[1] as Record<string, unknown>)['link'] = 99
+    host['widgets_values'] = [43, 'hello']
+    expect(convert(workflow).prompt['19:15']?.inputs['text']).toBe('hello')
+    host['widgets_values'] = [43, 'fixed', 'hello']
+    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(43)
+    expect(convert(workflow).prompt['19:15']?.inputs['text']).toBe('hello')
+    host['widgets_values_named'] = { seed: 44 }
+    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(44)
   })
 
   test('an unconnected promoted widget takes the instance’s value; a muted instance runs nothing', () => {
