@@ -8,7 +8,8 @@ export { parsePythonJson, keyOrderOf } from './python-json.js'
 export { PyFloat } from './python.js'
 export { LATEST_SERVER_VERSION } from './server-version.js'
 export { linkTypeMatches } from './link-types.js'
-export { buildPromptJsonSchema } from './json-schema.js'
+export { buildPromptJsonSchema, promptJsonSchemaText } from './json-schema.js'
+export type { PromptSchemaOptions } from './json-schema.js'
 export { INTERNAL_SERVER_ERROR_TEXT } from './types.js'
 export type {
   AcceptedBody,

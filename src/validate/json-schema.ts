@@ -1,8 +1,10 @@
 /**
- * A JSON Schema of the API prompt format for editors: one branch per class, keyed by `class_type`, with the
- * class's inputs (links, literals with their bounds and options, `{"__value__": [...]}`), built with zod 4's
- * own JSON Schema export. It describes the canonical form; the server also accepts coercible values (numeric
- * strings for INT and so on), which the validator, not the schema, knows about.
+ * A JSON Schema of the API prompt format for editors. Each class's node schema (its inputs: links, literals
+ * with bounds and options, `{"__value__": [...]}`) is a zod schema exported with zod 4's own JSON Schema
+ * support; the dispatch on `class_type` is an `if`/`then` per class, which zod cannot express and which gives
+ * editors precise messages where a `oneOf` over hundreds of classes would not. The schema describes the
+ * canonical form; the server also accepts coercible values (numeric strings for INT...), which the validator,
+ * not the schema, knows about.
  * @module
  */
 import { z } from 'zod'
@@ -11,89 +13,137 @@ import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
 export interface PromptSchemaOptions {
   /** `$id` of the schema document. */
   readonly id?: string
-  /** Title line; defaults to one naming the ComfyUI version of the definitions when known. */
+  /** Title; defaults to one naming the ComfyUI version of the definitions when known. */
   readonly title?: string
 }
 
-const link = z
-  .tuple([z.string().meta({ description: 'id of the source node' }), z.int().meta({ description: 'output slot' })])
-  .meta({ id: 'Link', description: 'A link: [source node id, output slot index]' })
+type JsonObject = Record<string, unknown>
 
-const wrapped = z
-  .object({ __value__: z.array(z.unknown()) })
-  .meta({ id: 'WrappedList', description: 'A literal list value, wrapped so it is not read as a link' })
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema'
 
-const meta = z.object({ title: z.string().optional() }).loose().meta({ id: 'NodeMeta' })
-
-/** Builds the schema for every class in `defs`; the result is a plain JSON Schema (draft 2020-12) object. */
-export function buildPromptJsonSchema(defs: DefSet, options: PromptSchemaOptions = {}): Record<string, unknown> {
-  const classNames = [...defs.classes.keys()].sort()
-  const branches = classNames.map((name) => nodeSchema(defs.classes.get(name) as NodeDef))
-  const node =
-    branches.length >= 2
-      ? z.discriminatedUnion('class_type', branches as [z.ZodObject, z.ZodObject, ...z.ZodObject[]])
-      : (branches[0] ?? z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }))
-  const prompt = z.record(z.string(), node).meta({
-    title:
-      options.title ??
-      `ComfyUI API prompt${defs.comfyuiVersion === undefined ? '' : ` (ComfyUI ${defs.comfyuiVersion} node definitions)`}`,
-    description: 'Node id to node: {"class_type", "inputs", "_meta"?}. POST it as the "prompt" of /prompt.',
+/** Builds the schema for every class in `defs` (classes sorted by name, so the output is stable). */
+export function buildPromptJsonSchema(defs: DefSet, options: PromptSchemaOptions = {}): JsonObject {
+  const registry = z.registry<{ id: string }>()
+  const integers = new WeakSet<object>()
+  const shared = sharedSchemas(registry)
+  const classIds = new Map<string, string>()
+  const usedIds = new Set(['Link', 'WrappedList', 'NodeMeta', 'Node'])
+  for (const name of [...defs.classes.keys()].sort()) {
+    const id = uniqueId(name, usedIds)
+    classIds.set(name, id)
+    registry.add(nodeSchema(defs.classes.get(name) as NodeDef, shared, integers), { id })
+  }
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    uri: (id) => `#/$defs/${id}`,
+    unrepresentable: 'any',
+    // zod's integers carry the safe-integer range; ComfyUI seeds go up to 2^64 - 1:
+    override: ({ zodSchema, jsonSchema }) => {
+      if (!integers.has(zodSchema)) return
+      jsonSchema.type = 'integer'
+    },
   })
-  const schema = z.toJSONSchema(prompt, { target: 'draft-2020-12', reused: 'ref', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >
-  return options.id === undefined ? schema : { $id: options.id, ...schema }
+  const $defs: JsonObject = {}
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _draft, $id: _id, ...body } = schema as JsonObject
+    $defs[id] = body
+  }
+  $defs['Node'] = dispatchSchema(classIds)
+  const title =
+    options.title ?? `ComfyUI API prompt${defs.comfyuiVersion === undefined ? '' : ` (ComfyUI ${defs.comfyuiVersion} node definitions)`}`
+  return {
+    $schema: DRAFT,
+    ...(options.id === undefined ? {} : { $id: options.id }),
+    title,
+    description: 'Node id to node {"class_type", "inputs", "_meta"?}: the "prompt" of POST /prompt.',
+    type: 'object',
+    additionalProperties: { $ref: '#/$defs/Node' },
+    $defs,
+  }
 }
 
-function nodeSchema(def: NodeDef): z.ZodObject {
+interface SharedSchemas {
+  readonly link: z.ZodType
+  readonly wrapped: z.ZodType
+  readonly meta: z.ZodType
+}
+
+function sharedSchemas(registry: z.core.$ZodRegistry<{ id: string }>): SharedSchemas {
+  const link = z
+    .tuple([z.string().meta({ description: 'id of the source node' }), z.number().meta({ description: 'output slot' })])
+    .meta({ description: 'A link: [source node id, output slot index]' })
+  const wrapped = z
+    .object({ __value__: z.array(z.unknown()) })
+    .meta({ description: 'A literal list, wrapped so that it is not read as a link' })
+  const meta = z.object({ title: z.string().optional() }).loose()
+  registry.add(link, { id: 'Link' })
+  registry.add(wrapped, { id: 'WrappedList' })
+  registry.add(meta, { id: 'NodeMeta' })
+  return { link, wrapped, meta }
+}
+
+/** `{class_type, inputs, _meta}` with `class_type` one of the known classes, then the class's own schema. */
+function dispatchSchema(classIds: ReadonlyMap<string, string>): JsonObject {
+  return {
+    type: 'object',
+    required: ['class_type', 'inputs'],
+    properties: {
+      class_type: { enum: [...classIds.keys()], description: 'The node class (a key of GET /object_info)' },
+      inputs: { type: 'object' },
+      _meta: { $ref: '#/$defs/NodeMeta' },
+    },
+    allOf: [...classIds].map(([name, id]) => ({
+      if: { properties: { class_type: { const: name } }, required: ['class_type'] },
+      then: { $ref: `#/$defs/${id}` },
+    })),
+  }
+}
+
+// $defs keys end up in JSON pointers and URI fragments: keep them to safe characters.
+function uniqueId(name: string, used: Set<string>): string {
+  const base = name.replace(/[^A-Za-z0-9_.-]/g, '_')
+  let id = base
+  for (let i = 2; used.has(id); i++) id = `${base}_${i}`
+  used.add(id)
+  return id
+}
+
+function nodeSchema(def: NodeDef, shared: SharedSchemas, integers: WeakSet<object>): z.ZodType {
   const shape: Record<string, z.ZodType> = {}
-  let dynamic = false
   for (const input of def.inputs) {
-    if (input.kind === 'AUTOGROW' || input.kind === 'DYNAMIC_COMBO' || input.kind === 'DYNAMIC_SLOT') {
-      dynamic = true
-      if (input.kind === 'AUTOGROW') continue
-    }
-    const value = inputSchema(input)
+    // An Autogrow has no key of its own, only its dotted entries:
+    if (input.kind === 'AUTOGROW') continue
+    const value = inputSchema(input, shared, integers)
     shape[input.name] = input.required ? value : value.optional()
   }
-  // Dynamic inputs add dotted keys ("values.a") that depend on the values; other unknown keys are typos:
-  const inputs = dynamic ? z.object(shape).catchall(z.unknown()) : z.object(shape).strict()
-  const description = [def.displayName !== def.classType ? def.displayName : '', def.description]
-    .filter((t) => t !== '')
-    .join(' - ')
-  return z
-    .object({
-      class_type: z.literal(def.classType),
-      inputs,
-      _meta: meta.optional(),
-    })
-    .meta(description === '' ? {} : { description })
+  // The server ignores undeclared inputs (older editors add "upload", "choose file to upload"), and dynamic inputs
+  // add dotted keys ("values.a") that depend on the values:
+  const inputs = z.object(shape).catchall(z.unknown())
+  const description = [def.displayName === def.classType ? '' : def.displayName, def.description]
+    .filter((text) => text !== '')
+    .join(': ')
+  // The server adds keys to nodes (is_changed) and ignores them on the way in:
+  const node = z.object({ class_type: z.literal(def.classType), inputs, _meta: shared.meta.optional() }).catchall(z.unknown())
+  return description === '' ? node : node.meta({ description })
 }
 
-function inputSchema(input: InputDef): z.ZodType {
-  const described = (schema: z.ZodType): z.ZodType => {
-    const info: Record<string, unknown> = {}
-    if (input.tooltip !== undefined) info['description'] = input.tooltip
-    if (input.default !== undefined && isJsonSafe(input.default)) info['default'] = input.default
-    return Object.keys(info).length > 0 ? schema.meta(info) : schema
-  }
-  const literal = literalSchema(input)
-  return described(literal === undefined ? link : z.union([literal, link, wrapped]))
+function inputSchema(input: InputDef, shared: SharedSchemas, integers: WeakSet<object>): z.ZodType {
+  const literal = literalSchema(input, integers)
+  const schema = literal === undefined ? shared.link : z.union([literal, shared.link, shared.wrapped])
+  const info: Record<string, unknown> = {}
+  if (input.tooltip !== undefined) info['description'] = input.tooltip
+  if (isJsonScalar(input.default)) info['default'] = input.default
+  return Object.keys(info).length > 0 ? schema.meta(info) : schema
 }
 
-function literalSchema(input: InputDef): z.ZodType | undefined {
+function literalSchema(input: InputDef, integers: WeakSet<object>): z.ZodType | undefined {
   switch (input.kind) {
-    case 'INT': {
-      let schema = z.int()
-      if (input.min !== undefined) schema = schema.min(Number(input.min))
-      if (input.max !== undefined) schema = schema.max(Number(input.max))
-      return schema
-    }
+    case 'INT':
     case 'FLOAT': {
       let schema = z.number()
       if (input.min !== undefined) schema = schema.min(Number(input.min))
       if (input.max !== undefined) schema = schema.max(Number(input.max))
+      if (input.kind === 'INT') integers.add(schema)
       return schema
     }
     case 'STRING':
@@ -101,22 +151,35 @@ function literalSchema(input: InputDef): z.ZodType | undefined {
     case 'BOOLEAN':
       return z.boolean()
     case 'COMBO': {
-      const options = input.options.filter((o): o is string | number | boolean => isJsonSafe(o))
-      // File lists differ per server: any string, with the snapshot's files as suggestions.
+      const options = input.options.filter(isJsonScalar)
+      // File lists differ from server to server: any string, with the snapshot's files as suggestions.
       if (input.fileBacked || options.length === 0) {
         return options.length > 0 ? z.string().meta({ examples: options.slice(0, 50) }) : z.string()
       }
-      return z.union(options.map((o) => z.literal(o)) as unknown as [z.ZodLiteral, z.ZodLiteral, ...z.ZodLiteral[]])
+      return z.literal(options)
     }
     case 'DYNAMIC_COMBO':
-      return z.enum(input.choices.map((c) => c.key) as [string, ...string[]])
+      return z.literal(input.choices.map((choice) => choice.key))
     case 'LINK':
+      // A `*` socket takes any literal too:
       return input.type === '*' ? z.unknown() : undefined
     default:
       return undefined
   }
 }
 
-function isJsonSafe(value: unknown): value is string | number | boolean {
+function isJsonScalar(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+}
+
+/**
+ * The schema as file text: one line per class definition, so a changed class changes one line of the diff,
+ * and about half the size of indented JSON.
+ */
+export function promptJsonSchemaText(schema: JsonObject): string {
+  const { $defs, ...head } = schema
+  const lines = Object.entries(head).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+  const defs = Object.entries(($defs ?? {}) as JsonObject).map(([key, value]) => `    ${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+  lines.push(`  "$defs": {\n${defs.join(',\n')}\n  }`)
+  return `{\n${lines.join(',\n')}\n}\n`
 }

@@ -1,0 +1,82 @@
+/**
+ * `comfy-dsl schema [--object-info FILE] [--out FILE] [--check]`: the JSON Schema of the API prompt format, with
+ * per-class input schemas, for editors (the repo maps workflows/*.json to schemas/comfyui-prompt.schema.json).
+ * @module
+ */
+import { randomBytes } from 'node:crypto'
+import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { loadObjectInfoFile } from '../../codegen/source.js'
+import { ComfyError } from '../../errors.js'
+import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/index.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { BUNDLED_OBJECT_INFO } from './convert.js'
+
+/** A schema file that cannot be written, or is stale in --check mode. */
+export class SchemaFileError extends ComfyError {}
+
+interface SchemaFlags {
+  objectInfo?: string
+  out?: string
+  check?: boolean
+  id?: string
+}
+
+export const schemaCommand: CliCommand = {
+  register(program, io, done) {
+    program
+      .command('schema')
+      .description('write a JSON Schema of API prompts with per-class inputs (for editor validation and completion)')
+      .option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)')
+      .option('--out <file>', 'write the schema to this file instead of printing it')
+      .option('--check', 'write nothing; exit 1 when the --out file is not what would be written')
+      .option('--id <uri>', '$id of the schema')
+      .action(async (flags: SchemaFlags) => {
+        done(await runSchema(flags, io))
+      })
+  },
+}
+
+async function runSchema(flags: SchemaFlags, io: CliIo): Promise<number> {
+  try {
+    if (flags.check && flags.out === undefined) {
+      io.stderr.write('error: --check needs --out FILE (the file to compare)\n')
+      return EXIT.unusable
+    }
+    const source = flags.objectInfo === undefined ? BUNDLED_OBJECT_INFO : resolve(io.cwd, flags.objectInfo)
+    const { defs, problems } = await loadObjectInfoFile(source, { onError: 'skip' })
+    for (const problem of problems) io.stderr.write(`warning: skipped a malformed definition: ${problem.message}\n`)
+    const text = promptJsonSchemaText(buildPromptJsonSchema(defs, flags.id === undefined ? {} : { id: flags.id }))
+    if (flags.out === undefined) {
+      io.stdout.write(text)
+      return EXIT.ok
+    }
+    const path = resolve(io.cwd, flags.out)
+    if (flags.check) {
+      const current = await readFile(path, 'utf8').catch(() => undefined)
+      if (current === text) return EXIT.ok
+      io.stderr.write(`${flags.out} is stale; run comfy-dsl schema --out ${flags.out} to update it\n`)
+      return EXIT.failed
+    }
+    await writeAtomically(path, flags.out, text)
+    io.stdout.write(`wrote ${flags.out} (${defs.classes.size} classes)\n`)
+    return EXIT.ok
+  } catch (error) {
+    return reportError(error, io)
+  }
+}
+
+// A temporary file in the same folder, renamed over the target: readers never see a half-written file.
+async function writeAtomically(path: string, shown: string, text: string): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeFile(temp, text, { flag: 'wx' })
+    await rename(temp, path)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw new SchemaFileError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      file: shown,
+      cause: error,
+    })
+  }
+}
