@@ -108,7 +108,7 @@ export function createNode<N extends NodeHandle = UntypedNode>(
   }
   const given = inputs as Readonly<Record<string, unknown>>
   const flat: Record<string, InputValue | undefined> = {}
-  if (spec.defaults) {
+  if (spec.defaults && options?.fillDefaults !== false) {
     for (const key in spec.defaults) if (given[key] === undefined) flat[key] = spec.defaults[key]
   }
   for (const key in given) {

@@ -29,6 +29,11 @@ export interface NodeOptions {
   readonly id?: string | number
   /** Title, written to `_meta.title`. */
   readonly title?: string
+  /**
+   * Write the server defaults of required inputs the caller left out (default true). `false` keeps the
+   * inputs exactly as given, e.g. to reproduce a workflow saved before an input existed.
+   */
+  readonly fillDefaults?: boolean
 }
 
 /** A value a node input may hold before serialization. */
