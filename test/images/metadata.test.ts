@@ -187,7 +187,8 @@ describe('hostile metadata', () => {
   it('refuses bad CRCs, truncated chunks and non-images', async () => {
     const good = withChunks(text('prompt', '{}'))
     const badCrc = Buffer.from(good)
-    badCrc[badCrc.length - 14] ^= 0xff
+    // The last byte of the text chunk's CRC (IEND, 12 bytes, follows it):
+    badCrc[badCrc.length - 13] = badCrc[badCrc.length - 13]! ^ 0xff
     await expect(readImageText(badCrc)).rejects.toMatchObject({ reason: 'corrupt' })
     await expect(readImageText(good.subarray(0, good.length - 20))).rejects.toMatchObject({ reason: 'corrupt' })
     await expect(readImageText(set.text)).rejects.toMatchObject({ reason: 'format' })
