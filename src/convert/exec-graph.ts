@@ -23,7 +23,8 @@ import { hasControlWidget } from './widgets.js'
 /** Where an input's value comes from: an output of an executed node, or a literal value. */
 export type Resolved =
   | { readonly kind: 'link'; readonly originId: string; readonly slot: number }
-  | { readonly kind: 'value'; readonly value: unknown; readonly fromPrimitive: boolean }
+  /** A literal: from a primitive node (then `primitive` is it) or from a subgraph instance's promoted widget. */
+  | { readonly kind: 'value'; readonly value: unknown; readonly primitive?: UiNode }
 
 /** One graph level as seen from inside: its nodes and links, and what its boundary connects to outside. */
 interface Scope {
@@ -134,7 +135,7 @@ export class ExecGraph {
       const hostLink = scope.hostInputLink(k)
       if (hostLink === undefined) {
         const promoted = scope.promotedValue(k)
-        return promoted === undefined ? undefined : { kind: 'value', value: promoted.value, fromPrimitive: false }
+        return promoted === undefined ? undefined : { kind: 'value', value: promoted.value }
       }
       const hostKey = `${scope.host.id}[B]${k}`
       if (visited.has(hostKey)) this.fail(scope.host.node.path, 'the links loop back through this subgraph input')
@@ -195,7 +196,7 @@ export class ExecGraph {
     // A primitive node writes its value into the widgets it feeds before the prompt is built:
     if (node.type === 'PrimitiveNode') {
       const values = node.widgetsValues
-      return Array.isArray(values) && values.length > 0 ? { kind: 'value', value: values[0], fromPrimitive: true } : undefined
+      return Array.isArray(values) && values.length > 0 ? { kind: 'value', value: values[0], primitive: node } : undefined
     }
     // KJNodes Get/Set: a GetNode reads what the SetNode of the same name receives:
     if (node.type === 'GetNode') {

@@ -5,14 +5,15 @@
  * @module
  */
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
-import { hasWidget } from '../defs/normalize.js'
 import type { ApiNode, ApiPrompt, ApiValue } from '../dsl/prompt.js'
+import type { IssuePath } from '../errors.js'
 import { resolveDynamicPrompt } from './dynamic-prompts.js'
 import { ExecGraph, type ExecNode } from './exec-graph.js'
-import { MODE } from './ui-graph.js'
+import { readNodeWidgets, type WidgetReading } from './node-widgets.js'
+import { applyTextReplacements, SAVE_NODE_TYPES, type ReplacementSource } from './text-replacements.js'
+import { MODE, type UiNode } from './ui-graph.js'
 import { readUiWorkflow } from './ui-read.js'
 import type { ConversionWarning, WarningSink } from './warnings.js'
-import { mapUnknownWidgets, mapWidgetValues, widgetDefault, type NamedWidget } from './widgets.js'
 
 /** Classes that exist only in the editor and never reach the server. */
 export const DEFAULT_VIRTUAL_TYPES: readonly string[] = [
@@ -32,9 +33,6 @@ export const DEFAULT_VIRTUAL_TYPES: readonly string[] = [
   'Note Plus (mtb)',
 ]
 
-// Keys of dict-shaped widget values that hold UI state, not inputs (VideoHelperSuite previews, editor widgets):
-const UI_ONLY_WIDGET_KEYS = new Set(['videopreview', 'preview', 'control_after_generate', 'upload'])
-
 export interface UiToApiOptions {
   /** Names the document in errors and warnings. */
   readonly file?: string
@@ -47,6 +45,8 @@ export interface UiToApiOptions {
   readonly dynamicPrompts?: 'resolve' | 'keep'
   /** Random source for `{a|b}` groups, `[0, 1)` like `Math.random` (the default). */
   readonly random?: () => number
+  /** Clock for `%date:...%` in save nodes' `filename_prefix` (default: the current time). */
+  readonly now?: () => Date
 }
 
 export interface UiToApiResult {
@@ -83,6 +83,9 @@ export function uiToApi(workflow: unknown, defs: DefSet, options: UiToApiOptions
 
 class NodeEmitter {
   readonly random: () => number
+  readonly now: () => Date
+  readonly #readings = new Map<string, WidgetReading>()
+  #sources: ReplacementSource[] | undefined
 
   constructor(
     readonly graph: ExecGraph,
@@ -91,6 +94,7 @@ class NodeEmitter {
     readonly warn: WarningSink,
   ) {
     this.random = options.random ?? Math.random
+    this.now = options.now ?? (() => new Date())
   }
 
   emit(exec: ExecNode): ApiNode {
@@ -99,8 +103,10 @@ class NodeEmitter {
     if (def === undefined) {
       this.warn({ code: 'unknown_class', message: `class "${node.type}" is not in the node definitions`, path: [...node.path, 'type'], nodeId: exec.id })
     }
+    const reading = this.reading(exec)
+    for (const warning of reading.warnings) this.warn(warning)
     const inputs: Record<string, ApiValue> = {}
-    for (const widget of this.widgets(exec, def)) inputs[widget.name] = this.widgetValue(exec, widget)
+    for (const widget of reading.widgets) inputs[widget.name] = wrap(this.serialize(exec, widget.name, widget.input, widget.value))
     const defInputs = new Map(def?.inputs.map((input) => [input.name, input]))
     node.inputs.forEach((input, slot) => {
       const resolved = this.graph.resolveInput(exec, slot)
@@ -109,89 +115,30 @@ class NodeEmitter {
         inputs[input.name] = [resolved.originId, resolved.slot]
         return
       }
-      const target = defInputs.get(input.widget ?? input.name)
-      const value = resolved.fromPrimitive ? this.dynamicPrompt(exec, target, resolved.value) : resolved.value
+      // A primitive node's value goes through the target widget's serialization; a promoted value does not:
+      let value = resolved.value
+      if (resolved.primitive !== undefined) {
+        if (resolved.primitive.properties[REPLACE_PROPERTY] === true) value = this.replace(resolved.primitive.path, value)
+        value = this.serialize(exec, input.widget ?? input.name, defInputs.get(input.widget ?? input.name), value)
+      }
       inputs[input.name] = wrap(value)
     })
-    return { inputs, class_type: node.type, _meta: { title: node.title ?? def?.displayName ?? node.type } }
+    return { inputs, class_type: node.type, _meta: { title: titleOf(node, def) } }
   }
 
-  private widgets(exec: ExecNode, def: NodeDef | undefined): readonly NamedWidget[] {
-    const { node } = exec
-    if (node.namedWidgets !== undefined) {
-      const byName = new Map(def?.inputs.map((input) => [input.name, input]))
-      return node.namedWidgets.map(([name, value]) => ({ name, value, ...inputField(byName.get(name)) }))
+  private reading(exec: ExecNode): WidgetReading {
+    let reading = this.#readings.get(exec.id)
+    if (reading === undefined) {
+      reading = readNodeWidgets(exec.node, this.defs.classes.get(exec.node.type), exec.id)
+      this.#readings.set(exec.id, reading)
     }
-    if (node.widgetsValuesNamed !== undefined) return this.dictWidgets(node.widgetsValuesNamed, def)
-    const values = node.widgetsValues
-    if (values === undefined) return []
-    if (!Array.isArray(values)) return this.dictWidgets(values as Readonly<Record<string, unknown>>, def)
-    if (def === undefined) {
-      const names = node.inputs.flatMap((input) => (input.widget === undefined ? [] : [input.widget]))
-      const mapped = mapUnknownWidgets(names, values)
-      if (mapped === undefined) {
-        this.warn({
-          code: 'widgets_unmapped',
-          message: `the ${values.length} widget value(s) of unknown class "${node.type}" cannot be named; they are left out`,
-          path: [...node.path, 'widgets_values'],
-          nodeId: exec.id,
-        })
-        return []
-      }
-      return mapped
-    }
-    const mapping = mapWidgetValues(def, values)
-    if (mapping.layout !== 'current') {
-      this.warn({
-        code: 'widget_layout_legacy',
-        message: `widget values of ${node.type} follow an older editor's layout (${mapping.layout})`,
-        path: [...node.path, 'widgets_values'],
-        nodeId: exec.id,
-      })
-    }
-    const widgets = [...mapping.widgets]
-    for (const input of mapping.missing) {
-      const fallback = widgetDefault(input)
-      if (fallback === undefined) {
-        this.warn({
-          code: 'widget_value_missing',
-          message: `no value for widget "${input.name}" and the definition has no default; the input is left out`,
-          path: [...node.path, 'widgets_values'],
-          nodeId: exec.id,
-        })
-        continue
-      }
-      this.warn({
-        code: 'widget_default_used',
-        message: `no value for widget "${input.name}"; the definition's default ${JSON.stringify(fallback.value)} is used`,
-        path: [...node.path, 'widgets_values'],
-        nodeId: exec.id,
-      })
-      widgets.push({ name: input.name, value: fallback.value, input })
-    }
-    return widgets
+    return reading
   }
 
-  // Values by name: for a known class, the names of its widget inputs (and the dotted sub-widgets of its
-  // DynamicCombos); for an unknown one, every name but the editor's own UI widgets.
-  private dictWidgets(values: Readonly<Record<string, unknown>>, def: NodeDef | undefined): NamedWidget[] {
-    const byName = new Map(def?.inputs.map((input) => [input.name, input]))
-    const known = (name: string): boolean => {
-      const input = byName.get(name)
-      if (input !== undefined) return hasWidget(input)
-      const dot = name.indexOf('.')
-      return dot > 0 && byName.get(name.slice(0, dot))?.kind === 'DYNAMIC_COMBO'
-    }
-    return Object.entries(values)
-      .filter(([name]) => (def === undefined ? !UI_ONLY_WIDGET_KEYS.has(name) : known(name)))
-      .map(([name, value]) => ({ name, value, ...inputField(byName.get(name)) }))
-  }
-
-  private widgetValue(exec: ExecNode, widget: NamedWidget): ApiValue {
-    return wrap(this.dynamicPrompt(exec, widget.input, widget.value))
-  }
-
-  private dynamicPrompt(exec: ExecNode, input: InputDef | undefined, value: unknown): unknown {
+  // What the editor's widget sends for a value: save nodes expand `%...%` in filename_prefix, dynamic-prompt
+  // texts resolve their {a|b} choices.
+  private serialize(exec: ExecNode, name: string, input: InputDef | undefined, value: unknown): unknown {
+    if (name === 'filename_prefix' && SAVE_NODE_TYPES.has(exec.node.type)) return this.replace(exec.node.path, value)
     if (this.options.dynamicPrompts === 'keep' || input?.kind !== 'STRING' || !input.dynamicPrompts || typeof value !== 'string') {
       return value
     }
@@ -199,17 +146,38 @@ class NodeEmitter {
     if (result.randomized) {
       this.warn({
         code: 'dynamic_prompt_randomized',
-        message: `"${input.name}" has {a|b} choices; one option of each was picked at random, as the editor does`,
+        message: `"${name}" has {a|b} choices; one option of each was picked at random, as the editor does`,
         path: [...exec.node.path, 'widgets_values'],
         nodeId: exec.id,
       })
     }
     return result.text
   }
+
+  private replace(path: IssuePath, value: unknown): unknown {
+    if (typeof value !== 'string' || !value.includes('%')) return value
+    this.#sources ??= [...this.graph.nodes.values()].map((exec) => ({
+      searchName: stringOrUndefined(exec.node.properties['Node name for S&R']),
+      title: titleOf(exec.node, this.defs.classes.get(exec.node.type)),
+      widgets: () => new Map(this.reading(exec).widgets.map((w) => [w.name, w.value])),
+    }))
+    const result = applyTextReplacements(value, this.#sources, this.now)
+    if (result.usedDate) {
+      this.warn({ code: 'date_in_text', message: `"${value}" takes the current date and time, as in the editor`, path: [...path, 'widgets_values'] })
+    }
+    return result.text
+  }
 }
 
-function inputField(input: InputDef | undefined): { input?: InputDef } {
-  return input === undefined ? {} : { input }
+// The primitive node property that asks for %...% replacements in its value:
+const REPLACE_PROPERTY = 'Run widget replace on values'
+
+function titleOf(node: UiNode, def: NodeDef | undefined): string {
+  return node.title ?? def?.displayName ?? node.type
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
 }
 
 // A list value would read as a link; the server unwraps this form:

@@ -21,6 +21,8 @@ export type ConversionWarningCode =
   | 'widget_layout_legacy'
   /** A `{a|b}` group in a dynamic-prompt text was resolved at random, as the editor does. */
   | 'dynamic_prompt_randomized'
+  /** A `%date:...%` pattern took the current date and time, as the editor does. */
+  | 'date_in_text'
   /** A legacy group node whose inner classes are unknown; its nodes are left out. */
   | 'group_node_unavailable'
   /** An API prompt value that cannot be carried by a DSL node handle and was dropped on import. */

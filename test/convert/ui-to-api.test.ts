@@ -188,6 +188,15 @@ describe('widget values', () => {
     expect(convert(workflow, { dynamicPrompts: 'keep' }).prompt['3']?.inputs['text']).toBe('a {red|{dark|light} blue} cat /* x */ \\{ok\\}')
   })
 
+  test('save nodes expand %date:...% and %Node.widget% in filename_prefix, as the editor does', () => {
+    const sampler = { ...uiNode(3, 'KSampler', { widgets: [42, 'fixed', 20, 8, 'euler', 'normal', 1] }), properties: { 'Node name for S&R': 'KSampler' } }
+    const save = uiNode(9, 'SaveImage', { widgets: ['%date:yyyy-MM-dd_hh%/%KSampler.seed%-%Load Checkpoint.ckpt_name%-%width%-%Nope.x%'] })
+    const now = () => new Date(2024, 4, 7, 9, 30)
+    const { prompt, warnings } = convert(uiWorkflow([ckpt, sampler, save]), { now })
+    expect(prompt['9']?.inputs['filename_prefix']).toBe('2024-05-07_09/42-a.safetensors-%width%-%Nope.x%')
+    expect(codes(warnings)).toEqual(['date_in_text'])
+  })
+
   test('titles: the node’s own, else the display name', () => {
     const titled = uiNode(4, 'EmptyLatentImage', { title: 'Canvas', widgets: [8, 8, 1] })
     const { prompt } = convert(uiWorkflow([ckpt, titled]))
