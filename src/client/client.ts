@@ -205,7 +205,8 @@ export class ComfyClient {
     if (options.partialExecutionTargets !== undefined) body['partial_execution_targets'] = options.partialExecutionTargets
     let answer: { number: number | undefined; promptId: string; nodeErrors: NodeErrorEntry[] }
     try {
-      answer = await this.#postPrompt(body, promptId, prepared.nodes, options.signal)
+      // Not aborted mid-way: the server may take the prompt anyway. An abort is honoured by cancelling the job.
+      answer = await this.#postPrompt(body, promptId, prepared.nodes)
     } catch (error) {
       this.#jobs.delete(promptId)
       job.abandon(error instanceof ComfyClientError ? error : new ClientClosedError())
@@ -397,13 +398,12 @@ export class ComfyClient {
     body: Record<string, unknown>,
     promptId: string,
     nodes: ReadonlyMap<string, NodeHandle>,
-    signal: AbortSignal | undefined,
   ): Promise<{ number: number | undefined; promptId: string; nodeErrors: NodeErrorEntry[] }> {
     const retries = this.#options.submitRetries ?? 2
     for (let attempt = 0; ; attempt++) {
       let response
       try {
-        response = await this.http.json('POST', '/prompt', { json: body, acceptStatus: [400], signal })
+        response = await this.http.json('POST', '/prompt', { json: body, acceptStatus: [400] })
       } catch (error) {
         if (!isTransient(error) || attempt >= retries) throw error
         // The server may have queued it before the connection broke: never post it twice.

@@ -141,7 +141,6 @@ export class Job implements AsyncIterable<JobEvent> {
   async wait(options: WaitOptions = {}): Promise<JobResults> {
     const { timeout, signal } = options
     if (this.#done || (timeout === undefined && signal === undefined)) return this.#settled
-    signal?.throwIfAborted()
     return new Promise<JobResults>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined
       const cleanup = (): void => {
@@ -156,6 +155,10 @@ export class Job implements AsyncIterable<JobEvent> {
       }
       const onAbort = (): void => {
         stopAndReject(new JobInterruptedError(this.#id, true, this.#status === 'running' ? 'running' : 'queued', undefined, { cause: signal?.reason }))
+      }
+      if (signal?.aborted) {
+        onAbort()
+        return
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       if (timeout !== undefined) {

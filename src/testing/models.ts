@@ -19,6 +19,7 @@ export const DEFAULT_MODELS: Readonly<Record<ModelFolder, readonly string[]>> = 
     'model.safetensors',
     'random_sd15_fp16.safetensors',
     'sd_xl_base_1.0.safetensors',
+    'v1-5-pruned-emaonly.ckpt',
     'v1-5-pruned-emaonly.safetensors',
     'v1-5-pruned-emaonly-fp16.safetensors',
     '512-inpainting-ema.safetensors',
