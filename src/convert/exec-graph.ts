@@ -160,6 +160,8 @@ export class ExecGraph {
     if (visited.has(key)) this.fail([...exec.node.path, 'outputs', slot], 'the links loop back to this output')
     visited.add(key)
     const { node } = exec
+    // A primitive node hands its value to its targets before the prompt is built, whatever its mode:
+    if (exec.kind === 'virtual' && node.type === 'PrimitiveNode') return this.resolveVirtualOutput(exec, slot, type, visited)
     if (node.mode === MODE.bypass) {
       const index = bypassInput(node, slot, type)
       if (index === -1) {
@@ -193,7 +195,6 @@ export class ExecGraph {
 
   private resolveVirtualOutput(exec: ExecNode, slot: number, type: string, visited: Set<string>): Resolved | undefined {
     const { node } = exec
-    // A primitive node writes its value into the widgets it feeds before the prompt is built:
     if (node.type === 'PrimitiveNode') {
       const values = node.widgetsValues
       return Array.isArray(values) && values.length > 0 ? { kind: 'value', value: values[0], primitive: node } : undefined

@@ -78,8 +78,12 @@ describe('virtual nodes', () => {
     const target = uiNode(3, 'CLIPTextEncode', { inputs: [['clip', 'CLIP', null], ['text', 'STRING', 2, 'text']], widgets: ['old'] })
     const { prompt } = convert(uiWorkflow([primitive, reroute, target], [[1, 7, 0, 8, 0, '*'], [2, 8, 0, 3, 1, 'STRING']]), { random: () => 0.9 })
     expect(prompt).toEqual({ '3': { inputs: { text: 'blue ', }, class_type: 'CLIPTextEncode', _meta: { title: 'CLIP Text Encode (Prompt)' } } })
-    const fromFixture = convert(fixture('browser_tests__primitive__primitive_node.json')).prompt
-    expect(fromFixture['2']?.inputs['steps']).toBe(20)
+    const fromFixture = fixture('browser_tests__primitive__primitive_node.json') as { nodes: Record<string, unknown>[] }
+    expect(convert(fromFixture).prompt['2']?.inputs['steps']).toBe(20)
+    // The editor applies a primitive's value whatever the primitive's mode:
+    ;(fromFixture.nodes[1] as Record<string, unknown>)['mode'] = 4
+    ;(fromFixture.nodes[1] as Record<string, unknown>)['widgets_values'] = [33, 'fixed']
+    expect(convert(fromFixture).prompt['2']?.inputs['steps']).toBe(33)
   })
 
   test('notes and unknown editor-only classes passed as virtualTypes are left out', () => {
