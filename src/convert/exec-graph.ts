@@ -65,12 +65,14 @@ export class ExecGraph {
     readonly workflow: UiWorkflow,
     readonly options: ExecGraphOptions,
   ) {
-    this.visit(rootScope(workflow.root), '', 0)
+    this.visit(rootScope(workflow.root), '', [])
   }
 
-  private visit(scope: Scope, prefix: string, depth: number): void {
+  // `within`: the subgraph definitions (or group names) the current level is inside of.
+  private visit(scope: Scope, prefix: string, within: readonly string[]): void {
     for (const node of scope.graph.nodes) {
       const id = prefix + node.id
+      if (this.nodes.size >= MAX_NODES) this.fail(node.path, `the workflow expands to more than ${MAX_NODES} nodes`)
       const subgraph = this.workflow.subgraphs.get(node.type)
       const group = groupNodeName(node.type)
       const isInstance = subgraph !== undefined || (group !== undefined && this.workflow.groupNodes.has(group))
@@ -84,11 +86,9 @@ export class ExecGraph {
       this.nodes.set(id, exec)
       // The editor does not run the inside of a muted or bypassed instance:
       if (!isInstance || node.mode === MODE.never || node.mode === MODE.bypass) continue
-      if (depth >= MAX_NESTING) {
-        this.fail(node.path, `subgraphs nest more than ${MAX_NESTING} levels deep (a subgraph that contains itself?)`)
-      }
+      if (within.includes(node.type)) this.fail([...node.path, 'type'], `subgraph "${node.type}" contains itself`)
       exec.inner = subgraph !== undefined ? subgraphScope(subgraph, exec, this.options.defs) : this.groupScope(exec, group as string)
-      if (exec.inner !== undefined) this.visit(exec.inner, `${id}:`, depth + 1)
+      if (exec.inner !== undefined) this.visit(exec.inner, `${id}:`, [...within, node.type])
     }
   }
 
@@ -219,7 +219,8 @@ export class ExecGraph {
   }
 }
 
-const MAX_NESTING = 32
+// Subgraphs nested with fan-out multiply; real workflows stay far below this:
+const MAX_NODES = 250_000
 
 function rootScope(graph: UiGraph): Scope {
   return {

@@ -269,6 +269,29 @@ describe('subgraphs', () => {
   })
 })
 
+describe('subgraph definitions that cannot be expanded', () => {
+  const definition = (id: string, inner: Record<string, unknown>[]) => ({
+    id, name: id, version: 1, state: {}, nodes: inner, links: [], inputs: [], outputs: [],
+  })
+
+  test('a subgraph that contains itself is an error at the instance', () => {
+    const id = '11111111-1111-1111-1111-111111111111'
+    const workflow = { ...uiWorkflow([uiNode(1, id)]), definitions: { subgraphs: [definition(id, [uiNode(5, id)])] } }
+    expect(() => convert(workflow, { file: 'self.json' })).toThrow(
+      'self.json: $.definitions.subgraphs[0].nodes[0].type: subgraph "11111111-1111-1111-1111-111111111111" contains itself',
+    )
+  })
+
+  test('nesting that multiplies past the limit is an error, not a hang', () => {
+    const ids = Array.from({ length: 7 }, (_, i) => `sub-${i}`)
+    const subgraphs = ids.map((id, level) =>
+      definition(id, Array.from({ length: 10 }, (_, k) => uiNode(k + 1, ids[level + 1] ?? 'EmptyLatentImage', { widgets: [8, 8, 1] }))),
+    )
+    const workflow = { ...uiWorkflow([uiNode(1, 'sub-0')]), definitions: { subgraphs } }
+    expect(() => convert(workflow)).toThrow(/expands to more than 250000 nodes/)
+  })
+})
+
 describe('legacy group nodes', () => {
   test('inner nodes run as <instance>:<index> with the instance’s widget values', () => {
     const { prompt } = convert(fixture('browser_tests__groupnodes__legacy_group_node.json'))
