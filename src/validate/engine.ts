@@ -60,6 +60,8 @@ interface Frame {
   readonly classType: string
   readonly def: NodeDef
   readonly inputs: unknown
+  /** `inputs` when it is a dict (the usual case): plain lookups then do what Python's would. */
+  readonly dictInputs: Record<string, unknown> | undefined
   readonly checks: readonly CheckedInput[]
   readonly hasV3Data: boolean
   readonly validator: CustomValidator | undefined
@@ -82,10 +84,13 @@ export class NodeValidator {
   readonly memo = new Map<string, NodeResult>()
   readonly literals: LiteralSeen[] = []
   readonly fileAssumptions: FileAssumption[] = []
+  /** Keys of invalid nodes that have reasons, in memo order: what `node_errors` is built from. */
+  readonly reported: string[] = []
   /** Cycles met (node keys in link order); before v0.20 the server reports nothing about them. */
   readonly cycles: (readonly string[])[] = []
   private readonly idByKey = new Map<string, unknown>()
   private readonly onStack = new Map<string, Frame>()
+  private readonly promptDict: Record<string, unknown> | undefined
   private readonly stack: Frame[] = []
 
   constructor(
@@ -93,7 +98,9 @@ export class NodeValidator {
     private readonly defs: DefSet,
     private readonly behaviour: ServerBehaviour,
     private readonly options: ValidateOptions,
-  ) {}
+  ) {
+    this.promptDict = pyKind(prompt) === 'dict' ? (prompt as Record<string, unknown>) : undefined
+  }
 
   /** Validates output `id` as the top-level loop of `validate_prompt` does; the result is in the memo. */
   validateOutput(id: unknown): NodeResult {
@@ -136,8 +143,14 @@ export class NodeValidator {
 
   private topLevelException(key: string, error: unknown): NodeResult {
     const result = { valid: false, errors: [E.validationException(asPyError(error))] }
-    this.memo.set(key, result)
+    this.setResult(key, result)
     return result
+  }
+
+  /** Every node is set once, so the failed ones with reasons can be kept in memo order as they come. */
+  private setResult(key: string, result: NodeResult): void {
+    this.memo.set(key, result)
+    if (!result.valid && result.errors.length > 0) this.reported.push(key)
   }
 
   /** The `except` around the recursive call: the failed node gets the error, under the consumer's input. */
@@ -145,10 +158,9 @@ export class NodeValidator {
     const pending = parent.pending as PendingLink
     parent.pending = undefined
     parent.valid = false
-    const info: E.InputConfig = [pending.input.inputType, pending.input.extra]
-    this.memo.set(pending.childKey, {
+    this.setResult(pending.childKey, {
       valid: false,
-      errors: [E.innerValidationException(pending.input.name, info, asPyError(error), pending.link)],
+      errors: [E.innerValidationException(pending.input.name, pending.input.config, asPyError(error), pending.link)],
     })
   }
 
@@ -164,6 +176,7 @@ export class NodeValidator {
       classType,
       def,
       inputs,
+      dictInputs: pyKind(inputs) === 'dict' ? (inputs as Record<string, unknown>) : undefined,
       checks,
       hasV3Data,
       validator: CUSTOM_VALIDATORS.get(classType),
@@ -188,30 +201,34 @@ export class NodeValidator {
     while (frame.index < frame.checks.length) {
       const input = frame.checks[frame.index++] as CheckedInput
       const x = input.name
-      if (!pyContains(frame.inputs, x)) {
+      const dict = frame.dictInputs
+      if (dict !== undefined ? !Object.hasOwn(dict, x) : !pyContains(frame.inputs, x)) {
         if (input.required) frame.errors.push(E.requiredInputMissing(x, frame.hasV3Data ? lastSegment(x) : x))
         continue
       }
-      const value = pyGetItem(frame.inputs, x)
-      const info: E.InputConfig = [input.inputType, input.extra]
+      const value = dict !== undefined ? dict[x] : pyGetItem(frame.inputs, x)
       if (Array.isArray(value)) {
-        const childId = this.checkLink(frame, input, info, value)
+        const childId = this.checkLink(frame, input, value)
         if (childId !== undefined) return childId
       } else {
-        this.checkLiteral(frame, input, info, value)
+        this.checkLiteral(frame, input, value)
       }
     }
     return undefined
   }
 
-  private checkLink(frame: Frame, input: CheckedInput, info: E.InputConfig, link: unknown[]): unknown {
+  private checkLink(frame: Frame, input: CheckedInput, link: unknown[]): unknown {
     const x = input.name
+    const info = input.config
     if (link.length !== 2) {
       frame.errors.push(E.badLinkedInput(x, info, link))
       return undefined
     }
     const sourceId = link[0]
-    const source = pyGetItem(this.prompt, sourceId)
+    const source =
+      this.promptDict !== undefined && typeof sourceId === 'string' && Object.hasOwn(this.promptDict, sourceId)
+        ? this.promptDict[sourceId]
+        : pyGetItem(this.prompt, sourceId)
     const sourceDef = this.defs.classes.get(pyGetItem(source, 'class_type') as string) as NodeDef
     const received = pyTupleItem(returnTypes(sourceDef), link[1])
     if (!linkTypeMatches(received, input.inputType)) {
@@ -251,8 +268,9 @@ export class NodeValidator {
     }
   }
 
-  private checkLiteral(frame: Frame, input: CheckedInput, info: E.InputConfig, raw: unknown): void {
+  private checkLiteral(frame: Frame, input: CheckedInput, raw: unknown): void {
     const x = input.name
+    const info = input.config
     let value = raw
     if (pyKind(value) === 'dict' && Object.hasOwn(value as object, '__value__')) {
       value = (value as Record<string, unknown>)['__value__']
@@ -303,7 +321,7 @@ export class NodeValidator {
   private finish(frame: Frame): void {
     if (frame.validator !== undefined) this.runCustomValidator(frame, frame.validator)
     const errors = frame.cycleErrors === undefined ? frame.errors : [...frame.errors, ...frame.cycleErrors]
-    this.memo.set(frame.key, { valid: frame.valid && errors.length === 0, errors })
+    this.setResult(frame.key, { valid: frame.valid && errors.length === 0, errors })
     this.stack.pop()
     this.onStack.delete(frame.key)
   }

@@ -16,6 +16,8 @@ export interface CheckedInput {
   readonly inputType: unknown
   /** The spec's options (`extra_info`). */
   readonly extra: Readonly<Record<string, unknown>>
+  /** `[input_type, extra_info]`, sent as `input_config` in errors. */
+  readonly config: readonly [unknown, Readonly<Record<string, unknown>>]
   readonly def: InputDef
 }
 
@@ -47,7 +49,7 @@ function hasDynamicInputs(def: NodeDef): boolean {
 function checked(name: string, required: boolean, def: InputDef): CheckedInput {
   // A DynamicSlot's spec type is the marker COMFY_DYNAMICSLOT_V3; links into it are checked against its slot type.
   const inputType = def.kind === 'DYNAMIC_SLOT' ? def.slotType : def.spec[0]
-  return { name, required, inputType, extra: def.config, def }
+  return { name, required, inputType, extra: def.config, config: [inputType, def.config], def }
 }
 
 /**

@@ -13,7 +13,8 @@ const MATCH_TYPE = 'COMFY_MATCHTYPE_V3'
  * input's type as the server sees it (a string, or the option list of a V1 combo).
  */
 export function linkTypeMatches(received: unknown, input: unknown): boolean {
-  if (pyEquals(received, input)) return true
+  if (received === input) return true
+  if ((typeof received !== 'string' || typeof input !== 'string') && pyEquals(received, input)) return true
   if (received === ANY || input === ANY) return true
   if (received === MATCH_TYPE || input === MATCH_TYPE) return true
   // Custom nodes that output a combo's option list may feed a V3 COMBO input:

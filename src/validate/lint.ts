@@ -16,6 +16,8 @@ interface PromptNode {
   readonly classType: string
   readonly def: NodeDef
   readonly inputs: Record<string, unknown>
+  /** Input names the class declares for these values; undefined when the server could not expand them. */
+  readonly declared: ReadonlySet<string> | undefined
 }
 
 /** Runs after validation; `engine` holds what the validation saw. */
@@ -40,15 +42,17 @@ export function collectWarnings(
   }
 
   const outputs = nodes.filter((n) => n.def.outputNode && engine.memo.has(nodeKey(n.id)))
-  const validatedReach = reach(outputs, byId, true)
-  const executedReach = reach(outputs, byId, false)
+  // Nodes the server validated are reached for sure; the walks are needed only when some node was not:
+  const allValidated = nodes.every((n) => engine.memo.has(n.id))
+  const validatedReach = allValidated ? undefined : reach(outputs, byId, true)
+  const executedReach = allValidated ? undefined : reach(outputs, byId, false)
   for (const node of nodes) {
     if (node.def.deprecated && engine.memo.has(node.id)) warn('deprecated_node', `${node.classType} is deprecated`, node)
     if (node.def.experimental && engine.memo.has(node.id)) {
       warn('experimental_node', `${node.classType} is experimental and may change`, node)
     }
-    if (!validatedReach.has(node.id)) {
-      const message = executedReach.has(node.id)
+    if (validatedReach !== undefined && !validatedReach.has(node.id)) {
+      const message = executedReach?.has(node.id)
         ? 'runs (it is linked through an undeclared input) but the server never validates it'
         : 'no output node reaches it: the server neither validates nor runs it'
       warn('unreachable_node', message, node)
@@ -85,14 +89,24 @@ function promptNodes(prompt: unknown, defs: DefSet): PromptNode[] {
     const inputs = (node as Record<string, unknown>)['inputs']
     const def = typeof classType === 'string' ? defs.classes.get(classType) : undefined
     if (def === undefined) continue
-    nodes.push({ id, classType: classType as string, def, inputs: pyKind(inputs) === 'dict' ? (inputs as Record<string, unknown>) : {} })
+    const values = pyKind(inputs) === 'dict' ? (inputs as Record<string, unknown>) : {}
+    nodes.push({ id, classType: classType as string, def, inputs: values, declared: declaredNames(def, values) })
   }
   return nodes
 }
 
-function declaredNames(node: PromptNode): Set<string> | undefined {
+const staticNames = new WeakMap<object, ReadonlySet<string>>()
+
+function declaredNames(def: NodeDef, inputs: Record<string, unknown>): ReadonlySet<string> | undefined {
   try {
-    return new Set(finalizedInputs(node.def, node.inputs).inputs.map((i) => i.name))
+    const finalized = finalizedInputs(def, inputs).inputs
+    // Classes without dynamic inputs return the same list every time, so its set can be kept:
+    let names = staticNames.get(finalized)
+    if (names === undefined) {
+      names = new Set(finalized.map((i) => i.name))
+      staticNames.set(finalized, names)
+    }
+    return names
   } catch {
     return undefined
   }
@@ -108,7 +122,7 @@ function reach(roots: readonly PromptNode[], byId: ReadonlyMap<string, PromptNod
     seen.add(id)
     const node = byId.get(id)
     if (node === undefined) continue
-    const declared = declaredOnly ? declaredNames(node) : undefined
+    const declared = declaredOnly ? node.declared : undefined
     for (const [name, value] of Object.entries(node.inputs)) {
       if (declared !== undefined && !declared.has(name)) continue
       if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && byId.has(value[0])) {
@@ -122,7 +136,7 @@ function reach(roots: readonly PromptNode[], byId: ReadonlyMap<string, PromptNod
 type Warn = (type: LintType, message: string, node: PromptNode | undefined, inputName?: string) => void
 
 function unknownInputs(node: PromptNode, warn: Warn): void {
-  const declared = declaredNames(node)
+  const declared = node.declared
   if (declared === undefined) return
   const hidden = new Set(node.def.hidden.map((h) => h.name))
   for (const [name, value] of Object.entries(node.inputs)) {

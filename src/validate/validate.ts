@@ -60,8 +60,9 @@ export function validate(prompt: unknown, defs: DefSet, options: ValidateOptions
       continue
     }
     failed.push({ output, result })
-    for (const [key, node] of engine.memo) {
-      if (node.valid || node.errors.length === 0) continue
+    // The server walks its whole memo here; only the failed nodes with reasons can be added, in memo order:
+    for (const key of engine.reported) {
+      const node = engine.memo.get(key) as NodeResult
       let entry = mutable.get(key)
       if (entry === undefined) {
         entry = { errors: node.errors, dependent_outputs: [], class_type: classTypeOf(prompt, key, engine) }
