@@ -3,8 +3,9 @@
  * editor does when queueing, and import API prompts as DSL node handles. Browser-safe.
  *
  * ```ts
- * const { prompt, warnings } = loadWorkflow(text, defs, { file: 'workflow.json' }) // either format
- * const { prompt } = uiToApi(JSON.parse(text), defs)                              // UI only
+ * const { format, prompt, warnings } = loadWorkflow(text, defs, { file: 'workflow.json' }) // API or UI text
+ * const { nodes, roots } = importApiPrompt(prompt, { defs })  // DSL node handles, ids and titles pinned
+ * toPrompt(...roots)                                          // the same prompt back
  * ```
  * @module
  */
