@@ -83,27 +83,41 @@ export async function compareImages(a: ImageInput, b: ImageInput, options: Compa
   }
   const [pixelsA, pixelsB] = await Promise.all([rgb(first), rgb(second)])
 
-  const diffValues = diffOptions === undefined ? undefined : new Uint8Array(width * height)
-  const all = new Accumulator()
-  const inside = new Accumulator()
+  const diffValues = new Uint8Array(width * height)
+  const all = new Totals()
+  const inside = new Totals()
+  const maskData = mask?.data
   for (let i = 0, j = 0; i < width * height; i++, j += 3) {
     const d0 = Math.abs(pixelsA[j]! - pixelsB[j]!)
     const d1 = Math.abs(pixelsA[j + 1]! - pixelsB[j + 1]!)
     const d2 = Math.abs(pixelsA[j + 2]! - pixelsB[j + 2]!)
-    const largest = Math.max(d0, d1, d2)
+    const largest = d0 > d1 ? (d0 > d2 ? d0 : d2) : d1 > d2 ? d1 : d2
     const sum = d0 + d1 + d2
     const squares = d0 * d0 + d1 * d1 + d2 * d2
     const changed = largest > threshold ? 1 : 0
-    all.add(sum, squares, changed)
-    if (mask !== undefined && mask.data[i]! >= 128) inside.add(sum, squares, changed)
-    if (diffValues !== undefined) diffValues[i] = Math.min(255, largest * gain)
+    all.absolute += sum
+    all.squared += squares
+    all.changed += changed
+    if (maskData !== undefined && maskData[i]! >= 128) {
+      inside.pixels++
+      inside.absolute += sum
+      inside.squared += squares
+      inside.changed += changed
+    }
+    diffValues[i] = largest
   }
+  all.pixels = width * height
+  if (gain !== 1) for (let i = 0; i < diffValues.length; i++) diffValues[i] = Math.min(255, diffValues[i]! * gain)
 
-  // Encoding runs on sharp's threads while SSIM runs here:
+  // Encoding runs on sharp's threads while SSIM runs here; zlib level 2 is 3x faster than 6 on a diff
+  // image, for files about 6% larger:
   const diffPng =
-    diffValues === undefined
+    diffOptions === undefined
       ? undefined
-      : sharp(diffValues, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer()
+      : sharp(diffValues, { raw: { width, height, channels: 1 } })
+          .toColourspace('b-w')
+          .png({ compressionLevel: 2 })
+          .toBuffer()
   const structural = ssim(pixelsA, pixelsB, width, height, 3, mask?.data)
   const diff = diffPng === undefined ? undefined : await diffPng
   const diffPath = diff === undefined || diffOptions === undefined ? undefined : await emit(diff, diffOptions)
@@ -124,21 +138,15 @@ async function rgb(image: CheckedImage): Promise<Buffer> {
   return decodeOrThrow(image, decoder(image).removeAlpha().toColourspace('srgb').raw().toBuffer())
 }
 
-class Accumulator {
+/** Sums over a set of pixels: absolute and squared channel differences, changed pixels. */
+class Totals {
   pixels = 0
   absolute = 0
   squared = 0
   changed = 0
 
-  add(absolute: number, squared: number, changed: number): void {
-    this.pixels++
-    this.absolute += absolute
-    this.squared += squared
-    this.changed += changed
-  }
-
-  minus(other: Accumulator): Accumulator {
-    const out = new Accumulator()
+  minus(other: Totals): Totals {
+    const out = new Totals()
     out.pixels = this.pixels - other.pixels
     out.absolute = this.absolute - other.absolute
     out.squared = this.squared - other.squared

@@ -7,6 +7,8 @@
  *
  * The Gaussian is separable: each row is filtered once into a ring of 11 rows, and each output row is
  * filtered down that ring, so the whole computation stays in cache and runs in one pass over the pixels.
+ * Only the sum of the two variances appears in the formula, so x² + y² is filtered as one signal: four
+ * filtered signals (x, y, x² + y², xy) instead of five.
  * @module
  */
 
@@ -50,29 +52,13 @@ export function ssim(
   const outWidth = width - 2 * RADIUS
   const x = new Float64Array(width)
   const y = new Float64Array(width)
-  const xx = new Float64Array(width)
-  const yy = new Float64Array(width)
+  const sq = new Float64Array(width)
   const xy = new Float64Array(width)
   const ring = SIZE * outWidth
   const rx = new Float64Array(ring)
   const ry = new Float64Array(ring)
-  const rxx = new Float64Array(ring)
-  const ryy = new Float64Array(ring)
+  const rsq = new Float64Array(ring)
   const rxy = new Float64Array(ring)
-  const rows = new Int32Array(SIZE)
-
-  // Horizontal 11-tap filter of one row, using the kernel's symmetry:
-  const filterRow = (src: Float64Array, dst: Float64Array, at: number) => {
-    for (let c = 0; c < outWidth; c++) {
-      dst[at + c] =
-        w5 * src[c + 5]! +
-        w4 * (src[c + 4]! + src[c + 6]!) +
-        w3 * (src[c + 3]! + src[c + 7]!) +
-        w2 * (src[c + 2]! + src[c + 8]!) +
-        w1 * (src[c + 1]! + src[c + 9]!) +
-        w0 * (src[c]! + src[c + 10]!)
-    }
-  }
 
   let total = 0
   let insideTotal = 0
@@ -83,34 +69,51 @@ export function ssim(
       const q = 0.299 * b[j]! + 0.587 * b[j + 1]! + 0.114 * b[j + 2]!
       x[c] = p
       y[c] = q
-      xx[c] = p * p
-      yy[c] = q * q
+      sq[c] = p * p + q * q
       xy[c] = p * q
     }
+    // Horizontal 11-tap filter of the four signals in one loop, using the kernel's symmetry:
     const slot = (r % SIZE) * outWidth
-    filterRow(x, rx, slot)
-    filterRow(y, ry, slot)
-    filterRow(xx, rxx, slot)
-    filterRow(yy, ryy, slot)
-    filterRow(xy, rxy, slot)
+    for (let c = 0; c < outWidth; c++) {
+      const at = slot + c
+      rx[at] =
+        w5 * x[c + 5]! + w4 * (x[c + 4]! + x[c + 6]!) + w3 * (x[c + 3]! + x[c + 7]!) +
+        w2 * (x[c + 2]! + x[c + 8]!) + w1 * (x[c + 1]! + x[c + 9]!) + w0 * (x[c]! + x[c + 10]!)
+      ry[at] =
+        w5 * y[c + 5]! + w4 * (y[c + 4]! + y[c + 6]!) + w3 * (y[c + 3]! + y[c + 7]!) +
+        w2 * (y[c + 2]! + y[c + 8]!) + w1 * (y[c + 1]! + y[c + 9]!) + w0 * (y[c]! + y[c + 10]!)
+      rsq[at] =
+        w5 * sq[c + 5]! + w4 * (sq[c + 4]! + sq[c + 6]!) + w3 * (sq[c + 3]! + sq[c + 7]!) +
+        w2 * (sq[c + 2]! + sq[c + 8]!) + w1 * (sq[c + 1]! + sq[c + 9]!) + w0 * (sq[c]! + sq[c + 10]!)
+      rxy[at] =
+        w5 * xy[c + 5]! + w4 * (xy[c + 4]! + xy[c + 6]!) + w3 * (xy[c + 3]! + xy[c + 7]!) +
+        w2 * (xy[c + 2]! + xy[c + 8]!) + w1 * (xy[c + 1]! + xy[c + 9]!) + w0 * (xy[c]! + xy[c + 10]!)
+    }
     if (r < SIZE - 1) continue
-    for (let k = 0; k < SIZE; k++) rows[k] = ((r - SIZE + 1 + k) % SIZE) * outWidth
-    const [o0, o1, o2, o3, o4, o5, o6, o7, o8, o9, o10] = rows as unknown as number[] as [
-      number, number, number, number, number, number, number, number, number, number, number,
-    ]
+    // Ring slots of the 11 rows of this window, oldest first:
+    const first = (r + 1) % SIZE
+    const o0 = first * outWidth
+    const o1 = ((first + 1) % SIZE) * outWidth
+    const o2 = ((first + 2) % SIZE) * outWidth
+    const o3 = ((first + 3) % SIZE) * outWidth
+    const o4 = ((first + 4) % SIZE) * outWidth
+    const o5 = ((first + 5) % SIZE) * outWidth
+    const o6 = ((first + 6) % SIZE) * outWidth
+    const o7 = ((first + 7) % SIZE) * outWidth
+    const o8 = ((first + 8) % SIZE) * outWidth
+    const o9 = ((first + 9) % SIZE) * outWidth
+    const o10 = ((first + 10) % SIZE) * outWidth
     const maskRow = (r - RADIUS) * width + RADIUS
     for (let c = 0; c < outWidth; c++) {
       const mx = w5 * rx[o5 + c]! + w4 * (rx[o4 + c]! + rx[o6 + c]!) + w3 * (rx[o3 + c]! + rx[o7 + c]!) +
         w2 * (rx[o2 + c]! + rx[o8 + c]!) + w1 * (rx[o1 + c]! + rx[o9 + c]!) + w0 * (rx[o0 + c]! + rx[o10 + c]!)
       const my = w5 * ry[o5 + c]! + w4 * (ry[o4 + c]! + ry[o6 + c]!) + w3 * (ry[o3 + c]! + ry[o7 + c]!) +
         w2 * (ry[o2 + c]! + ry[o8 + c]!) + w1 * (ry[o1 + c]! + ry[o9 + c]!) + w0 * (ry[o0 + c]! + ry[o10 + c]!)
-      const exx = w5 * rxx[o5 + c]! + w4 * (rxx[o4 + c]! + rxx[o6 + c]!) + w3 * (rxx[o3 + c]! + rxx[o7 + c]!) +
-        w2 * (rxx[o2 + c]! + rxx[o8 + c]!) + w1 * (rxx[o1 + c]! + rxx[o9 + c]!) + w0 * (rxx[o0 + c]! + rxx[o10 + c]!)
-      const eyy = w5 * ryy[o5 + c]! + w4 * (ryy[o4 + c]! + ryy[o6 + c]!) + w3 * (ryy[o3 + c]! + ryy[o7 + c]!) +
-        w2 * (ryy[o2 + c]! + ryy[o8 + c]!) + w1 * (ryy[o1 + c]! + ryy[o9 + c]!) + w0 * (ryy[o0 + c]! + ryy[o10 + c]!)
+      const esq = w5 * rsq[o5 + c]! + w4 * (rsq[o4 + c]! + rsq[o6 + c]!) + w3 * (rsq[o3 + c]! + rsq[o7 + c]!) +
+        w2 * (rsq[o2 + c]! + rsq[o8 + c]!) + w1 * (rsq[o1 + c]! + rsq[o9 + c]!) + w0 * (rsq[o0 + c]! + rsq[o10 + c]!)
       const exy = w5 * rxy[o5 + c]! + w4 * (rxy[o4 + c]! + rxy[o6 + c]!) + w3 * (rxy[o3 + c]! + rxy[o7 + c]!) +
         w2 * (rxy[o2 + c]! + rxy[o8 + c]!) + w1 * (rxy[o1 + c]! + rxy[o9 + c]!) + w0 * (rxy[o0 + c]! + rxy[o10 + c]!)
-      const value = ssimOf(mx, my, exx, eyy, exy)
+      const value = ssimOf(mx, my, esq, exy)
       total += value
       if (mask !== undefined && mask[maskRow + c]! >= 128) {
         insideTotal += value
@@ -122,11 +125,11 @@ export function ssim(
   return split(total, windows, insideTotal, insideCount, mask !== undefined)
 }
 
-function ssimOf(mx: number, my: number, exx: number, eyy: number, exy: number): number {
-  const mxx = mx * mx
-  const myy = my * my
+/** From the window means of x, y, x² + y² and xy. */
+function ssimOf(mx: number, my: number, esq: number, exy: number): number {
+  const means = mx * mx + my * my
   const mxy = mx * my
-  return ((2 * mxy + C1) * (2 * (exy - mxy) + C2)) / ((mxx + myy + C1) * (exx - mxx + (eyy - myy) + C2))
+  return ((2 * mxy + C1) * (2 * (exy - mxy) + C2)) / ((means + C1) * (esq - means + C2))
 }
 
 function split(total: number, count: number, insideTotal: number, insideCount: number, masked: boolean): SsimResult {
@@ -144,8 +147,7 @@ function smallImageSsim(a: Uint8Array, b: Uint8Array, pixels: number, channels: 
     let n = 0
     let sx = 0
     let sy = 0
-    let sxx = 0
-    let syy = 0
+    let ssq = 0
     let sxy = 0
     for (let i = 0, j = 0; i < pixels; i++, j += channels) {
       if (!keep(i)) continue
@@ -154,11 +156,10 @@ function smallImageSsim(a: Uint8Array, b: Uint8Array, pixels: number, channels: 
       n++
       sx += p
       sy += q
-      sxx += p * p
-      syy += q * q
+      ssq += p * p + q * q
       sxy += p * q
     }
-    return n === 0 ? null : ssimOf(sx / n, sy / n, sxx / n, syy / n, sxy / n)
+    return n === 0 ? null : ssimOf(sx / n, sy / n, ssq / n, sxy / n)
   }
   return {
     mean: over(() => true) ?? 1,
