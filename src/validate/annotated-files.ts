@@ -15,6 +15,9 @@ export interface ExistenceResult {
   readonly assumed: boolean
 }
 
+// Folders every server's input folder has: Load3D creates input/3d when the server starts.
+const KNOWN_INPUT_FOLDERS = ['3d']
+
 const ANNOTATIONS = [
   { suffix: '[output]', cut: 9, folder: 'output' },
   { suffix: '[input]', cut: 8, folder: 'input' },
@@ -48,11 +51,14 @@ export function existsAnnotatedFile(
   if (relative.startsWith('/')) return { exists: false, assumed: true }
   const resolved = normalizeWithin(folder, relative)
   if (resolved === undefined || resolved.folder !== 'input') return { exists: false, assumed: true }
-  // The folder itself, a listed file, or a folder holding listed files exist:
-  if (resolved.path === '') return { exists: true, assumed: false }
+  // The folder itself, a listed file, or a folder holding listed files exist (a trailing "/" needs a folder):
+  const folderOnly = relative.endsWith('/')
+  if (resolved.path === '' || KNOWN_INPUT_FOLDERS.includes(resolved.path)) return { exists: true, assumed: false }
   for (const option of listed) {
     if (typeof option !== 'string') continue
-    if (option === resolved.path || option.startsWith(`${resolved.path}/`)) return { exists: true, assumed: false }
+    if ((!folderOnly && option === resolved.path) || option.startsWith(`${resolved.path}/`)) {
+      return { exists: true, assumed: false }
+    }
   }
   return { exists: false, assumed: true }
 }

@@ -320,8 +320,11 @@ describe('custom validators (LoadImage & co.)', () => {
     )
 
   it('accepts listed files, annotated and relative forms of them, and the input folder itself', () => {
-    for (const name of ['example.png', 'example.png [input]', '../input/example.png', './fox.jpg', '']) {
+    for (const name of ['example.png', 'example.png [input]', '../input/example.png', './fox.jpg', '', '3d', '3d/../fox.jpg']) {
       expect(load(name).accepted).toBe(true)
+    }
+    for (const name of ['example.png/', '../example.png', '/etc/hostname', 'example.png [temp]']) {
+      expect(load(name).accepted).toBe(false)
     }
   })
 
