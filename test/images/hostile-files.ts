@@ -43,7 +43,9 @@ export function declaredSizePng(width: number, height: number): Buffer {
 export interface HostileSet {
   readonly dir: string
   readonly bearBytes: Buffer
+  /** The 1024x1024 bear, cut in half. */
   readonly truncatedJpeg: Buffer
+  /** The 1024x1024 bear as PNG, cut at 60%. */
   readonly truncatedPng: Buffer
   readonly hugePng: Buffer
   readonly cmykJpeg: Buffer
@@ -64,7 +66,7 @@ export async function makeHostileSet(): Promise<HostileSet> {
   const dir = mkdtempSync(join(tmpdir(), 'comfy-images-'))
   const bearBytes = readFileSync(BEAR)
   const small = await sharp(bearBytes).resize(48, 32).png().toBuffer()
-  const poseBytes = readFileSync(POSE)
+  const bearPng = await sharp(bearBytes).png({ compressionLevel: 1 }).toBuffer()
   const frame2 = await sharp(small).negate().png().toBuffer()
   const rgba = await sharp(small).ensureAlpha().raw().toBuffer()
   for (let y = 4; y < 12; y++) for (let x = 8; x < 24; x++) rgba[(y * 48 + x) * 4 + 3] = 0
@@ -72,7 +74,7 @@ export async function makeHostileSet(): Promise<HostileSet> {
     dir,
     bearBytes,
     truncatedJpeg: bearBytes.subarray(0, Math.floor(bearBytes.length / 2)),
-    truncatedPng: poseBytes.subarray(0, Math.floor(poseBytes.length * 0.6)),
+    truncatedPng: bearPng.subarray(0, Math.floor(bearPng.length * 0.6)),
     hugePng: declaredSizePng(100_000, 100_000),
     cmykJpeg: await sharp(small).toColourspace('cmyk').jpeg().toBuffer(),
     png16: await sharp(small).toColourspace('rgb16').png().toBuffer(),

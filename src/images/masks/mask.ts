@@ -106,8 +106,14 @@ export function maskFromFloat32(width: number, height: number, values: ArrayLike
   return { width, height, data }
 }
 
+/** sharp's own default pixel limit (0x3FFF squared): no mask needs more. */
+const MAX_MASK_PIXELS = 268_402_689
+
 function checkSize(width: number, height: number, what = 'mask'): void {
   if (!Number.isSafeInteger(width) || !Number.isSafeInteger(height) || width < 1 || height < 1) {
     throw new InvalidArgumentError(`${what}: width and height must be positive integers, received ${width}x${height}`)
+  }
+  if (width * height > MAX_MASK_PIXELS) {
+    throw new InvalidArgumentError(`${what}: ${width}x${height} is more than ${MAX_MASK_PIXELS} pixels`)
   }
 }
