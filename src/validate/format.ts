@@ -41,8 +41,9 @@ export function formatVerdict(verdict: Verdict, options: FormatOptions = {}): st
   const prefix = options.file === undefined ? '' : `${options.file}: `
   const lines: string[] = []
   if (verdict.accepted) {
-    const dropped = Object.keys(verdict.nodeErrors).length > 0 ? ' (some outputs are dropped)' : ''
-    lines.push(`${prefix}accepted, outputs ${verdict.outputs.map((o) => JSON.stringify(o)).join(', ')}${dropped}`)
+    const ids = (list: readonly string[]): string => list.map((o) => JSON.stringify(o)).join(', ')
+    const dropped = verdict.droppedOutputs.length > 0 ? `; dropped ${ids(verdict.droppedOutputs)}` : ''
+    lines.push(`${prefix}accepted, outputs ${ids(verdict.outputs)}${dropped}`)
   } else {
     lines.push(`${prefix}rejected (HTTP ${verdict.status})`)
   }

@@ -110,6 +110,8 @@ export interface Verdict {
   readonly status: 200 | 400 | 500
   /** Output node ids that pass validation and would run. */
   readonly outputs: readonly string[]
+  /** Output node ids that fail validation: the server drops them (silently when only a cycle is to blame). */
+  readonly droppedOutputs: readonly string[]
   /** The top-level error of a 400 (or a description of why the server fails with 500). */
   readonly error?: ServerError
   /** `node_errors` exactly as the server would send it (also on 200 when some outputs were dropped). */

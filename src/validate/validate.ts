@@ -74,14 +74,15 @@ export function validate(prompt: unknown, defs: DefSet, options: ValidateOptions
   }
   const issues = nodeIssues(nodeErrors)
   const warnings = options.lint === false ? [] : collectWarnings(prompt, defs, engine)
+  const dropped = failed.map(({ output }) => pyStr(output.id))
   if (good.length === 0) {
     const details = failed
       .flatMap(({ result }) => result.errors.map((e) => `${e.message}: ${e.details}`))
       .join('\n')
     const error = E.promptOutputsFailed(details)
-    return rejected(error, nodeErrors, [issue(error, []), ...issues], warnings)
+    return rejected(error, nodeErrors, [issue(error, []), ...issues], warnings, { dropped })
   }
-  return accepted(good, nodeErrors, issues, warnings)
+  return accepted(good, dropped, nodeErrors, issues, warnings)
 }
 
 type FindResult = { outputs: OutputNode[] } | { error: ServerError; path: IssuePath }
@@ -163,6 +164,7 @@ function nodeIssues(nodeErrors: Readonly<Record<string, NodeError>>): Issue[] {
 
 function accepted(
   outputs: readonly string[],
+  droppedOutputs: readonly string[],
   nodeErrors: Record<string, NodeError>,
   issues: readonly Issue[],
   warnings: readonly LintWarning[],
@@ -171,6 +173,7 @@ function accepted(
     accepted: true,
     status: 200,
     outputs,
+    droppedOutputs,
     nodeErrors,
     issues,
     warnings,
@@ -187,12 +190,13 @@ function rejected(
   nodeErrors: Record<string, NodeError>,
   issues: readonly Issue[],
   warnings: readonly LintWarning[],
-  { withNodeErrors = true } = {},
+  { withNodeErrors = true, dropped = [] as readonly string[] } = {},
 ): Verdict {
   return {
     accepted: false,
     status: 400,
     outputs: [],
+    droppedOutputs: dropped,
     error,
     nodeErrors,
     issues: issues.length > 0 ? issues : [issue(error, [])],
@@ -212,6 +216,7 @@ function internalServerError(ex: PyError): Verdict {
     accepted: false,
     status: 500,
     outputs: [],
+    droppedOutputs: [],
     error,
     nodeErrors: {},
     issues: [issue(error, [])],

@@ -127,7 +127,7 @@ describe('cycles', () => {
   it('before v0.20: an output fed by a cycle is dropped silently while others run', () => {
     const prompt = { ...cycle, ...image() }
     const verdict = validate(prompt, v080, { serverVersion: '0.8.0' })
-    expect(verdict).toMatchObject({ status: 200, outputs: ['2'], nodeErrors: {} })
+    expect(verdict).toMatchObject({ status: 200, outputs: ['2'], droppedOutputs: ['3'], nodeErrors: {} })
   })
 
   it('since v0.20: every node of the cycle gets dependency_cycle', () => {
