@@ -26,6 +26,8 @@ export interface ExecutionHost {
   readonly timing: { stepMs: number; nodeMs: number }
   /** Latent previews unless the prompt's `extra_data.preview_method` is `none`. */
   readonly previews: boolean
+  /** Reuse outputs of nodes whose inputs did not change (ComfyUI's default; `--cache-none` turns it off). */
+  readonly cache: boolean
   /** A JSON message about a prompt, routed by its `client_id` (see comfyui-protocol.md §2.13). */
   send(type: string, data: Record<string, unknown>, clientId: string | undefined): void
   /** One sampler step: `progress` plus a preview, in the order each socket expects (type 4 or type 1). */
@@ -175,6 +177,7 @@ export class Executor {
   }
 
   #remember(signature: string, entry: CacheEntry): void {
+    if (!this.host.cache) return
     this.#cache.delete(signature)
     this.#cache.set(signature, entry)
     if (this.#cache.size > CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value as string)

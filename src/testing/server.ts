@@ -40,6 +40,8 @@ export interface TestServerOptions {
   readonly nodeMs?: number
   /** Latent previews on sampler steps, as with `--preview-method auto` (default true). */
   readonly previews?: boolean
+  /** Cache node outputs across prompts (default true; false is ComfyUI's `--cache-none`). */
+  readonly cache?: boolean
   /** Folder holding input/, output/ and temp/ (default: a fresh temporary folder, removed by `close`). */
   readonly dir?: string
 }
@@ -64,6 +66,7 @@ export class TestServer {
   readonly promptRequests = new Map<string, number>()
   readonly timing: { stepMs: number; nodeMs: number }
   readonly #previews: boolean
+  readonly #cache: boolean
   readonly #ownDir: boolean
   readonly #http: Server
   readonly #wss = new WebSocketServer({ noServer: true })
@@ -83,6 +86,7 @@ export class TestServer {
     this.version = options.serverVersion ?? LATEST_SERVER_VERSION
     this.timing = { stepMs: options.stepMs ?? 10, nodeMs: options.nodeMs ?? 0 }
     this.#previews = options.previews ?? true
+    this.#cache = options.cache ?? true
     this.executor = new Executor(this.#executionHost())
     this.#http = createServer((req, res) => void this.#onRequest(req, res))
     this.#http.on('connection', (socket: Socket) => {
@@ -272,6 +276,7 @@ export class TestServer {
       faults: this.faults,
       timing: this.timing,
       previews: this.#previews,
+      cache: this.#cache,
       send: (type, data, clientId) => this.#send(type, data, clientId),
       sendStep: (progress, preview, clientId) => {
         if (this.#muted.has(String(progress['prompt_id']))) return
