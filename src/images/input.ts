@@ -28,6 +28,9 @@ export interface ReadInput {
 
 /** Reads an input fully; refuses it (`too-large`) as soon as it passes `maxBytes`, without reading the rest. */
 export async function readImageInput(input: ImageInput, maxBytes: number): Promise<ReadInput> {
+  if (input instanceof URL && input.protocol !== 'file:') {
+    throw new InvalidImageError(input.href, 'unreadable', 'only file: URLs can be read; download other URLs first')
+  }
   if (typeof input === 'string' || input instanceof URL) {
     const path = typeof input === 'string' ? input : fileURLToPath(input)
     return { bytes: await readFileWithin(path, maxBytes), source: path, path }

@@ -117,7 +117,8 @@ function checkHeader(info: ImageInfo, limits: ResolvedLimits): void {
   }
   const pixels = info.storedWidth * info.storedHeight
   if (pixels > limits.maxPixels) {
-    reject('pixels', `${info.storedWidth}x${info.storedHeight} is ${pixels} pixels, more than the limit of ${limits.maxPixels}`)
+    const size = `${info.storedWidth}x${info.storedHeight}`
+    reject('pixels', `${size} is ${pixels} pixels, more than the limit of ${limits.maxPixels}`)
   }
   if (info.animated && !limits.allowAnimated) {
     reject('animated', `${info.pages} frames or pages; pass allowAnimated to use the first one`)

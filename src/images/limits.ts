@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../errors.js'
  */
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff' | 'heif'
 
-export const SAFE_IMAGE_FORMATS: readonly ImageFormat[] = ['png', 'jpeg', 'webp', 'gif', 'tiff', 'heif']
+export const SAFE_IMAGE_FORMATS: readonly ImageFormat[] = Object.freeze(['png', 'jpeg', 'webp', 'gif', 'tiff', 'heif'])
 
 /** How strictly damaged pixel data is refused (sharp's `failOn`); `error` also refuses truncated files. */
 export type DecodeStrictness = 'truncated' | 'error' | 'warning'

@@ -53,7 +53,10 @@ export async function prepareImage(input: ImageInput, options: PrepareOptions = 
   const image = await openImage(input, options.limits)
   const { info } = image
   const transform = planResize(info.width, info.height, options)
-  const png = { compressionLevel: options.png?.compressionLevel ?? 6, adaptiveFiltering: options.png?.adaptiveFiltering ?? false }
+  const png = {
+    compressionLevel: options.png?.compressionLevel ?? 6,
+    adaptiveFiltering: options.png?.adaptiveFiltering ?? false,
+  }
   if (options.mask !== undefined) {
     assertMask(options.mask)
     if (options.mask.width !== info.width || options.mask.height !== info.height) {
@@ -89,7 +92,8 @@ export async function prepareImage(input: ImageInput, options: PrepareOptions = 
       hasAlpha = true
     }
   }
-  return { data, width: transform.width, height: transform.height, hasAlpha, transform, original: info, path: await emit(data, options) }
+  const path = await emit(data, options)
+  return { data, width: transform.width, height: transform.height, hasAlpha, transform, original: info, path }
 }
 
 /** Resize to the content size, then pad right and bottom with copies of the edge pixels. */

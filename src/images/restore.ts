@@ -37,9 +37,12 @@ export async function restoreSize(
   const kx = width / transform.width
   const ky = height / transform.height
   // Same aspect as the prepared image, within rounding of one result pixel:
-  if (Math.abs(kx * transform.height - height) > Math.max(1, kx) || Math.abs(ky * transform.width - width) > Math.max(1, ky)) {
+  const sameAspect =
+    Math.abs(kx * transform.height - height) <= Math.max(1, kx) && Math.abs(ky * transform.width - width) <= Math.max(1, ky)
+  if (!sameAspect) {
     throw new InvalidArgumentError(
-      `${image.info.source} is ${width}x${height}, not a scaled copy of the prepared ${transform.width}x${transform.height} image`,
+      `${image.info.source} is ${width}x${height}, ` +
+        `not a scaled copy of the prepared ${transform.width}x${transform.height} image`,
     )
   }
   const contentWidth = Math.min(width, Math.round(transform.contentWidth * kx))

@@ -95,6 +95,7 @@ describe('image inputs', () => {
       [folder, 'not a regular file'],
       [createReadStream(BEAR, { encoding: 'utf8' }), 'yielded text'],
       [42, 'expected a file path'],
+      [new URL('https://example.com/a.png'), 'only file: URLs'],
     ]
     for (const [input, message] of cases) {
       const error = await rejection(inspectImage(input as never))

@@ -64,7 +64,9 @@ export async function compareImages(a: ImageInput, b: ImageInput, options: Compa
   const diffOptions: DiffImageOptions | undefined =
     options.diff === false ? undefined : options.diff === true || options.diff === undefined ? {} : options.diff
   const gain = diffOptions?.gain ?? 1
-  if (!(gain > 0) || !Number.isFinite(gain)) throw new InvalidArgumentError(`diff gain must be a positive number, received ${gain}`)
+  if (!(gain > 0) || !Number.isFinite(gain)) {
+    throw new InvalidArgumentError(`diff gain must be a positive number, received ${gain}`)
+  }
 
   const [first, second] = await Promise.all([openImage(a, options.limits), openImage(b, options.limits)])
   if (first.info.width !== second.info.width || first.info.height !== second.info.height) {

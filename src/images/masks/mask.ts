@@ -96,7 +96,9 @@ export function maskToFloat32(mask: Mask): Float32Array {
 export function maskFromFloat32(width: number, height: number, values: ArrayLike<number>): Mask {
   checkSize(width, height)
   if (values.length !== width * height) {
-    throw new InvalidArgumentError(`expected ${width * height} mask values for ${width}x${height}, received ${values.length}`)
+    throw new InvalidArgumentError(
+      `expected ${width * height} mask values for ${width}x${height}, received ${values.length}`,
+    )
   }
   const data = new Uint8Array(values.length)
   for (let i = 0; i < data.length; i++) {

@@ -56,7 +56,9 @@ export function decodeTextChunk(chunk: PngChunk, source: string, maxTextBytes: n
  */
 export function encodeTextChunk(keyword: string, text: string): Buffer {
   const key = Buffer.from(keyword, 'latin1')
-  if (/^[\x20-\x7e]*$/.test(text)) return encodePngChunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]))
+  if (/^[\x20-\x7e]*$/.test(text)) {
+    return encodePngChunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]))
+  }
   const header = Buffer.from([0, 0, 0, 0, 0]) // end of keyword, no compression, method 0, empty language, empty translation
   return encodePngChunk('iTXt', Buffer.concat([key, header, Buffer.from(text, 'utf8')]))
 }

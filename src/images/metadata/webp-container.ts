@@ -27,7 +27,8 @@ export function readWebpChunks(bytes: Buffer, source: string): RiffChunk[] {
   if (!isWebp(bytes)) throw new InvalidImageError(source, 'format', 'not a WebP file (bad RIFF header)')
   const declaredEnd = 8 + bytes.readUInt32LE(4)
   if (declaredEnd > bytes.length) {
-    throw new InvalidImageError(source, 'corrupt', `WebP truncated: the header announces ${declaredEnd} bytes, the file has ${bytes.length}`)
+    const detail = `WebP truncated: the header announces ${declaredEnd} bytes, the file has ${bytes.length}`
+    throw new InvalidImageError(source, 'corrupt', detail)
   }
   const chunks: RiffChunk[] = []
   let offset = 12
@@ -36,7 +37,8 @@ export function readWebpChunks(bytes: Buffer, source: string): RiffChunk[] {
     const size = bytes.readUInt32LE(offset + 4)
     const end = offset + 8 + size
     if (end > declaredEnd) {
-      throw new InvalidImageError(source, 'corrupt', `WebP chunk ${JSON.stringify(fourcc)} at byte ${offset} runs past the end of the file`)
+      const detail = `WebP chunk ${JSON.stringify(fourcc)} at byte ${offset} runs past the end of the file`
+      throw new InvalidImageError(source, 'corrupt', detail)
     }
     chunks.push({ fourcc, data: bytes.subarray(offset + 8, end) })
     offset = end + (size & 1)

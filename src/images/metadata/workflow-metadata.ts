@@ -70,7 +70,10 @@ export interface WorkflowMetadata {
  * The prompt and workflow an image carries. Text that is not valid JSON throws {@link ImageMetadataError}
  * naming the entry; {@link readImageText} still gives the raw text.
  */
-export async function readWorkflowMetadata(input: ImageInput, options: MetadataReadOptions = {}): Promise<WorkflowMetadata> {
+export async function readWorkflowMetadata(
+  input: ImageInput,
+  options: MetadataReadOptions = {},
+): Promise<WorkflowMetadata> {
   const { source, format, entries } = await readImageText(input, options)
   const parse = (key: string): JsonValue | undefined => {
     const text = entries[key]
@@ -151,7 +154,8 @@ async function rewrite(
   else if (isWebp(bytes)) data = rewriteWebp(bytes, source, values, new Set(removed))
   else {
     const info = await describe(bytes, source, path)
-    throw new InvalidImageError(source, 'format', `workflow metadata can be written to PNG and WebP only, not ${info.format}`)
+    const detail = `workflow metadata can be written to PNG and WebP only, not ${info.format}`
+    throw new InvalidImageError(source, 'format', detail)
   }
   return { data, path: await emit(data, options) }
 }
@@ -176,7 +180,12 @@ function rewritePng(
   ])
 }
 
-function rewriteWebp(bytes: Buffer, source: string, values: ReadonlyMap<string, string>, removed: ReadonlySet<string>): Buffer {
+function rewriteWebp(
+  bytes: Buffer,
+  source: string,
+  values: ReadonlyMap<string, string>,
+  removed: ReadonlySet<string>,
+): Buffer {
   const exif = findWebpExif(readWebpChunks(bytes, source))
   const { byTag } = keyedEntries(exif === undefined ? new Map() : readIfd0Ascii(exif))
   const tags = new Map<number, string>()
@@ -216,7 +225,8 @@ function toJsonText(value: unknown, key: string): string {
   try {
     text = stringifyJson(value)
   } catch (error) {
-    throw new ImageMetadataError('<metadata>', key, `cannot be written as JSON: ${(error as Error).message}`, { cause: error })
+    const detail = `cannot be written as JSON: ${(error as Error).message}`
+    throw new ImageMetadataError('<metadata>', key, detail, { cause: error })
   }
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
     throw new ImageMetadataError('<metadata>', key, 'cannot be written as JSON: not a JSON value')
