@@ -100,6 +100,8 @@ function literal(value: unknown, path: IssuePath, fail: (path: IssuePath, reason
     return fail(path, `a list that is not a link [node id, output slot]: ${describeValue(value)}; literal lists are written {"__value__": [...]}`)
   }
   if (typeof value === 'object' && value !== null) {
+    const reserved = reservedKeyPath(value)
+    if (reserved !== undefined) fail([...path, ...reserved], 'a "__proto__" key cannot be carried by a JavaScript object')
     const keys = Object.keys(value)
     const wrapped = (value as Record<string, unknown>)['__value__']
     // Exactly the wrapper: the list itself, which toPrompt wraps again. Anything else is an object literal.
@@ -107,6 +109,18 @@ function literal(value: unknown, path: IssuePath, fail: (path: IssuePath, reason
     return structuredClone(value) as InputValue
   }
   return value as InputValue
+}
+
+// Where a value holds an own "__proto__" key (JSON.parse makes one; assigning it anywhere else sets a prototype):
+function reservedKeyPath(value: object, path: (string | number)[] = []): (string | number)[] | undefined {
+  for (const [key, item] of Object.entries(value)) {
+    if (RESERVED_KEYS.has(key)) return [...path, key]
+    if (typeof item === 'object' && item !== null) {
+      const found = reservedKeyPath(item, [...path, Array.isArray(value) ? Number(key) : key])
+      if (found !== undefined) return found
+    }
+  }
+  return undefined
 }
 
 function specOf(classType: string, defs: DefSet | undefined): NodeSpec {

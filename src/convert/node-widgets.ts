@@ -11,7 +11,7 @@ import type { ConversionWarning } from './warnings.js'
 import { mapUnknownWidgets, mapWidgetValues, widgetDefault, type NamedWidget } from './widgets.js'
 
 // Keys of dict-shaped widget values that hold UI state, not inputs (VideoHelperSuite previews, editor widgets):
-const UI_ONLY_WIDGET_KEYS = new Set(['videopreview', 'preview', 'control_after_generate', 'upload'])
+const UI_ONLY_WIDGET_KEYS = new Set(['videopreview', 'preview', 'control_after_generate', 'upload', '__proto__'])
 
 export interface WidgetReading {
   readonly widgets: readonly NamedWidget[]
@@ -36,6 +36,7 @@ export function readNodeWidgets(node: UiNode, def: NodeDef | undefined, nodeId: 
   if (!Array.isArray(values)) {
     // Values by name: for a known class, its widget inputs and the dotted sub-widgets of its DynamicCombos:
     const known = (name: string): boolean => {
+      if (name === '__proto__') return false
       const input = byName.get(name)
       if (input !== undefined) return hasWidget(input)
       const dot = name.indexOf('.')

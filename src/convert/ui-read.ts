@@ -66,6 +66,7 @@ class Reader {
   }
 
   nodeId(value: unknown, path: IssuePath): string {
+    if (value === '__proto__') return this.fail(path, '"__proto__" cannot be a node id')
     if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '')) {
       return String(value)
     }
@@ -175,6 +176,7 @@ class Reader {
   }
 
   name(value: unknown, path: IssuePath): string {
+    if (value === '__proto__') return this.fail(path, '"__proto__" cannot be a slot name')
     if (typeof value === 'string') return value
     return this.fail(path, `expected a slot name (string), found ${describeValue(value)}`)
   }

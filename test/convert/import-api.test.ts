@@ -111,6 +111,7 @@ describe(importApiPrompt.name, () => {
     ],
     [{ '1': { class_type: 'A', inputs: JSON.parse('{"__proto__": 1}') } }, ['1', 'inputs', '__proto__'], 'cannot be an input name'],
     [{ '1': { class_type: 'A', inputs: 'x' } }, ['1', 'inputs'], 'expected an object of inputs'],
+    [{ '1': { class_type: 'A', inputs: { box: JSON.parse('{"a": [{"__proto__": 1}]}') } } }, ['1', 'inputs', 'box', 'a', 0, '__proto__'], '"__proto__" key'],
   ])('%j: error at %j', (bad, path, message) => {
     const error = catchError(() => importApiPrompt(bad, { file: 'in.json' }))
     expect(error).toBeInstanceOf(WorkflowFormatError)

@@ -39,7 +39,7 @@ const scalar = fc.oneof(
   fc.integer({ min: -3, max: 100 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.string({ maxLength: 6 }),
-  fc.constantFrom('*', 'MODEL', 'CLIP', '__value__', 'class_type', '-10', '-20', '1', '3', '0.4'),
+  fc.constantFrom('*', 'MODEL', 'CLIP', '__value__', '__proto__', 'class_type', '-10', '-20', '1', '3', '0.4'),
   fc.boolean(),
   fc.constant(null),
 )
@@ -47,7 +47,7 @@ const value: fc.Arbitrary<Json> = fc.oneof(
   { weight: 4, arbitrary: scalar },
   { weight: 1, arbitrary: fc.array(scalar, { maxLength: 4 }) },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom('1', '3', '4', '99', '37:0'), fc.integer({ min: -1, max: 4 })) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('a', 'link', 'name', 'type', '__value__'), scalar, { maxKeys: 3 }) },
+  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('a', 'link', 'name', 'type', '__value__', '__proto__'), scalar, { maxKeys: 3 }) },
 )
 
 /** A mutation, applied to a copy: pick the n-th path of the document (mod the count). */
