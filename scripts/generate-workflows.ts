@@ -6,9 +6,28 @@ import { join } from 'node:path'
 import { loadObjectInfoFile } from '../src/codegen/source.js'
 import type { GeneratedFile } from '../src/codegen/generate.js'
 import { writeGeneratedFiles } from '../src/codegen/write.js'
+import type { DefSet } from '../src/defs/model.js'
+import type { ApiPrompt } from '../src/dsl/prompt.js'
+import { ComfyError } from '../src/errors.js'
 import { stringifyJson } from '../src/json/lossless.js'
 import { buildManifest, templates } from '../src/templates/index.js'
+import { formatVerdict, validate } from '../src/validate/index.js'
 import { BUNDLED_SNAPSHOT, ROOT } from './paths.js'
+
+/** A template whose rendered JSON the validator rejects. */
+export class InvalidTemplateError extends ComfyError {}
+
+/**
+ * Validates a template's JSON against the bundled core definitions. Model and input files cannot exist in a
+ * snapshot taken without models, so file names are assumed present; everything else must pass as on a server.
+ */
+export function checkTemplatePrompt(name: string, prompt: ApiPrompt, defs: DefSet): void {
+  const verdict = validate(prompt, defs, { files: 'assume-present' })
+  const outputs = Object.keys(prompt).filter((id) => defs.classes.get(prompt[id]?.class_type ?? '')?.outputNode)
+  if (!verdict.accepted || verdict.outputs.length !== outputs.length) {
+    throw new InvalidTemplateError(`${name}: ${formatVerdict(verdict, { file: `${name}.json` })}`)
+  }
+}
 
 export const WORKFLOWS_DIR = 'workflows'
 
@@ -17,6 +36,7 @@ export async function renderWorkflowFiles(): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = []
   for (const template of Object.values(templates)) {
     const rendered = template.render()
+    checkTemplatePrompt(template.name, rendered.prompt, defs)
     const manifest = buildManifest(template as never, rendered, defs)
     files.push({ path: `${template.name}.json`, text: `${stringifyJson(rendered.prompt, 2)}\n` })
     files.push({ path: `${template.name}.params.json`, text: `${stringifyJson(manifest, 2)}\n` })

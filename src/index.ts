@@ -40,6 +40,38 @@ export type {
   UntypedNode,
 } from './dsl/index.js'
 
+/** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
+export {
+  buildPromptJsonSchema,
+  formatIssue,
+  formatVerdict,
+  INTERNAL_SERVER_ERROR_TEXT,
+  INTERNAL_SERVER_ERROR_TYPE,
+  keyOrderOf,
+  LATEST_SERVER_VERSION,
+  linkTypeMatches,
+  parsePythonJson,
+  promptJsonSchemaText,
+  PyFloat,
+  validate,
+} from './validate/index.js'
+export type {
+  AcceptedBody,
+  Issue,
+  LintType,
+  LintWarning,
+  NodeError,
+  PromptSchemaOptions,
+  RejectedBody,
+  ResponseIds,
+  ServerError,
+  ValidateOptions,
+  Verdict,
+} from './validate/index.js'
+
+/** Workflow files: API or UI JSON, UI to API conversion, API import into node handles. */
+export * from './convert/index.js'
+
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
 export type { JsonValue } from './json/lossless.js'

@@ -5,6 +5,7 @@
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
 import { suggestNames } from '../defs/suggest.js'
 import { InvalidArgumentError, UnknownNodeClassError } from '../errors.js'
+import { setOwn } from './prompt.js'
 import {
   NODE_BRAND,
   OUTPUT_BRAND,
@@ -115,7 +116,7 @@ export function createNode<N extends NodeHandle = UntypedNode>(
     const value = given[key] as InputValue | undefined
     const dynamic = spec.dynamic?.[key]
     if (dynamic !== undefined && value !== undefined) flattenDynamic(spec.classType, key, value, dynamic, flat)
-    else flat[key] = value
+    else setOwn(flat, key, value)
   }
   const handle = new NodeImpl(spec.classType, Object.freeze(flat), spec.outputs, known, options)
   if (spec.names) {

@@ -58,7 +58,7 @@ export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
     for (const name in handle.inputs) {
       const value = handle.inputs[name]
       if (value === undefined) continue
-      inputs[name] = serializeInput(value, ids, id, name)
+      setOwn(inputs, name, serializeInput(value, ids, id, name))
     }
     const node: ApiNode = { class_type: handle.classType, inputs }
     if (handle.title !== undefined) node._meta = { title: handle.title }
@@ -188,10 +188,16 @@ function literal(value: unknown, nodeId: string, name: string, path: (string | n
     const out: Record<string, unknown> = {}
     for (const [key, item] of Object.entries(object)) {
       if (item === undefined) continue
-      out[key] = literal(item, nodeId, name, [...path, key], seen)
+      setOwn(out, key, literal(item, nodeId, name, [...path, key], seen))
     }
     return out
   } finally {
     seen.delete(object)
   }
+}
+
+/** Sets an own property, also for the key `__proto__` (which plain assignment turns into a prototype change). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else target[key] = value
 }

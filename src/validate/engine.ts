@@ -312,6 +312,13 @@ export class NodeValidator {
     }
     const options = comboOptions(input)
     if (options === undefined) return
+    // Model pickers list the files of the server's model folders, which an offline check cannot see:
+    if (this.options.files === 'assume-present' && input.def.kind === 'COMBO' && input.def.fileBacked && typeof value === 'string') {
+      if (!pyIn(value, options)) {
+        this.fileAssumptions.push({ nodeKey: frame.key, classType: frame.classType, inputName: x, value, exists: true })
+      }
+      return
+    }
     const members = extra['multiselect'] === true && Array.isArray(value) ? value : [value]
     if (!members.every((member) => pyIn(member, options))) {
       frame.errors.push(E.valueNotInList(x, info, value, options))

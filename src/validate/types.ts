@@ -93,7 +93,8 @@ export interface ValidateOptions {
    * Files loaded by nodes with a custom validator (LoadImage & co.) cannot be checked offline. `listed` (default):
    * a file exists when the server listed it in that input's options (input folder only; output and temp
    * folders are never listed, so annotated `[output]`/`[temp]` names count as missing). `assume-present`: every
-   * string names an existing file.
+   * string names an existing file, for LoadImage & co. and for model pickers (`ckpt_name`, `lora_name`...) alike,
+   * e.g. to check a template against a snapshot taken on a server without models.
    */
   readonly files?: 'listed' | 'assume-present'
   /**

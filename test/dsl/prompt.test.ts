@@ -148,3 +148,13 @@ describe(node.name, () => {
     })
   })
 })
+
+describe('__proto__ keys', () => {
+  test('an input or literal key named __proto__ is kept as data, never as a prototype', () => {
+    const p = toPrompt(node('Custom', JSON.parse('{"__proto__": 1, "box": {"__proto__": {"x": 2}}}') as Record<string, unknown>))
+    const inputs = p['1']?.inputs as Record<string, unknown>
+    expect(Object.keys(inputs)).toEqual(['__proto__', 'box'])
+    expect(JSON.stringify(p)).toBe('{"1":{"class_type":"Custom","inputs":{"__proto__":1,"box":{"__proto__":{"x":2}}}}}')
+    expect(Object.getPrototypeOf(inputs)).toBe(Object.prototype)
+  })
+})

@@ -12,7 +12,9 @@ import {
   templates,
   type TemplateManifest,
 } from '../../src/templates/index.js'
-import { renderWorkflowFiles } from '../../scripts/generate-workflows.js'
+import { checkTemplatePrompt, InvalidTemplateError, renderWorkflowFiles } from '../../scripts/generate-workflows.js'
+import { loadDefs } from '../helpers/fixtures.js'
+import { validate } from '../../src/validate/index.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -121,6 +123,28 @@ describe('workflows/', () => {
     expect(filled).toEqual(rendered)
     // The original is left untouched:
     expect(prompt).toEqual(workflow(name).prompt)
+  })
+
+  test.each(Object.keys(templates))('%s: filled through its manifest, the validator accepts it against the core snapshot', (name) => {
+    const defs = loadDefs('core026')
+    const { prompt, manifest } = workflow(name)
+    checkTemplatePrompt(name, prompt, defs)
+    const filled = fillTemplate(prompt, manifest, { image: 'uploads/cat.png', seed: 42, steps: 30, cfg: 5.5, scheduler: 'karras' })
+    checkTemplatePrompt(name, filled, defs)
+    // The check is real: a value the server refuses is reported.
+    const broken = structuredClone(filled)
+    const sampler = Object.values(broken).find((n) => n.class_type === 'KSampler')
+    if (sampler) sampler.inputs['cfg'] = 1000
+    expect(() => checkTemplatePrompt(name, broken, defs)).toThrow(InvalidTemplateError)
+    expect(validate(broken, defs, { files: 'assume-present' }).nodeErrors).not.toEqual({})
+  })
+
+  test.each([
+    { maskSource: 'image', latentMode: 'noise-mask' },
+    { maskSource: 'image', latentMode: 'inpaint-model' },
+    { maskSource: 'alpha', latentMode: 'noise-mask' },
+  ] as const)('inpaint_masked variant %o validates', (variant) => {
+    checkTemplatePrompt('inpaint_masked', inpaintMasked.render(variant).prompt, loadDefs('core026'))
   })
 
   test('manifest types come from the node inputs they fill', () => {
