@@ -59,7 +59,7 @@ const files = new Map<string, string>()
 beforeAll(async () => {
   rmSync(OUT, { recursive: true, force: true })
   mkdirSync(OUT, { recursive: true })
-  const dslModule = relative(OUT, join(ROOT, 'src/index.js'))
+  const dslModule = relative(OUT, join(ROOT, 'src/dsl/index.js'))
   const nodesModule = relative(OUT, join(ROOT, 'src/nodes/index.js'))
   for (const [i, c] of cases.entries()) {
     const { source } = await transpileToDsl(c.prompt, defs, { file: c.name, dslModule, nodesModule })
