@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher } from 'undici'
 import { normalizeObjectInfo } from '../defs/normalize.js'
 import type { DefSet } from '../defs/model.js'
+import type { EditOptions, EditResult } from '../edit/edit.js'
 import type { NodeHandle } from '../dsl/output.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { JsonValue } from '../json/lossless.js'
@@ -228,6 +229,16 @@ export class ComfyClient {
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
+  }
+
+  /**
+   * The edit flow: validates and prepares `image`, uploads it, fills the template (img2img_default,
+   * inpaint_masked with `mask`, controlnet_canny), runs it, writes the result to `out` and compares it with
+   * the input. Loaded on first use (it brings sharp and the templates).
+   */
+  async edit(options: EditOptions): Promise<EditResult> {
+    const { edit } = await import('../edit/edit.js')
+    return edit(this, options)
   }
 
   /** A handle on a job submitted elsewhere (another process, an earlier run): completes from `/history`. */

@@ -39,3 +39,5 @@ export {
 } from './errors.js'
 export type { NodeErrorEntry } from './errors.js'
 export type * from './protocol.js'
+export { edit, EditError } from '../edit/index.js'
+export type { EditMask, EditOptions, EditResult } from '../edit/index.js'

@@ -3,6 +3,7 @@ import type { CliCommand } from '../program.js'
 import { checkCommand } from './check.js'
 import { codegenCommand } from './codegen.js'
 import { convertCommand } from './convert.js'
+import { editCommand } from './edit.js'
 import { importCommand } from './import.js'
 import { runCommand } from './run.js'
 import { schemaCommand } from './schema.js'
@@ -15,5 +16,6 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   schemaCommand,
   runCommand,
+  editCommand,
   testServerCommand,
 ]

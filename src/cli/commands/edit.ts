@@ -1,0 +1,148 @@
+/**
+ * `comfy-dsl edit IMAGE --prompt "..." [--negative "..."] [--template NAME] [--mask MASK] [--control FILE]
+ * [--param name=value ...] [--server URL] --out FILE`: edits an image through a template, with the progress bar
+ * of `run`, and prints where the result went and how much changed.
+ * Exit 0: done; 1: rejected or failed; 2: unusable input; 130: interrupted (Ctrl-C cancels the job on the server).
+ * @module
+ */
+import { resolve } from 'node:path'
+import { Option } from 'commander'
+import { ComfyClient, ComfyClientError, JobInterruptedError, type EditResult } from '../../client/index.js'
+import { InvalidArgumentError } from '../../errors.js'
+import type { ParamValue, TemplateName } from '../../templates/index.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { RunProgress } from '../progress.js'
+
+interface EditFlags {
+  prompt: string
+  negative?: string
+  template?: TemplateName
+  mask?: string
+  control?: string
+  param: string[]
+  server: string
+  out: string
+  overwrite?: boolean
+  maxSide?: string
+  restoreSize?: boolean
+  diff?: string
+  timeout?: string
+}
+
+export const editCommand: CliCommand = {
+  register(program, io, done) {
+    program
+      .command('edit')
+      .description('edit an image with prompts through a template (img2img_default, inpaint_masked, controlnet_canny)')
+      .argument('<image>', 'the image to edit (PNG, JPEG, WebP...)')
+      .requiredOption('--prompt <text>', 'positive prompt')
+      .option('--negative <text>', 'negative prompt')
+      .addOption(
+        new Option('--template <name>', 'default: inpaint_masked with --mask, img2img_default otherwise').choices([
+          'img2img_default',
+          'inpaint_masked',
+          'controlnet_canny',
+        ]),
+      )
+      .option('--mask <file>', 'inpaint_masked: white marks the area to repaint (default: the image\'s transparent pixels)')
+      .option('--control <file>', 'controlnet_canny: the image whose edges steer the result (default: the input)')
+      .option('--param <name=value>', 'another template parameter (seed=5, denoise=0.7, checkpoint=...); repeatable', collect, [])
+      .addOption(new Option('--server <url>', 'ComfyUI server').env('COMFY_SERVER').default('http://127.0.0.1:8188'))
+      .requiredOption('--out <file>', 'where the edited image is written (PNG)')
+      .option('--overwrite', 'replace --out (and --diff) when they exist')
+      .option('--max-side <px>', 'fit the image within this many pixels before upload', '1024')
+      .option('--restore-size', 'scale the result back to the input size')
+      .option('--diff <file>', 'also write an image of the differences')
+      .option('--timeout <seconds>', 'cancel the job if it has not finished after this long')
+      .action(async (image: string, flags: EditFlags) => {
+        done(await runEdit(image, flags, io))
+      })
+  },
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
+
+async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<number> {
+  const controller = new AbortController()
+  const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C)'))
+  process.once('SIGINT', onSigint)
+  const client = new ComfyClient({ url: flags.server })
+  client.on('warning', (message) => io.stderr.write(`warning: ${message}\n`))
+  let progress: RunProgress | undefined
+  try {
+    const path = (file: string): string => resolve(io.cwd, file)
+    const maxSide = positiveNumber('--max-side', flags.maxSide ?? '1024')
+    const result = await client.edit({
+      image: path(image),
+      positive: flags.prompt,
+      ...(flags.negative === undefined ? {} : { negative: flags.negative }),
+      ...(flags.template === undefined ? {} : { template: flags.template }),
+      ...(flags.mask === undefined ? {} : { mask: path(flags.mask) }),
+      ...(flags.control === undefined ? {} : { control: path(flags.control) }),
+      params: parseParams(flags.param),
+      out: path(flags.out),
+      overwrite: flags.overwrite === true,
+      maxSide,
+      restoreSize: flags.restoreSize === true,
+      ...(flags.diff === undefined ? {} : { diff: path(flags.diff) }),
+      ...(flags.timeout === undefined ? {} : { timeout: Math.round(positiveNumber('--timeout', flags.timeout) * 1000) }),
+      signal: controller.signal,
+      onPrompt: (prompt) => {
+        progress = new RunProgress(io, prompt)
+      },
+      onEvent: (event) => progress?.update(event),
+    })
+    progress?.stop()
+    io.stdout.write(summary(result))
+    return EXIT.ok
+  } catch (error) {
+    progress?.stop()
+    if (controller.signal.aborted) {
+      io.stderr.write(`${error instanceof JobInterruptedError ? error.message : 'interrupted'}\n`)
+      return EXIT.interrupted
+    }
+    if (error instanceof ComfyClientError) {
+      io.stderr.write(`error: ${error.message}\n`)
+      return EXIT.failed
+    }
+    return reportError(error, io)
+  } finally {
+    process.off('SIGINT', onSigint)
+    await client.close()
+  }
+}
+
+/** `name=value`: numbers and booleans as such, everything else a string. */
+function parseParams(values: readonly string[]): Record<string, ParamValue> {
+  const params: Record<string, ParamValue> = {}
+  for (const value of values) {
+    const eq = value.indexOf('=')
+    if (eq <= 0) throw new InvalidArgumentError(`--param ${JSON.stringify(value)}: expected name=value`)
+    const raw = value.slice(eq + 1)
+    const number = Number(raw)
+    params[value.slice(0, eq)] =
+      raw === 'true' ? true : raw === 'false' ? false : raw.trim() !== '' && Number.isFinite(number) ? (/^-?\d{16,}$/.test(raw) ? BigInt(raw) : number) : raw
+  }
+  return params
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const number = Number(value)
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`${flag}: expected a positive number, received ${JSON.stringify(value)}`)
+  return number
+}
+
+function summary(result: EditResult): string {
+  const c = result.comparison
+  const region = (name: string, r: { psnr: number; ssim: number | null; changedRatio: number } | undefined): string =>
+    r === undefined ? '' : `${name}: ${(r.changedRatio * 100).toFixed(1)}% changed, PSNR ${r.psnr.toFixed(1)} dB\n`
+  return (
+    `${result.output} (${result.width}x${result.height}, ${result.template}, prompt ${result.promptId})\n` +
+    `changed: ${(c.changedRatio * 100).toFixed(1)}% of pixels, PSNR ${c.psnr.toFixed(1)} dB, SSIM ${c.ssim === null ? 'n/a' : c.ssim.toFixed(3)}\n` +
+    region('inside the mask', c.inside) +
+    region('outside the mask', c.outside) +
+    (result.diffPath === undefined ? '' : `diff: ${result.diffPath}\n`)
+  )
+}
