@@ -3,30 +3,19 @@
  * @module
  */
 import { Command, CommanderError } from 'commander'
-import { ComfyError } from '../errors.js'
-import { commands } from './commands/index.js'
+import { loadCommands } from './commands/index.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from './io.js'
 
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, unusable: 2, interrupted: 130 } as const
-
-/** Where a command writes; tests pass buffers instead of the process streams. */
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown; isTTY?: boolean }
-  readonly stderr: { write(text: string): unknown; isTTY?: boolean }
-  readonly cwd: string
-  readonly env: Readonly<Record<string, string | undefined>>
-}
-
-export interface CliCommand {
-  /** Adds the command to the program; its action must call `done(code)` exactly once. */
-  register(program: Command, io: CliIo, done: (code: number) => void): void
-}
+export { EXIT, reportError } from './io.js'
+export type { CliCommand, CliIo } from './io.js'
 
 /**
  * Runs the CLI with `argv` (without node and script) and resolves to the exit code.
  * `only` restricts the program to some commands (tests of one command use it).
  */
-export async function runCli(argv: readonly string[], io: CliIo, only: readonly CliCommand[] = commands): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, only?: readonly CliCommand[]): Promise<number> {
+  // Only the invoked command's module is loaded (sharp, undici, ts-morph stay unloaded for the others):
+  const commands = only ?? (await loadCommands(argv[0]))
   let exitCode: number | undefined
   const done = (code: number): void => {
     exitCode = code
@@ -39,7 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo, only: readonly 
       writeErr: (text) => io.stderr.write(text),
     })
     .showHelpAfterError()
-  for (const command of only) command.register(program, io, done)
+  for (const command of commands) command.register(program, io, done)
   try {
     await program.parseAsync([...argv], { from: 'user' })
   } catch (error) {
@@ -52,12 +41,3 @@ export async function runCli(argv: readonly string[], io: CliIo, only: readonly 
   return exitCode ?? EXIT.ok
 }
 
-/** Prints an error as one readable line (typed errors) or with its stack (bugs), and picks the exit code. */
-export function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof ComfyError) {
-    io.stderr.write(`error: ${error.message}\n`)
-    return EXIT.unusable
-  }
-  io.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-  return EXIT.failed
-}

@@ -4,7 +4,7 @@
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress'
 import type { JobEvent } from '../client/index.js'
-import type { CliIo } from './program.js'
+import type { CliIo } from './io.js'
 
 /** A progress bar per node and per step on a TTY; plain lines otherwise. */
 export class RunProgress {

@@ -28,29 +28,70 @@ const ENUMS_FILE = '_enums'
 
 /** Generates the typed factory files for `defs`: one file per top-level category, shared unions, a barrel. */
 export async function generateNodeFiles(defs: DefSet, options: GenerateOptions = {}): Promise<GeneratedFile[]> {
-  const { StructureKind, printStructure } = await import('ts-morph')
+  const tsMorph = await import('ts-morph')
+  return printFiles(layoutFiles(defs, options, tsMorph.StructureKind), tsMorph)
+}
+
+/** A file before printing: its structures, or its finished text (the barrel). */
+export interface FileLayout {
+  readonly path: string
+  readonly header: string
+  readonly statements?: StatementStructures[]
+  /** Import lines are derived from the printed body (only what it uses). */
+  readonly importFrom?: string
+  readonly enumNames?: readonly string[]
+  readonly text?: string
+}
+
+/**
+ * Stages 2 and 3 (plan, structures): everything but printing. Needs no ts-morph at run time, so it can run
+ * while ts-morph is still loading (`Kind` may hold the enum's names; see `reviveKinds`).
+ */
+export function layoutFiles(defs: DefSet, options: GenerateOptions, Kind: Kinds): FileLayout[] {
   const plan = planCodegen(defs)
   const header = headerLines(defs, plan, options)
   const importFrom = options.importFrom ?? 'comfy-dsl'
-  const print = (statements: StatementStructures[]): string =>
-    printStructure(
-      { kind: StructureKind.SourceFile, statements },
-      { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
-    )
-  const files: GeneratedFile[] = []
   const enumNames = plan.enums.map((e) => e.name)
-  if (plan.enums.length > 0) {
-    files.push({ path: `${ENUMS_FILE}.ts`, text: `${header}\n${print(enumStatements(StructureKind, plan))}` })
-  }
+  const files: FileLayout[] = []
+  if (plan.enums.length > 0) files.push({ path: `${ENUMS_FILE}.ts`, header, statements: enumStatements(Kind, plan) })
   for (const file of plan.files) {
-    const statements = plan.classes.filter((c) => c.file === file).flatMap((c) => classStatements(StructureKind, c, plan))
-    const body = print(statements)
-    const imports = importLines(body, importFrom, enumNames)
-    files.push({ path: `${file}.ts`, text: `${header}\n${imports}\n${body}` })
+    const statements = plan.classes.filter((c) => c.file === file).flatMap((c) => classStatements(Kind, c, plan))
+    files.push({ path: `${file}.ts`, header, statements, importFrom, enumNames })
   }
-  files.push({ path: 'index.ts', text: `${header}\n${barrel(plan)}` })
+  files.push({ path: 'index.ts', header, text: barrel(plan) })
   return files
 }
+
+/** Stage 4: prints the structures with ts-morph and adds each file's imports. */
+export function printFiles(
+  layouts: readonly FileLayout[],
+  tsMorph: Pick<typeof import('ts-morph'), 'printStructure' | 'StructureKind'>,
+): GeneratedFile[] {
+  return layouts.map((layout) => {
+    if (layout.statements === undefined) return { path: layout.path, text: `${layout.header}\n${layout.text ?? ''}` }
+    const body = tsMorph.printStructure(
+      { kind: tsMorph.StructureKind.SourceFile, statements: layout.statements },
+      { indentNumberOfSpaces: 2, useSingleQuote: true, newLine: '\n' },
+    )
+    const imports = layout.importFrom === undefined ? '' : `${importLines(body, layout.importFrom, layout.enumNames ?? [])}\n`
+    return { path: layout.path, text: `${layout.header}\n${imports}${body}` }
+  })
+}
+
+/** Replaces StructureKind names (`'Interface'`) on top-level statements by the enum values of the loaded ts-morph. */
+export function reviveKinds(layouts: FileLayout[], StructureKind: Kinds): FileLayout[] {
+  const kinds = StructureKind as unknown as Record<string, number>
+  for (const layout of layouts) {
+    for (const statement of layout.statements ?? []) {
+      const s = statement as { kind?: unknown }
+      if (typeof s.kind === 'string') s.kind = kinds[s.kind]
+    }
+  }
+  return layouts
+}
+
+/** StructureKind by name, for laying files out before ts-morph is loaded. */
+export const KIND_NAMES = new Proxy({}, { get: (_target, name) => name }) as Kinds
 
 function headerLines(defs: DefSet, plan: CodegenPlan, options: GenerateOptions): string {
   const lines = [

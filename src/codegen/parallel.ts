@@ -1,11 +1,12 @@
 /**
- * Runs codegen in a worker so that loading ts-morph overlaps with parsing the object_info (2 cores or more).
+ * Runs codegen printing in a worker so that loading ts-morph overlaps with parsing the object_info and laying
+ * out the files (2 cores or more).
  * Falls back to generating in-process when a worker cannot start (e.g. inside a test runner).
  * @module
  */
 import { Worker } from 'node:worker_threads'
 import type { DefSet } from '../defs/model.js'
-import { generateNodeFiles, type GeneratedFile, type GenerateOptions } from './generate.js'
+import { generateNodeFiles, KIND_NAMES, layoutFiles, type GeneratedFile, type GenerateOptions } from './generate.js'
 
 export interface CodegenRunner {
   generate(defs: DefSet, options?: GenerateOptions): Promise<GeneratedFile[]>
@@ -30,6 +31,8 @@ export function startCodegen(): CodegenRunner {
   }
   return {
     async generate(defs, options = {}) {
+      // Planning and structures need no ts-morph: done here while the worker may still be loading it.
+      const layouts = layoutFiles(defs, options, KIND_NAMES)
       if (!worker || !(await ready)) return generateNodeFiles(defs, options)
       const active = worker
       return new Promise<GeneratedFile[]>((resolve, reject) => {
@@ -38,7 +41,7 @@ export function startCodegen(): CodegenRunner {
           else reject(new Error(`codegen worker failed: ${reply.error ?? 'unknown error'}`))
         })
         active.once('error', reject)
-        active.postMessage({ defs, options })
+        active.postMessage({ layouts })
       })
     },
     async close() {

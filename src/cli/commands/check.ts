@@ -14,7 +14,7 @@ import type { DefSet } from '../../defs/model.js'
 import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
 import { formatVerdict, parsePythonJson, validate, type ServerError, type ValidateOptions, type Verdict } from '../../validate/index.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 import { BUNDLED_OBJECT_INFO } from './convert.js'
 
 interface CheckFlags {

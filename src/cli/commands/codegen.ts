@@ -8,7 +8,7 @@ import { startCodegen } from '../../codegen/parallel.js'
 import { loadObjectInfoFile, loadObjectInfoFromServer } from '../../codegen/source.js'
 import { writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
-import { EXIT, reportError, type CliCommand } from '../program.js'
+import { EXIT, reportError, type CliCommand } from '../io.js'
 
 interface CodegenFlags {
   objectInfo?: string

@@ -12,7 +12,7 @@ import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 
 /** The core definitions shipped in the package; the same relative path from `src/` (tsx) and `dist/`. */
 export const BUNDLED_OBJECT_INFO = fileURLToPath(

@@ -10,7 +10,7 @@ import { Option } from 'commander'
 import { ComfyClient, ComfyClientError, JobInterruptedError, type EditResult } from '../../client/index.js'
 import { InvalidArgumentError } from '../../errors.js'
 import type { ParamValue, TemplateName } from '../../templates/index.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 import { RunProgress } from '../progress.js'
 
 interface EditFlags {

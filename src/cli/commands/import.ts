@@ -11,7 +11,7 @@ import { formatWarning } from '../../convert/warnings.js'
 import { transpileToDsl } from '../../codegen/transpile/transpile.js'
 import { loadDefsFor } from '../defs-source.js'
 import { writeFileAtomic } from '../write-file.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 
 interface ImportFlags {
   objectInfo?: string

@@ -1,21 +1,26 @@
-/** Every command of the CLI, in the order `--help` lists them. */
-import type { CliCommand } from '../program.js'
-import { checkCommand } from './check.js'
-import { codegenCommand } from './codegen.js'
-import { convertCommand } from './convert.js'
-import { editCommand } from './edit.js'
-import { importCommand } from './import.js'
-import { runCommand } from './run.js'
-import { schemaCommand } from './schema.js'
-import { testServerCommand } from './test-server.js'
+/**
+ * The commands of the CLI, loaded on demand: a command module brings its own dependencies (sharp, undici,
+ * ts-morph), so only the invoked one is imported; `--help` and unknown names load them all.
+ */
+import type { CliCommand } from '../io.js'
 
-export const commands: readonly CliCommand[] = [
-  codegenCommand,
-  checkCommand,
-  convertCommand,
-  importCommand,
-  schemaCommand,
-  runCommand,
-  editCommand,
-  testServerCommand,
-]
+const loaders: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  codegen: async () => (await import('./codegen.js')).codegenCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  convert: async () => (await import('./convert.js')).convertCommand,
+  import: async () => (await import('./import.js')).importCommand,
+  schema: async () => (await import('./schema.js')).schemaCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  edit: async () => (await import('./edit.js')).editCommand,
+  'test-server': async () => (await import('./test-server.js')).testServerCommand,
+}
+
+/** Every command name, in the order `--help` lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(loaders)
+
+/** The named command alone when it exists, all of them otherwise. */
+export async function loadCommands(name: string | undefined): Promise<CliCommand[]> {
+  const loader = name === undefined ? undefined : loaders[name]
+  if (loader !== undefined) return [await loader()]
+  return Promise.all(Object.values(loaders).map((load) => load()))
+}

@@ -16,7 +16,7 @@ import { loadWorkflow } from '../../convert/load.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { InvalidArgumentError } from '../../errors.js'
 import { parseJson } from '../../json/lossless.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 import { RunProgress } from '../progress.js'
 
 interface RunFlags {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path'
 import { loadObjectInfoFile } from '../../codegen/source.js'
 import { ComfyError } from '../../errors.js'
 import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/index.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 import { BUNDLED_OBJECT_INFO } from './convert.js'
 
 /** A schema file that cannot be written, or is stale in --check mode. */

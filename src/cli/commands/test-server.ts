@@ -5,7 +5,7 @@
 import { resolve } from 'node:path'
 import { InvalidArgumentError } from '../../errors.js'
 import { startTestServer } from '../../testing/index.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../program.js'
+import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 
 interface TestServerFlags {
   port: string

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { codegenCommand } from '../../src/cli/commands/codegen.js'
+import { runCommand } from '../helpers/cli.js'
+import { fixturePath } from '../helpers/fixtures.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'comfy-codegen-cli-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const MINI = fixturePath('codegen', 'mini.object_info.json')
+
+describe('comfy-dsl codegen', () => {
+  test('writes, then --check passes; a stale file makes --check exit 1', async () => {
+    const out = join(dir, 'nodes')
+    const written = await runCommand(['codegen', '--object-info', MINI, '--out', out], { only: [codegenCommand] })
+    expect(written.code).toBe(0)
+    expect(written.stdout).toContain('16 classes')
+    expect(readFileSync(join(out, 'index.ts'), 'utf8')).toContain("export * from './model.js'")
+    const fresh = await runCommand(['codegen', '--object-info', MINI, '--out', out, '--check'], { only: [codegenCommand] })
+    expect(fresh.code).toBe(0)
+    writeFileSync(join(out, 'model.ts'), `${readFileSync(join(out, 'model.ts'), 'utf8')}\n// edited by hand\n`)
+    const stale = await runCommand(['codegen', '--object-info', MINI, '--out', out, '--check'], { only: [codegenCommand] })
+    expect(stale.code).toBe(1)
+    expect(stale.stderr).toContain('model.ts')
+  })
+
+  test('a malformed definition exits 2 naming class, input and field; --skip-broken leaves it out', async () => {
+    const broken = join(dir, 'broken.json')
+    writeFileSync(broken, JSON.stringify({ Good: { input: {}, output: ['IMAGE'] }, Bad: { input: { required: { seed: ['INT', { min: 'zero' }] } }, output: [] } }))
+    const failed = await runCommand(['codegen', '--object-info', broken, '--out', join(dir, 'b')], { only: [codegenCommand] })
+    expect(failed.code).toBe(2)
+    expect(failed.stderr).toContain('class "Bad", input "seed", field "min": expected number or bigint, received "zero"')
+    const skipped = await runCommand(['codegen', '--object-info', broken, '--out', join(dir, 'b'), '--skip-broken'], { only: [codegenCommand] })
+    expect(skipped.code).toBe(0)
+    expect(skipped.stderr).toContain('warning: skipped')
+    expect(skipped.stdout).toContain('1 classes')
+  })
+
+  test('needs exactly one source', async () => {
+    const none = await runCommand(['codegen', '--out', join(dir, 'x')], { only: [codegenCommand] })
+    expect(none.code).toBe(2)
+    expect(none.stderr).toContain('--object-info FILE or --server URL')
+  })
+})
