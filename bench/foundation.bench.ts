@@ -63,7 +63,7 @@ function typecheckProject(): string {
     join(dir, 'tsconfig.src.json'),
     config(['txt2img.ts'], {
       skipLibCheck: true,
-      paths: { 'comfy-dsl': [join(root, 'src/index.ts')], 'comfy-dsl/nodes': [join(root, 'src/nodes/index.ts')] },
+      paths: { 'comfy-dsl': [join(root, 'src/dsl/index.ts')], 'comfy-dsl/nodes': [join(root, 'src/nodes/index.ts')] },
     }),
   )
   return dir

@@ -4,11 +4,7 @@
  * @module
  */
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { loadObjectInfoFile, loadObjectInfoFromServer, type LoadedDefs } from '../codegen/source.js'
-
-/** The core definitions shipped in the package (ComfyUI v0.26.0); the same relative path from src/ and dist/. */
-export const BUNDLED_SNAPSHOT_PATH = fileURLToPath(new URL('../../snapshots/core_comfyui_v0.26.0.object_info.json', import.meta.url))
+import { BUNDLED_OBJECT_INFO, loadObjectInfoFile, loadObjectInfoFromServer, type LoadedDefs } from '../codegen/source.js'
 
 export interface DefsFlags {
   readonly objectInfo?: string
@@ -18,5 +14,5 @@ export interface DefsFlags {
 /** Loads the definitions a command was pointed at, relative to the command's working directory. */
 export function loadDefsFor(flags: DefsFlags, cwd: string): Promise<LoadedDefs> {
   if (flags.server !== undefined) return loadObjectInfoFromServer(flags.server)
-  return loadObjectInfoFile(flags.objectInfo === undefined ? BUNDLED_SNAPSHOT_PATH : resolve(cwd, flags.objectInfo))
+  return loadObjectInfoFile(flags.objectInfo === undefined ? BUNDLED_OBJECT_INFO : resolve(cwd, flags.objectInfo))
 }

@@ -5,9 +5,13 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseObjectInfo } from '../defs/load.js'
 import type { NormalizeResult } from '../defs/normalize.js'
 import { ComfyError } from '../errors.js'
+
+/** The core definitions shipped in the package (ComfyUI v0.26.0, 792 classes); the same path from src/ and dist/. */
+export const BUNDLED_OBJECT_INFO = fileURLToPath(new URL('../../snapshots/core_comfyui_v0.26.0.object_info.json', import.meta.url))
 
 /** A server or file that could not be read. */
 export class ObjectInfoSourceError extends ComfyError {}

@@ -4,15 +4,12 @@
  * @module
  */
 import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { DefSet, NodeDef } from '../defs/model.js'
 import { normalizeNodeDef, normalizeObjectInfo } from '../defs/normalize.js'
 import { parseJson } from '../json/lossless.js'
 import type { ModelCatalog, ModelFolder } from './models.js'
 
-/** The bundled snapshot, resolved from this module (src/testing or dist/testing: both two levels below the root). */
-export const BUNDLED_OBJECT_INFO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'snapshots', 'core_comfyui_v0.26.0.object_info.json')
+export { BUNDLED_OBJECT_INFO } from '../codegen/source.js'
 
 // (class, input) pairs whose options are files of a model folder, or input images:
 const FILE_INPUTS: readonly { classType: string; input: string; folder: ModelFolder | 'input' }[] = [

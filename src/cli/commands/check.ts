@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Option } from 'commander'
-import { loadObjectInfoFile, loadObjectInfoFromServer } from '../../codegen/source.js'
+import { BUNDLED_OBJECT_INFO, loadObjectInfoFile, loadObjectInfoFromServer } from '../../codegen/source.js'
 import { detectFormat } from '../../convert/format.js'
 import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
@@ -15,7 +15,6 @@ import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
 import { formatVerdict, parsePythonJson, validate, type ServerError, type ValidateOptions, type Verdict } from '../../validate/index.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
-import { BUNDLED_OBJECT_INFO } from './convert.js'
 
 interface CheckFlags {
   objectInfo?: string

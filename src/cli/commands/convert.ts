@@ -2,22 +2,16 @@
  * `comfy-dsl convert FILE.json [--object-info FILE] [--out FILE]`: a workflow in either format to API JSON.
  * @module
  */
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { loadObjectInfoFile } from '../../codegen/source.js'
+import { BUNDLED_OBJECT_INFO, loadObjectInfoFile } from '../../codegen/source.js'
 import { detectFormat, readApiPrompt } from '../../convert/format.js'
 import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
-
-/** The core definitions shipped in the package; the same relative path from `src/` (tsx) and `dist/`. */
-export const BUNDLED_OBJECT_INFO = fileURLToPath(
-  new URL('../../../snapshots/core_comfyui_v0.26.0.object_info.json', import.meta.url),
-)
+import { writeFileAtomic } from '../write-file.js'
 
 /** A workflow file that cannot be read or written. */
 export class WorkflowFileError extends ComfyError {}
@@ -61,7 +55,7 @@ async function runConvert(file: string, flags: ConvertFlags, io: CliIo): Promise
     }
     const output = `${stringifyJson(prompt, 2)}\n`
     if (flags.out === undefined) io.stdout.write(output)
-    else await writeAtomically(resolve(io.cwd, flags.out), flags.out, output)
+    else await writeFileAtomic(resolve(io.cwd, flags.out), output, flags.out)
     return EXIT.ok
   } catch (error) {
     return reportError(error, io)
@@ -73,21 +67,6 @@ async function readText(path: string, shown: string): Promise<string> {
     return await readFile(path, 'utf8')
   } catch (error) {
     throw new WorkflowFileError(`cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: shown,
-      cause: error,
-    })
-  }
-}
-
-// A temporary file in the same folder, renamed over the target: readers never see a half-written file.
-async function writeAtomically(path: string, shown: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
-  try {
-    await writeFile(temp, text, { flag: 'wx' })
-    await rename(temp, path)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw new WorkflowFileError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
       file: shown,
       cause: error,
     })

@@ -7,10 +7,11 @@
  */
 import { resolve } from 'node:path'
 import { Option } from 'commander'
-import { ComfyClient, ComfyClientError, JobInterruptedError, type EditResult } from '../../client/index.js'
+import { ComfyClient, type EditResult } from '../../client/index.js'
 import { InvalidArgumentError } from '../../errors.js'
 import type { ParamValue, TemplateName } from '../../templates/index.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
+import { EXIT, type CliCommand, type CliIo } from '../io.js'
+import { jobExitCode } from '../job-exit.js'
 import { RunProgress } from '../progress.js'
 
 interface EditFlags {
@@ -99,15 +100,7 @@ async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<numb
     return EXIT.ok
   } catch (error) {
     progress?.stop()
-    if (controller.signal.aborted) {
-      io.stderr.write(`${error instanceof JobInterruptedError ? error.message : 'interrupted'}\n`)
-      return EXIT.interrupted
-    }
-    if (error instanceof ComfyClientError) {
-      io.stderr.write(`error: ${error.message}\n`)
-      return EXIT.failed
-    }
-    return reportError(error, io)
+    return jobExitCode(error, controller.signal.aborted, io)
   } finally {
     process.off('SIGINT', onSigint)
     await client.close()

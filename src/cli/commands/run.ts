@@ -9,14 +9,15 @@ import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Option } from 'commander'
-import { ComfyClient, ComfyClientError, JobInterruptedError, type GraphInput, type JobResults } from '../../client/index.js'
+import { ComfyClient, type GraphInput, type JobResults } from '../../client/index.js'
 import { preparePrompt } from '../../client/graph.js'
 import { detectFormat } from '../../convert/format.js'
 import { loadWorkflow } from '../../convert/load.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { InvalidArgumentError } from '../../errors.js'
 import { parseJson } from '../../json/lossless.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
+import { EXIT, type CliCommand, type CliIo } from '../io.js'
+import { jobExitCode } from '../job-exit.js'
 import { RunProgress } from '../progress.js'
 
 interface RunFlags {
@@ -75,24 +76,11 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
     return EXIT.ok
   } catch (error) {
     progress?.stop()
-    return exitCodeOf(error, controller.signal.aborted, io)
+    return jobExitCode(error, controller.signal.aborted, io)
   } finally {
     process.off('SIGINT', onSigint)
     await client?.close()
   }
-}
-
-function exitCodeOf(error: unknown, aborted: boolean, io: CliIo): number {
-  if (aborted) {
-    io.stderr.write(`${error instanceof JobInterruptedError ? error.message : 'interrupted'}\n`)
-    return EXIT.interrupted
-  }
-  // Rejected prompts, failed or lost jobs, unreachable servers: the run failed; other typed errors: bad input.
-  if (error instanceof ComfyClientError) {
-    io.stderr.write(`error: ${error.message}\n`)
-    return EXIT.failed
-  }
-  return reportError(error, io)
 }
 
 /** A JSON workflow (API, POST body or UI format) or a TypeScript/JavaScript module's default export. */

@@ -3,17 +3,12 @@
  * per-class input schemas, for editors (the repo maps workflows/*.json to schemas/comfyui-prompt.schema.json).
  * @module
  */
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { loadObjectInfoFile } from '../../codegen/source.js'
-import { ComfyError } from '../../errors.js'
+import { BUNDLED_OBJECT_INFO, loadObjectInfoFile } from '../../codegen/source.js'
 import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/index.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
-import { BUNDLED_OBJECT_INFO } from './convert.js'
-
-/** A schema file that cannot be written, or is stale in --check mode. */
-export class SchemaFileError extends ComfyError {}
+import { writeFileAtomic } from '../write-file.js'
 
 interface SchemaFlags {
   objectInfo?: string
@@ -58,25 +53,10 @@ async function runSchema(flags: SchemaFlags, io: CliIo): Promise<number> {
       io.stderr.write(`${flags.out} is stale; run comfy-dsl schema --out ${flags.out} to update it\n`)
       return EXIT.failed
     }
-    await writeAtomically(path, flags.out, text)
+    await writeFileAtomic(path, text, flags.out)
     io.stdout.write(`wrote ${flags.out} (${defs.classes.size} classes)\n`)
     return EXIT.ok
   } catch (error) {
     return reportError(error, io)
-  }
-}
-
-// A temporary file in the same folder, renamed over the target: readers never see a half-written file.
-async function writeAtomically(path: string, shown: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
-  try {
-    await writeFile(temp, text, { flag: 'wx' })
-    await rename(temp, path)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw new SchemaFileError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-      file: shown,
-      cause: error,
-    })
   }
 }
