@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/client.bench.ts
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
@@ -134,28 +134,20 @@ async function manyInFlight(url: string): Promise<Row[]> {
   const history = await client.histories()
   const once = results.every((r) => history[r.promptId]?.status?.status_str === 'success') && new Set(results.map((r) => r.promptId)).size === 100
 
-  // CPU while waiting: 100 long jobs in flight (50 steps each), the client measured over 5 s of sampling.
-  const idleBefore = process.cpuUsage()
-  const idleStart = performance.now()
-  await new Promise((r) => setTimeout(r, 3000))
-  const idle = process.cpuUsage(idleBefore)
-  const idlePercent = ((idle.user + idle.system) / 1000 / (performance.now() - idleStart)) * 100
-  const long = await Promise.all(Array.from({ length: 100 }, (_, i) => client.submit(samplerJob(1000 + i, 50))))
-  await new Promise((r) => setTimeout(r, 500))
-  const cpuBefore = process.cpuUsage()
-  const windowStart = performance.now()
-  await new Promise((r) => setTimeout(r, 5000))
-  const cpu = process.cpuUsage(cpuBefore)
-  const window = performance.now() - windowStart
-  await Promise.all(long.map((j) => j.cancel()))
-  await Promise.allSettled(long.map((j) => j.wait({ timeout: 30_000 })))
   await client.close()
-  const cpuPercent = ((cpu.user + cpu.system) / 1000 / window) * 100
+  const { idle: idlePercent, busy: cpuPercent } = clientCpu(url)
   return [
     { measure: '100 jobs in flight on one client', value: `${results.length}/100`, note: `each once: ${once && [...starts.values()].every((n) => n === 1)}; one WebSocket; ${(wall / 1000).toFixed(1)} s` },
     { measure: '  client CPU while waiting', value: `${cpuPercent.toFixed(2)} %`, target: '< 1 %', note: '100 jobs queued, one sampling: a step (2 messages) every 50 ms' },
-    { measure: '  same process, connected, no job', value: `${idlePercent.toFixed(2)} %`, note: 'baseline of the process (tsx loader thread, GC)' },
+    { measure: '  same process, connected, no job', value: `${idlePercent.toFixed(2)} %`, note: 'baseline: compiled client under plain node' },
   ]
+}
+
+// Measured in a plain-node process on dist/ (bench/run.ts builds it first): see bench/lib/client-cpu.mjs.
+function clientCpu(url: string): { idle: number; busy: number } {
+  const script = fileURLToPath(new URL('./lib/client-cpu.mjs', import.meta.url))
+  const output = execFileSync(process.execPath, [script, url], { encoding: 'utf8' })
+  return JSON.parse(output.trim().split('\n').at(-1) as string) as { idle: number; busy: number }
 }
 
 async function download(url: string): Promise<Row[]> {
