@@ -43,3 +43,24 @@ describe('comfy-dsl codegen', () => {
     expect(none.stderr).toContain('--object-info FILE or --server URL')
   })
 })
+
+describe('comfy-dsl codegen --server', () => {
+  test('reads /object_info and the version from a running server', async () => {
+    const { startTestServer } = await import('../../src/testing/index.js')
+    const server = await startTestServer()
+    try {
+      const out = join(dir, 'from-server')
+      const run = await runCommand(['codegen', '--server', server.url, '--out', out], { only: [codegenCommand] })
+      expect(run.code).toBe(0)
+      const index = readFileSync(join(out, 'index.ts'), 'utf8')
+      expect(index).toMatch(/\/\/ ComfyUI version: \d+\.\d+\.\d+/)
+      expect(index).toMatch(/\/\/ object_info sha256: [0-9a-f]{64}/)
+      expect(readFileSync(join(out, 'model-sampling.ts'), 'utf8')).toContain('export function ksampler(')
+    } finally {
+      await server.close()
+    }
+    const refused = await runCommand(['codegen', '--server', 'http://127.0.0.1:9', '--out', join(dir, 'none')], { only: [codegenCommand] })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('cannot reach http://127.0.0.1:9/object_info')
+  })
+})
