@@ -2,7 +2,6 @@
  * Raw `/object_info` (validated by the zod schema) to the {@link NodeDef} model.
  * @module
  */
-import type { z } from 'zod'
 import { ObjectInfoError } from '../errors.js'
 import { isFileBackedCombo } from './file-combos.js'
 import type {
@@ -14,6 +13,7 @@ import type {
   NodeDef,
   OutputDef,
 } from './model.js'
+import { issueToError } from './issue-error.js'
 import { comboOptionSchema, inputSpecSchema, nodeInfoSchema, type RawInputSpec, type RawNodeInfo } from './schema.js'
 
 export interface NormalizeOptions {
@@ -354,56 +354,4 @@ function isSet(value: unknown): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Turns the first zod issue into an error that names class, input and field. */
-function issueToError(
-  classType: string,
-  error: z.ZodError,
-  value: unknown,
-  basePath: Path,
-  inputOverride?: string,
-): ObjectInfoError {
-  const issue = error.issues[0]
-  const issuePath = (issue?.path ?? []) as (string | number)[]
-  let inputName = inputOverride
-  let fieldPath = issuePath
-  if (inputOverride === undefined && issuePath[0] === 'input' && typeof issuePath[2] === 'string') {
-    inputName = issuePath[2]
-    fieldPath = issuePath.slice(3)
-  }
-  // Inside a spec `[type, options]`, name the part: `type` or the option key:
-  if (inputName !== undefined && fieldPath[0] === 0) fieldPath = ['type', ...fieldPath.slice(1)]
-  else if (inputName !== undefined && fieldPath[0] === 1) fieldPath = fieldPath.slice(1)
-  const field = fieldPath.length > 0 ? fieldPath.join('.') : undefined
-  const expected = describeIssue(issue)
-  const received = valueAt(value, issuePath)
-  const fullPath = [...basePath.filter((s) => s !== '$'), ...issuePath]
-  return new ObjectInfoError(classType, inputName, field ?? (inputName === undefined ? undefined : 'spec'), expected, received, {
-    path: [classType, ...fullPath],
-  })
-}
-
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (issue === undefined) return 'a valid node definition'
-  if (issue.code === 'invalid_type') return `${issue.expected}`
-  if (issue.code === 'invalid_union') {
-    const expected = new Set<string>()
-    for (const branch of issue.errors) {
-      for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(sub.expected)
-    }
-    if (expected.has('string') && expected.has('array')) return 'a type name or a list of combo options'
-    return expected.size > 0 ? [...expected].join(' or ') : 'one of the accepted forms of /object_info'
-  }
-  if (issue.code === 'too_small') return 'at least a type name: [type, options?]'
-  return issue.message
-}
-
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  let current = value
-  for (const seg of path) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<PropertyKey, unknown>)[seg]
-  }
-  return current
 }
