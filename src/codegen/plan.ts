@@ -4,7 +4,7 @@
  * @module
  */
 import type { ComboOption, DefSet, InputDef, NodeDef } from '../defs/model.js'
-import { RESERVED_HANDLE_NAMES } from '../dsl/node.js'
+import { outputPropertyNames } from '../dsl/node.js'
 import { SymbolCollection, toCamelCase, toPascalCase } from './names.js'
 import type { EnumRegistry, MatchTypeParams } from './type-text.js'
 
@@ -68,7 +68,7 @@ export function planCodegen(defs: DefSet): CodegenPlan {
       functionName: values.allocate(toCamelCase(def.classType)),
       inputsType: types.allocate(`${pascal}Inputs`),
       nodeType: types.allocate(`${pascal}Node`),
-      outputNames: uniqueOutputNames(def),
+      outputNames: outputPropertyNames(def),
       matchTypes: planMatchTypes(def),
       file: fileOf(def),
     }
@@ -81,12 +81,6 @@ export function planCodegen(defs: DefSet): CodegenPlan {
     enumRegistry: { lookup: (options) => byKey.get(enumKey(options)) },
     files,
   }
-}
-
-function uniqueOutputNames(def: NodeDef): (string | null)[] {
-  const counts = new Map<string, number>()
-  for (const o of def.outputs) counts.set(o.name, (counts.get(o.name) ?? 0) + 1)
-  return def.outputs.map((o) => (counts.get(o.name) === 1 && !RESERVED_HANDLE_NAMES.has(o.name) ? o.name : null))
 }
 
 function planMatchTypes(def: NodeDef): MatchTypeParams {

@@ -13,7 +13,8 @@ import type { InputDef, NodeDef } from '../defs/model.js'
 import { stringifyJson } from '../json/lossless.js'
 import { propertyKey, quote } from './names.js'
 import type { ClassPlan, CodegenPlan, EnumPlan } from './plan.js'
-import { hasFillableDefault, inputTypeText, isOptionalInput, literalUnion, outputTypeText, type TypeContext } from './type-text.js'
+import { hasFillableDefault } from '../dsl/node.js'
+import { inputTypeText, isOptionalInput, literalUnion, outputTypeText, type TypeContext } from './type-text.js'
 
 /** ts-morph's StructureKind enum, passed in by the caller that loaded ts-morph lazily. */
 export type Kinds = typeof StructureKind

@@ -3,6 +3,7 @@
  * @module
  */
 import { hasWidget } from '../defs/normalize.js'
+import { hasFillableDefault } from '../dsl/node.js'
 import type { ComboOption, InputDef, OutputDef } from '../defs/model.js'
 import { propertyKey, quote } from './names.js'
 
@@ -89,25 +90,6 @@ export function isOptionalInput(input: InputDef): boolean {
   if (!input.required) return true
   if (input.kind === 'AUTOGROW') return input.min === 0
   return hasFillableDefault(input)
-}
-
-/** A required input whose server default the factory writes when the caller leaves it out. */
-export function hasFillableDefault(input: InputDef): boolean {
-  if (input.default === undefined || input.default === null) return false
-  switch (input.kind) {
-    case 'INT':
-    case 'FLOAT':
-      return typeof input.default === 'number' || typeof input.default === 'bigint'
-    case 'STRING':
-      return typeof input.default === 'string'
-    case 'BOOLEAN':
-      return typeof input.default === 'boolean'
-    case 'COMBO':
-      // File lists differ per machine, so their default is never baked in:
-      return !input.fileBacked && !input.multiselect && input.options.includes(input.default as ComboOption)
-    default:
-      return false
-  }
 }
 
 /** The type of an output handle. */

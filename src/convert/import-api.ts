@@ -5,7 +5,7 @@
  * @module
  */
 import type { DefSet } from '../defs/model.js'
-import { createNode, type NodeSpec } from '../dsl/node.js'
+import { createNode, outputPropertyNames, type NodeSpec } from '../dsl/node.js'
 import type { InputValue, UntypedNode } from '../dsl/output.js'
 import { describeValue, WorkflowFormatError, type IssuePath } from '../errors.js'
 import { readApiPrompt } from './format.js'
@@ -126,13 +126,8 @@ function reservedKeyPath(value: object, path: (string | number)[] = []): (string
 function specOf(classType: string, defs: DefSet | undefined): NodeSpec {
   const def = defs?.classes.get(classType)
   if (def === undefined) return { classType, outputs: [] }
-  const counts = new Map<string, number>()
-  for (const o of def.outputs) counts.set(o.name, (counts.get(o.name) ?? 0) + 1)
-  return {
-    classType,
-    outputs: def.outputs.map((o) => o.type),
-    names: def.outputs.map((o) => (counts.get(o.name) === 1 ? o.name : null)),
-  }
+  // Outputs and names only: an import carries the inputs exactly as they are (no defaults, no regrouping).
+  return { classType, outputs: def.outputs.map((o) => o.type), names: outputPropertyNames(def) }
 }
 
 function metaTitle(id: string, node: Record<string, unknown>, base: IssuePath, warnings: ConversionWarning[]): string | undefined {

@@ -1,6 +1,6 @@
 export { castOutput, isNodeHandle, isOutput } from './output.js'
 export type { InputValue, Link, NodeHandle, NodeOptions, Output, UntypedNode } from './output.js'
-export { createNode, node, nodeFactory, RESERVED_HANDLE_NAMES, specFromDef } from './node.js'
+export { createNode, hasFillableDefault, node, nodeFactory, outputPropertyNames, RESERVED_HANDLE_NAMES, specFromDef } from './node.js'
 export type { DynamicSpec, NodeFunctionOptions, NodeSpec } from './node.js'
 export { buildPrompt, toPrompt, toPromptJson } from './prompt.js'
 export type { ApiLink, ApiNode, ApiPrompt, ApiValue, PromptRoot, ToPromptResult } from './prompt.js'

@@ -2,7 +2,7 @@
  * The run-time half of every node factory: builds immutable node handles.
  * @module
  */
-import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
+import type { ComboOption, DefSet, InputDef, NodeDef } from '../defs/model.js'
 import { suggestNames } from '../defs/suggest.js'
 import { InvalidArgumentError, UnknownNodeClassError } from '../errors.js'
 import { setOwn } from './prompt.js'
@@ -183,33 +183,44 @@ export function specFromDef(def: NodeDef): NodeSpec {
   const defaults: Record<string, InputValue> = {}
   const dynamic: Record<string, DynamicSpec> = {}
   for (const input of def.inputs) {
-    if (input.required && input.default !== undefined && isWidgetDefault(input)) {
-      defaults[input.name] = input.default as InputValue
-    }
+    if (input.required && hasFillableDefault(input)) defaults[input.name] = input.default as InputValue
     if (input.kind === 'AUTOGROW') {
       dynamic[input.name] = input.prefix !== undefined ? { autogrow: input.prefix } : { autogrowNames: input.names }
     } else if (input.kind === 'DYNAMIC_COMBO') dynamic[input.name] = { combo: true }
   }
-  const counts = new Map<string, number>()
-  for (const o of def.outputs) counts.set(o.name, (counts.get(o.name) ?? 0) + 1)
   return {
     classType: def.classType,
     outputs: def.outputs.map((o) => o.type),
-    names: def.outputs.map((o) => (counts.get(o.name) === 1 ? o.name : null)),
+    names: outputPropertyNames(def),
     defaults,
     dynamic,
   }
 }
 
-/** Inputs whose server default is a literal the factory may fill in (primitives and combos). */
-export function isWidgetDefault(input: InputDef): boolean {
+/** Output names a handle exposes as properties, by slot: unique names only, never a handle member (else null). */
+export function outputPropertyNames(def: NodeDef): (string | null)[] {
+  const counts = new Map<string, number>()
+  for (const o of def.outputs) counts.set(o.name, (counts.get(o.name) ?? 0) + 1)
+  return def.outputs.map((o) => (counts.get(o.name) === 1 && !RESERVED_HANDLE_NAMES.has(o.name) ? o.name : null))
+}
+
+/**
+ * A server default the factories write when a required input is left out: literals of the input's own type,
+ * and combo defaults that are in the list. File lists differ per machine, so their default is never baked in.
+ * Generated factories and `node()` with run-time definitions follow this one rule.
+ */
+export function hasFillableDefault(input: InputDef): boolean {
+  if (input.default === undefined || input.default === null) return false
   switch (input.kind) {
     case 'INT':
     case 'FLOAT':
+      return typeof input.default === 'number' || typeof input.default === 'bigint'
     case 'STRING':
+      return typeof input.default === 'string'
     case 'BOOLEAN':
+      return typeof input.default === 'boolean'
     case 'COMBO':
-      return !input.forceInput
+      return !input.fileBacked && !input.multiselect && input.options.includes(input.default as ComboOption)
     default:
       return false
   }

@@ -7,7 +7,8 @@
 import type { ComboOption, InputDef, NodeDef } from '../../defs/model.js'
 import { hasWidget } from '../../defs/normalize.js'
 import { propertyKey } from '../names.js'
-import { hasFillableDefault, isOptionalInput } from '../type-text.js'
+import { hasFillableDefault } from '../../dsl/node.js'
+import { isOptionalInput } from '../type-text.js'
 import { isWrappedList, literalSource } from './literal.js'
 
 /** A link as the transpiler sees it: the source's variable and output type. */

@@ -7,7 +7,6 @@ import type { StatementStructures } from 'ts-morph'
 import { importApiPrompt } from '../../convert/import-api.js'
 import type { DefSet } from '../../defs/model.js'
 import type { ApiPrompt } from '../../dsl/prompt.js'
-import { RESERVED_HANDLE_NAMES } from '../../dsl/node.js'
 import { isIdentifier, quote, SymbolCollection, toCamelCase } from '../names.js'
 import { compareText, planCodegen, type ClassPlan } from '../plan.js'
 import { isLink, typedInputs, untypedInputs, type LinkSource } from './fit.js'
@@ -61,7 +60,7 @@ export async function transpileToDsl(prompt: unknown, defs: DefSet, options: Tra
     if (plan === undefined) return { expression: `${variable}.out(${slot})`, type: undefined }
     const output = plan.def.outputs[slot]
     const name = plan.outputNames[slot]
-    const expression = name && isIdentifier(name) && !RESERVED_HANDLE_NAMES.has(name) ? `${variable}.${name}` : `${variable}.out(${slot})`
+    const expression = name && isIdentifier(name) ? `${variable}.${name}` : `${variable}.out(${slot})`
     return { expression, type: output?.type }
   }
 
