@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { DefSet } from '../defs/model.js'
-import { generateNodeFiles, KIND_NAMES, layoutFiles, type GeneratedFile, type GenerateOptions } from './generate.js'
+import { KIND_NAMES, layoutFiles, printFiles, reviveKinds, type GeneratedFile, type GenerateOptions } from './generate.js'
 
 export interface CodegenRunner {
   generate(defs: DefSet, options?: GenerateOptions): Promise<GeneratedFile[]>
@@ -33,7 +33,11 @@ export function startCodegen(): CodegenRunner {
     async generate(defs, options = {}) {
       // Planning and structures need no ts-morph: done here while the worker may still be loading it.
       const layouts = layoutFiles(defs, options, KIND_NAMES)
-      if (!worker || !(await ready)) return generateNodeFiles(defs, options)
+      if (!worker || !(await ready)) {
+        // No worker: print here, from the same layout.
+        const tsMorph = await import('ts-morph')
+        return printFiles(reviveKinds(layouts, tsMorph.StructureKind), tsMorph)
+      }
       const active = worker
       return new Promise<GeneratedFile[]>((resolve, reject) => {
         active.once('message', (reply: { files?: GeneratedFile[]; error?: string }) => {

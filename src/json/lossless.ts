@@ -33,7 +33,7 @@ export function parseJson(text: string, options: { file?: string } = {}): JsonVa
   }
   try {
     // Not expected to succeed; if it does, the value is still right, only slower to get:
-    return reviveLossless(losslessParse(text, null, (n) => (isSafeOrFloat(n) ? Number(n) : BigInt(n))))
+    return losslessParse(text, null, (n) => (isSafeOrFloat(n) ? Number(n) : BigInt(n))) as JsonValue
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const position = /position (\d+)/.exec(message)
@@ -46,10 +46,6 @@ export function parseJson(text: string, options: { file?: string } = {}): JsonVa
 
 function isSafeOrFloat(literal: string): boolean {
   return !/^-?\d+$/.test(literal) || Number.isSafeInteger(Number(literal))
-}
-
-function reviveLossless(value: unknown): JsonValue {
-  return value as JsonValue
 }
 
 function reviveBigints(value: JsonValue): JsonValue {
