@@ -44,7 +44,7 @@ export async function transpileToDsl(prompt: unknown, defs: DefSet, options: Tra
   const imported = importApiPrompt(prompt, { defs, ...(options.file === undefined ? {} : { file: options.file }) })
   const api = (isPromptBody(prompt) ? prompt.prompt : prompt) as ApiPrompt
   const entries = dependencyOrder(api)
-  const plans = new Map(planCodegen(defs).classes.map((c) => [c.def.classType, c]))
+  const plans = plansOf(defs)
 
   const factoriesUsed = new Set<string>()
   const names = new SymbolCollection(['toPrompt', 'node', 'castOutput', 'prompt', ...[...plans.values()].map((p) => p.functionName)])
@@ -130,6 +130,18 @@ export async function transpileToDsl(prompt: unknown, defs: DefSet, options: Tra
   }
 }
 
+// Naming every class of a DefSet takes a while; a definition set is immutable, so it is done once per set:
+const planCache = new WeakMap<DefSet, ReadonlyMap<string, ClassPlan>>()
+
+function plansOf(defs: DefSet): ReadonlyMap<string, ClassPlan> {
+  let plans = planCache.get(defs)
+  if (plans === undefined) {
+    plans = new Map(planCodegen(defs).classes.map((c) => [c.def.classType, c]))
+    planCache.set(defs, plans)
+  }
+  return plans
+}
+
 function objectSource(members: readonly string[]): string {
   return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`
 }
@@ -141,17 +153,24 @@ function isPromptBody(value: unknown): value is { prompt: unknown } {
 // Dependencies first, otherwise in prompt order (importApiPrompt has already rejected cycles and dangling links):
 function dependencyOrder(api: ApiPrompt): NodeEntry[] {
   const done = new Set<string>()
+  const onStack = new Set<string>()
   const order: NodeEntry[] = []
   const visit = (start: string): void => {
-    const stack: { id: string; deps: string[] }[] = [{ id: start, deps: linksOf(api, start) }]
+    // Dependencies are taken from the end of a reversed list: same order as from the front, without shift():
+    const stack: { id: string; deps: string[] }[] = [{ id: start, deps: linksOf(api, start).reverse() }]
+    onStack.add(start)
     while (stack.length > 0) {
       const frame = stack[stack.length - 1] as { id: string; deps: string[] }
-      const next = frame.deps.shift()
+      const next = frame.deps.pop()
       if (next !== undefined) {
-        if (!done.has(next) && !stack.some((f) => f.id === next)) stack.push({ id: next, deps: linksOf(api, next) })
+        if (!done.has(next) && !onStack.has(next)) {
+          onStack.add(next)
+          stack.push({ id: next, deps: linksOf(api, next).reverse() })
+        }
         continue
       }
       stack.pop()
+      onStack.delete(frame.id)
       if (done.has(frame.id)) continue
       done.add(frame.id)
       const node = api[frame.id] as { class_type: string; inputs?: Record<string, unknown>; _meta?: { title?: unknown } }
