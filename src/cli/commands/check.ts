@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Option } from 'commander'
-import { BUNDLED_OBJECT_INFO, loadObjectInfoFile, loadObjectInfoFromServer } from '../../codegen/source.js'
 import { detectFormat } from '../../convert/format.js'
 import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
@@ -14,6 +13,7 @@ import type { DefSet } from '../../defs/model.js'
 import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
 import { formatVerdict, parsePythonJson, validate, type ServerError, type ValidateOptions, type Verdict } from '../../validate/index.js'
+import { loadDefsFor } from '../defs-source.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 
 interface CheckFlags {
@@ -66,7 +66,7 @@ export const checkCommand: CliCommand = {
 async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo): Promise<number> {
   let defs: DefSet
   try {
-    defs = await loadDefs(flags, io)
+    defs = (await loadDefsFor(flags, io, { onError: 'skip' })).defs
   } catch (error) {
     return reportError(error, io)
   }
@@ -85,17 +85,6 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
   else printHuman(results, io)
   if (results.some((r) => r.kind === 'unusable')) return EXIT.unusable
   return results.some((r) => r.kind === 'verdict' && !r.verdict.accepted) ? EXIT.failed : EXIT.ok
-}
-
-async function loadDefs(flags: CheckFlags, io: CliIo): Promise<DefSet> {
-  const loaded =
-    flags.server !== undefined
-      ? await loadObjectInfoFromServer(flags.server, { onError: 'skip' })
-      : await loadObjectInfoFile(flags.objectInfo === undefined ? BUNDLED_OBJECT_INFO : resolve(io.cwd, flags.objectInfo), {
-          onError: 'skip',
-        })
-  for (const problem of loaded.problems) io.stderr.write(`warning: skipped a malformed definition: ${problem.message}\n`)
-  return loaded.defs
 }
 
 async function checkFile(file: string, cwd: string, defs: DefSet, options: ValidateOptions): Promise<Checked> {

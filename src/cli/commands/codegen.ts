@@ -5,9 +5,9 @@
 import { resolve } from 'node:path'
 import { Option } from 'commander'
 import { startCodegen } from '../../codegen/parallel.js'
-import { loadObjectInfoFile, loadObjectInfoFromServer } from '../../codegen/source.js'
 import { writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
+import { loadDefsFor } from '../defs-source.js'
 import { EXIT, reportError, type CliCommand } from '../io.js'
 
 interface CodegenFlags {
@@ -50,10 +50,7 @@ async function runCodegen(flags: CodegenFlags, io: Parameters<CliCommand['regist
       onError: flags.skipBroken ? ('skip' as const) : ('throw' as const),
       ...(flags.comfyuiVersion ? { comfyuiVersion: flags.comfyuiVersion } : {}),
     }
-    const loaded = flags.objectInfo
-      ? await loadObjectInfoFile(resolve(io.cwd, flags.objectInfo), options)
-      : await loadObjectInfoFromServer(flags.server as string, options)
-    for (const problem of loaded.problems) io.stderr.write(`warning: skipped: ${problem.message}\n`)
+    const loaded = await loadDefsFor(flags, io, options)
     const files = await runner.generate(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
     const outDir = resolve(io.cwd, flags.out)
     const result = await writeGeneratedFiles(outDir, files, { check: flags.check === true })

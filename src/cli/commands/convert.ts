@@ -4,12 +4,12 @@
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { BUNDLED_OBJECT_INFO, loadObjectInfoFile } from '../../codegen/source.js'
 import { detectFormat, readApiPrompt } from '../../convert/format.js'
 import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
+import { loadDefsFor } from '../defs-source.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 import { writeFileAtomic } from '../write-file.js'
 
@@ -46,9 +46,7 @@ async function runConvert(file: string, flags: ConvertFlags, io: CliIo): Promise
     if (detectFormat(json, { file }) === 'api') {
       prompt = readApiPrompt(json, { file })
     } else {
-      const defsFile = flags.objectInfo === undefined ? BUNDLED_OBJECT_INFO : resolve(io.cwd, flags.objectInfo)
-      const { defs, problems } = await loadObjectInfoFile(defsFile, { onError: 'skip' })
-      for (const problem of problems) io.stderr.write(`warning: skipped: ${problem.message}\n`)
+      const { defs } = await loadDefsFor(flags, io, { onError: 'skip' })
       const result = uiToApi(json, defs, { file, ...(flags.keepDynamicPrompts ? { dynamicPrompts: 'keep' as const } : {}) })
       for (const warning of result.warnings) io.stderr.write(`warning: ${formatWarning(warning, file)}\n`)
       prompt = result.prompt

@@ -40,7 +40,7 @@ export const importCommand: CliCommand = {
 
 async function runImport(file: string, flags: ImportFlags, io: CliIo): Promise<number> {
   try {
-    const { defs } = await loadDefsFor(flags, io.cwd)
+    const { defs } = await loadDefsFor(flags, io)
     const path = resolve(io.cwd, file)
     const { prompt, warnings } = loadWorkflow(await readFile(path, 'utf8'), defs, { file })
     for (const warning of warnings) io.stderr.write(`warning: ${formatWarning(warning)}\n`)

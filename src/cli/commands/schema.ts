@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { BUNDLED_OBJECT_INFO, loadObjectInfoFile } from '../../codegen/source.js'
 import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/index.js'
+import { loadDefsFor } from '../defs-source.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 import { writeFileAtomic } from '../write-file.js'
 
@@ -38,9 +38,7 @@ async function runSchema(flags: SchemaFlags, io: CliIo): Promise<number> {
       io.stderr.write('error: --check needs --out FILE (the file to compare)\n')
       return EXIT.unusable
     }
-    const source = flags.objectInfo === undefined ? BUNDLED_OBJECT_INFO : resolve(io.cwd, flags.objectInfo)
-    const { defs, problems } = await loadObjectInfoFile(source, { onError: 'skip' })
-    for (const problem of problems) io.stderr.write(`warning: skipped a malformed definition: ${problem.message}\n`)
+    const { defs } = await loadDefsFor(flags, io, { onError: 'skip' })
     const text = promptJsonSchemaText(buildPromptJsonSchema(defs, flags.id === undefined ? {} : { id: flags.id }))
     if (flags.out === undefined) {
       io.stdout.write(text)
