@@ -5,9 +5,8 @@
  */
 import type { NodeHandle } from '../dsl/output.js'
 import { buildPrompt, type ApiPrompt, type PromptRoot } from '../dsl/prompt.js'
-import { suggestNames } from '../defs/suggest.js'
 import { describeValue } from '../errors.js'
-import { TemplateParameterError } from './errors.js'
+import { TemplateParameterError, unknownParameter } from './errors.js'
 
 /** A parameter value: what JSON and the graph can carry. */
 export type ParamValue = string | number | bigint | boolean
@@ -91,14 +90,7 @@ function completeOptions<O>(definition: TemplateDefinition<O>, given: Record<str
   const complete: Record<string, ParamValue> = {}
   const names = Object.keys(definition.params)
   for (const key of Object.keys(given)) {
-    if (!names.includes(key)) {
-      const close = suggestNames(key, names)
-      throw new TemplateParameterError(
-        definition.name,
-        key,
-        `is not a parameter of this template${close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''}`,
-      )
-    }
+    if (!names.includes(key)) throw unknownParameter(definition.name, key, names)
   }
   for (const name of names) {
     const spec = definition.params[name as keyof O] as ParamSpec<ParamValue>

@@ -2,11 +2,10 @@
  * Filling a template's API JSON through its manifest: what a tool without TypeScript does.
  * @module
  */
-import { suggestNames } from '../defs/suggest.js'
 import type { ApiPrompt } from '../dsl/prompt.js'
 import { describeValue } from '../errors.js'
 import type { ParamValue } from './define.js'
-import { TemplateParameterError } from './errors.js'
+import { TemplateParameterError, unknownParameter } from './errors.js'
 import type { ManifestParameter, TemplateManifest } from './manifest.js'
 
 /**
@@ -19,14 +18,11 @@ export function fillTemplate(prompt: ApiPrompt, manifest: TemplateManifest, valu
   for (const [name, value] of Object.entries(values)) {
     const parameter = manifest.parameters[name]
     if (parameter === undefined) {
-      const structural = Object.hasOwn(manifest.variants, name)
-      const close = suggestNames(name, Object.keys(manifest.parameters))
+      if (!Object.hasOwn(manifest.variants, name)) throw unknownParameter(manifest.template, name, Object.keys(manifest.parameters))
       throw new TemplateParameterError(
         manifest.template,
         name,
-        structural
-          ? `changes the structure of the graph and cannot be filled into ${manifest.workflow}; render the template from TypeScript`
-          : `is not a parameter of this template${close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''}`,
+        `changes the structure of the graph and cannot be filled into ${manifest.workflow}; render the template from TypeScript`,
       )
     }
     checkValue(manifest.template, name, parameter, value)
