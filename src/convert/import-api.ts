@@ -8,6 +8,7 @@ import type { DefSet } from '../defs/model.js'
 import { createNode, outputPropertyNames, type NodeSpec } from '../dsl/node.js'
 import type { InputValue, UntypedNode } from '../dsl/output.js'
 import { describeValue, WorkflowFormatError, type IssuePath } from '../errors.js'
+import { postOrder } from '../graph/post-order.js'
 import { readApiPrompt } from './format.js'
 import type { ConversionWarning } from './warnings.js'
 
@@ -157,31 +158,10 @@ function inDependencyOrder(
   dependencies: ReadonlyMap<string, readonly Dependency[]>,
   fail: (path: IssuePath, reason: string) => never,
 ): string[] {
-  const order: string[] = []
-  const state = new Map<string, 'open' | 'done'>()
-  for (const start of ids) {
-    if (state.has(start)) continue
-    const stack: { id: string; next: number }[] = [{ id: start, next: 0 }]
-    state.set(start, 'open')
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as { id: string; next: number }
-      const edge = dependencies.get(frame.id)?.[frame.next++]
-      if (edge === undefined) {
-        stack.pop()
-        state.set(frame.id, 'done')
-        order.push(frame.id)
-        continue
-      }
-      const dep = edge.id
-      const seen = state.get(dep)
-      if (seen === 'done') continue
-      if (seen === 'open') {
-        const cycle = [...stack.slice(stack.findIndex((f) => f.id === dep)).map((f) => f.id), dep]
-        fail([frame.id, 'inputs', edge.input], `the links form a cycle: ${cycle.join(' -> ')}`)
-      }
-      state.set(dep, 'open')
-      stack.push({ id: dep, next: 0 })
-    }
-  }
-  return order
+  return postOrder(
+    ids,
+    (id) => dependencies.get(id) ?? [],
+    (edge) => edge.id,
+    (path, from, edge) => fail([from, 'inputs', edge.input], `the links form a cycle: ${[...path, edge.id].join(' -> ')}`),
+  )
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import { describeValue, SerializationError } from '../errors.js'
+import { postOrder } from '../graph/post-order.js'
 import { stringifyJson } from '../json/lossless.js'
 import { isNodeHandle, isOutput, type InputValue, type NodeHandle, type Output } from './output.js'
 
@@ -72,39 +73,18 @@ export function toPromptJson(roots: readonly PromptRoot[], indent?: number): str
   return stringifyJson(toPrompt(...roots), indent)
 }
 
-// Iterative post-order DFS: dependencies before dependents, no recursion limit for long chains:
+// Dependencies before dependents; the DSL cannot build a cycle, but a mutated handle could:
 function reachableInDependencyOrder(roots: readonly PromptRoot[]): NodeHandle[] {
-  const order: NodeHandle[] = []
-  const state = new Map<NodeHandle, 1 | 2>() // 1: on the stack, 2: done
-  for (const root of roots) {
+  const starts = roots.map((root) => {
     const start = isOutput(root) ? root.node : root
     if (!isNodeHandle(start)) {
       throw new SerializationError(undefined, undefined, `toPrompt() takes nodes or outputs, received ${describeValue(root)}`)
     }
-    if (state.has(start)) continue
-    const stack: { node: NodeHandle; deps: NodeHandle[]; next: number }[] = [
-      { node: start, deps: dependencies(start), next: 0 },
-    ]
-    state.set(start, 1)
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as (typeof stack)[number]
-      const dep = frame.deps[frame.next++]
-      if (dep === undefined) {
-        stack.pop()
-        state.set(frame.node, 2)
-        order.push(frame.node)
-        continue
-      }
-      const seen = state.get(dep)
-      if (seen === 2) continue
-      if (seen === 1) {
-        throw new SerializationError(frame.node.id, undefined, `the graph has a cycle through ${dep.classType}`)
-      }
-      state.set(dep, 1)
-      stack.push({ node: dep, deps: dependencies(dep), next: 0 })
-    }
-  }
-  return order
+    return start
+  })
+  return postOrder(starts, dependencies, undefined, (_path, from, dep) => {
+    throw new SerializationError(from.id, undefined, `the graph has a cycle through ${dep.classType}`)
+  })
 }
 
 function dependencies(handle: NodeHandle): NodeHandle[] {

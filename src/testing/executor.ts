@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { postOrder } from '../graph/post-order.js'
 import { keyOrderOf, PyFloat } from '../validate/index.js'
 import type { FaultPlan } from './faults.js'
 import type { ModelCatalog } from './models.js'
@@ -208,26 +209,7 @@ function historyPrompt(item: QueueItem): unknown[] {
 
 /** Dependencies before dependents, walking from each output through linked inputs. */
 export function executionOrder(prompt: Record<string, unknown>, outputs: readonly string[]): string[] {
-  const order: string[] = []
-  const state = new Map<string, 1 | 2>()
-  const visit = (start: string): void => {
-    const stack: { id: string; links: string[]; next: number }[] = [{ id: start, links: linksOf(prompt, start), next: 0 }]
-    state.set(start, 1)
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as (typeof stack)[number]
-      const dep = frame.links[frame.next++]
-      if (dep === undefined) {
-        stack.pop()
-        state.set(frame.id, 2)
-        order.push(frame.id)
-      } else if (!state.has(dep) && dep in prompt) {
-        state.set(dep, 1)
-        stack.push({ id: dep, links: linksOf(prompt, dep), next: 0 })
-      }
-    }
-  }
-  for (const id of outputs) if (!state.has(id)) visit(id)
-  return order
+  return postOrder(outputs, (id) => linksOf(prompt, id).filter((dep) => dep in prompt))
 }
 
 function linksOf(prompt: Record<string, unknown>, id: string): string[] {

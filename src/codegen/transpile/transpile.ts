@@ -5,6 +5,7 @@
  */
 import type { StatementStructures } from 'ts-morph'
 import { importApiPrompt } from '../../convert/import-api.js'
+import { postOrder } from '../../graph/post-order.js'
 import type { DefSet } from '../../defs/model.js'
 import type { ApiPrompt } from '../../dsl/prompt.js'
 import { isIdentifier, quote, SymbolCollection, toCamelCase } from '../names.js'
@@ -152,39 +153,11 @@ function isPromptBody(value: unknown): value is { prompt: unknown } {
 
 // Dependencies first, otherwise in prompt order (importApiPrompt has already rejected cycles and dangling links):
 function dependencyOrder(api: ApiPrompt): NodeEntry[] {
-  const done = new Set<string>()
-  const onStack = new Set<string>()
-  const order: NodeEntry[] = []
-  const visit = (start: string): void => {
-    // Dependencies are taken from the end of a reversed list: same order as from the front, without shift():
-    const stack: { id: string; deps: string[] }[] = [{ id: start, deps: linksOf(api, start).reverse() }]
-    onStack.add(start)
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as { id: string; deps: string[] }
-      const next = frame.deps.pop()
-      if (next !== undefined) {
-        if (!done.has(next) && !onStack.has(next)) {
-          onStack.add(next)
-          stack.push({ id: next, deps: linksOf(api, next).reverse() })
-        }
-        continue
-      }
-      stack.pop()
-      onStack.delete(frame.id)
-      if (done.has(frame.id)) continue
-      done.add(frame.id)
-      const node = api[frame.id] as { class_type: string; inputs?: Record<string, unknown>; _meta?: { title?: unknown } }
-      const title = node._meta?.title
-      order.push({
-        id: frame.id,
-        classType: node.class_type,
-        inputs: node.inputs ?? {},
-        title: typeof title === 'string' ? title : undefined,
-      })
-    }
-  }
-  for (const id of Object.keys(api)) if (!done.has(id)) visit(id)
-  return order
+  return postOrder(Object.keys(api), (id) => linksOf(api, id)).map((id) => {
+    const node = api[id] as { class_type: string; inputs?: Record<string, unknown>; _meta?: { title?: unknown } }
+    const title = node._meta?.title
+    return { id, classType: node.class_type, inputs: node.inputs ?? {}, title: typeof title === 'string' ? title : undefined }
+  })
 }
 
 function linksOf(api: ApiPrompt, id: string): string[] {
