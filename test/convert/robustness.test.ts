@@ -136,7 +136,8 @@ function addUiCycle(doc: Json, a: number, b: number): void {
   let id = 10_000 + links.length
   for (const [from, to] of [[x, y], [y, x]]) {
     const inputs = to?.['inputs']
-    if (from === undefined || !Array.isArray(inputs) || typeof inputs[0] !== 'object' || inputs[0] === null) continue
+    // An earlier mutation may have replaced either node by a non-object (null, a number):
+    if (typeof from !== 'object' || from === null || !Array.isArray(inputs) || typeof inputs[0] !== 'object' || inputs[0] === null) continue
     ;(inputs[0] as Record<string, Json>)['link'] = id
     links.push([id++, from['id'] as Json, 0, to?.['id'] as Json, 0, '*'])
   }
