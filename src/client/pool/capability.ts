@@ -6,24 +6,34 @@
  */
 import type { ComboInputDef, DefSet, InputDef, NodeDef } from '../../defs/model.js'
 import type { ApiPrompt } from '../../dsl/prompt.js'
-import { formatIssue, validate } from '../../validate/index.js'
+import { formatIssue, validate, type Issue } from '../../validate/index.js'
 
 /** The value an uploaded image's node input holds while the graph is judged. */
 export const UPLOAD_PLACEHOLDER = 'comfy-dsl-upload-placeholder.png'
 
-export type Judgement = { readonly ok: true } | { readonly ok: false; readonly reasons: readonly string[] }
+export type Judgement =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reasons: readonly string[]; readonly issues: readonly Issue[] }
 
 /**
  * Judges `prompt` against `defs`. `uploadTargets` are node ids whose `image` input will hold an uploaded file.
  * A server can run the graph when it would accept it with every output (none dropped).
  */
-export function judge(prompt: ApiPrompt, defs: DefSet, uploadTargets: ReadonlySet<string>): Judgement {
+export function judge(
+  prompt: ApiPrompt,
+  defs: DefSet,
+  uploadTargets: ReadonlySet<string>,
+  options: { readonly files?: 'listed' | 'assume-present' } = {},
+): Judgement {
   const judged = uploadTargets.size === 0 ? prompt : withPlaceholders(prompt, uploadTargets)
-  const verdict = validate(judged, uploadTargets.size === 0 ? defs : withListedPlaceholder(defs, judged, uploadTargets), { lint: false })
+  const verdict = validate(judged, uploadTargets.size === 0 ? defs : withListedPlaceholder(defs, judged, uploadTargets), {
+    lint: false,
+    ...(options.files === undefined ? {} : { files: options.files }),
+  })
   if (verdict.accepted && verdict.droppedOutputs.length === 0) return { ok: true }
   const reasons = verdict.issues.map((issue) => formatIssue(issue))
   if (reasons.length === 0 && verdict.error !== undefined) reasons.push(`${verdict.error.type}: ${verdict.error.message}`)
-  return { ok: false, reasons: reasons.length > 0 ? reasons : ['the server would reject it'] }
+  return { ok: false, reasons: reasons.length > 0 ? reasons : ['the server would reject it'], issues: verdict.issues }
 }
 
 function withPlaceholders(prompt: ApiPrompt, targets: ReadonlySet<string>): ApiPrompt {
