@@ -4,6 +4,7 @@
  */
 import type { ConnectionOptions } from 'bullmq'
 import { InvalidArgumentError } from '../errors.js'
+import { RedisUnreachableError } from './errors.js'
 
 /** A Redis URL (`redis://[user:password@]host[:port][/db]`, `rediss://` for TLS) or ioredis options. */
 export type RedisConnection = string | Exclude<ConnectionOptions, string>
@@ -39,4 +40,17 @@ export function describeRedis(redis: RedisConnection): string {
     return `redis://${host ?? '127.0.0.1'}:${port ?? 6379}`
   }
   return redis.replace(/\/\/[^@/]*@/, '//***@')
+}
+
+/** Resolves when `ready` does; rejects with {@link RedisUnreachableError} after `timeout` ms. */
+export async function within<T>(ready: Promise<T>, redis: RedisConnection, timeout: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnreachableError(describeRedis(redis), timeout)), timeout)
+  })
+  try {
+    return await Promise.race([ready, late])
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -58,3 +58,15 @@ export class QueueJobNotFoundError extends QueueError {
     super(`no queue job ${jobId} (never added, or removed after it ended)`)
   }
 }
+
+/** Redis did not answer within the time given (`connect({ timeout })`, the CLI's start-up). */
+export class RedisUnreachableError extends QueueError {
+  constructor(
+    /** The Redis URL without credentials. */
+    readonly url: string,
+    readonly timeoutMs: number,
+    options: ComfyErrorOptions = {},
+  ) {
+    super(`cannot reach Redis at ${url} within ${timeoutMs} ms`, options)
+  }
+}

@@ -32,4 +32,5 @@ export {
   QueueJobFailedError,
   QueueJobNotFoundError,
   QueueWaitTimeoutError,
+  RedisUnreachableError,
 } from './errors.js'

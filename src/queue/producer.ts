@@ -8,7 +8,7 @@ import { Job, Queue, QueueEvents, type KeepJobs } from 'bullmq'
 import type { DefSet } from '../defs/model.js'
 import { InvalidArgumentError } from '../errors.js'
 import { judge } from '../client/pool/capability.js'
-import { redisOptions, type RedisConnection } from './connection.js'
+import { redisOptions, within, type RedisConnection } from './connection.js'
 import { QueueInputError } from './errors.js'
 import { QueuedJob, type QueuedJobHost } from './handle.js'
 import { prepareJob, type EnqueueInput, type QueueImageSource } from './inputs.js'
@@ -119,6 +119,11 @@ export class ComfyQueue {
       throw error
     }
     return this.job(job.id as string)
+  }
+
+  /** Resolves once Redis answers; {@link RedisUnreachableError} after `timeout` ms (default 5000). */
+  async connect(options: { readonly timeout?: number } = {}): Promise<void> {
+    await within(this.queue.waitUntilReady(), this.#options.redis, options.timeout ?? 5000)
   }
 
   /** A handle on a job of this queue, enqueued here or anywhere else. */

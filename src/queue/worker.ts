@@ -18,7 +18,7 @@ import type { JobEvent } from '../client/events.js'
 import type { ApiPrompt } from '../dsl/prompt.js'
 import { ComfyError, InvalidArgumentError } from '../errors.js'
 import { parseJson } from '../json/lossless.js'
-import { redisOptions, type RedisConnection } from './connection.js'
+import { redisOptions, within, type RedisConnection } from './connection.js'
 import { promptIdOf, REASON, type ComfyJobData, type Placement, type QueueImage, type QueueProgress, type StoredResults } from './job-data.js'
 import { CANCEL_EVENT, cancelKey } from './keys.js'
 import { storeResults, type ResultStorage } from './results.js'
@@ -131,9 +131,10 @@ export class ComfyWorker {
     return () => this.#listeners[event].delete(listener)
   }
 
-  /** Resolves once the worker is connected to Redis and its servers were checked. */
-  async waitUntilReady(): Promise<void> {
-    await Promise.all([this.worker.waitUntilReady(), this.#events.waitUntilReady(), this.pool.connect()])
+  /** Resolves once the worker is connected to Redis (`RedisUnreachableError` after `timeout` ms) and its servers were checked. */
+  async waitUntilReady(options: { readonly timeout?: number } = {}): Promise<void> {
+    const redis = Promise.all([this.worker.waitUntilReady(), this.#events.waitUntilReady()])
+    await Promise.all([within(redis, this.#options.redis, options.timeout ?? 10_000), this.pool.connect()])
   }
 
   /** Jobs running now. */

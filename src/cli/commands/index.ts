@@ -12,6 +12,8 @@ const loaders: Readonly<Record<string, () => Promise<CliCommand>>> = {
   schema: async () => (await import('./schema.js')).schemaCommand,
   run: async () => (await import('./run.js')).runCommand,
   edit: async () => (await import('./edit.js')).editCommand,
+  enqueue: async () => (await import('./enqueue.js')).enqueueCommand,
+  worker: async () => (await import('./worker.js')).workerCommand,
   'test-server': async () => (await import('./test-server.js')).testServerCommand,
 }
 
