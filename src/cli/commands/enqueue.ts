@@ -6,6 +6,7 @@
  * 130: Ctrl-C (which cancels the job).
  * @module
  */
+import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { Option } from 'commander'
@@ -95,21 +96,23 @@ async function enqueue(file: string, flags: EnqueueFlags, io: CliIo): Promise<nu
     })
     close = () => queue.close()
     await queue.connect()
+    // With --wait, progress is listened to before the job exists, so a worker that starts it at once is followed:
+    const jobId = flags.jobId ?? (flags.wait ? randomUUID() : undefined)
+    const shown = flags.wait ? new RunProgress(io, preparePrompt(graph).prompt) : undefined
+    progress = shown
+    const off = shown === undefined || jobId === undefined ? () => {} : await queue.job(jobId).on((event) => shown.update(asJobEvent(event, io)))
     const job = await queue.enqueue(graph, {
       images,
       tags: flags.tag,
       ...(options.priority === undefined ? {} : { priority: options.priority }),
       ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
-      ...(flags.jobId === undefined ? {} : { jobId: flags.jobId }),
+      ...(jobId === undefined ? {} : { jobId }),
     })
-    if (!flags.wait) {
+    if (shown === undefined) {
       io.stdout.write(flags.json ? `${JSON.stringify({ jobId: job.id, queue: flags.queue })}\n` : `${job.id}\n`)
       return EXIT.ok
     }
     io.stderr.write(`enqueued ${job.id} on queue ${flags.queue}\n`)
-    progress = new RunProgress(io, preparePrompt(graph).prompt)
-    const shown = progress
-    const off = await job.on((event) => shown.update(asJobEvent(event, io)))
     let results: QueueResults
     try {
       results = await job.wait({ signal: controller.signal, ...(options.timeout === undefined ? {} : { timeout: options.timeout }) })
@@ -119,8 +122,8 @@ async function enqueue(file: string, flags: EnqueueFlags, io: CliIo): Promise<nu
     } finally {
       off()
     }
-    progress.update({ type: 'done', status: 'completed', error: undefined })
-    progress.stop()
+    shown.update({ type: 'done', status: 'completed', error: undefined })
+    shown.stop()
     await report(results, flags.out === undefined ? undefined : resolve(io.cwd, flags.out), flags.json === true, io)
     return EXIT.ok
   } catch (error) {
