@@ -28,7 +28,7 @@ export interface QueueWaitOptions {
 }
 
 // A safety net under the event stream: the state is read again this often while waiting.
-const RECHECK_MS = 5000
+const RECHECK_MS = 15_000
 
 export class QueuedJob {
   constructor(
@@ -45,16 +45,20 @@ export class QueuedJob {
   /** Progress events the workers report; resolves the unsubscribe function once listening. */
   async on(listener: (event: QueueProgress) => void): Promise<() => void> {
     const events = await this.host.events()
-    const onProgress = ({ jobId, data }: { jobId: string; data: unknown }): void => {
-      if (jobId !== this.id || typeof data !== 'object' || data === null) return
-      try {
-        listener(data as QueueProgress)
-      } catch {
-        // A throwing listener must not stop the others.
+    // Workers send the events of an interval together (one Redis write per job and interval):
+    const onProgress = ({ data }: { data: unknown }): void => {
+      for (const event of Array.isArray(data) ? data : [data]) {
+        if (typeof event !== 'object' || event === null) continue
+        try {
+          listener(event as QueueProgress)
+        } catch {
+          // A throwing listener must not stop the others.
+        }
       }
     }
-    events.on('progress', onProgress)
-    return () => events.off('progress', onProgress)
+    const name = `progress:${this.id}` as 'progress'
+    events.on(name, onProgress as never)
+    return () => events.off(name, onProgress as never)
   }
 
   /**
@@ -71,9 +75,9 @@ export class QueuedJob {
         settled = true
         clearTimeout(timer)
         clearTimeout(recheck)
-        events.off('completed', onCompleted)
-        events.off('failed', onFailed)
-        events.off('removed', onRemoved)
+        events.off(completed, onCompleted as never)
+        events.off(failed, onFailed as never)
+        events.off(removed, onRemoved as never)
         options.signal?.removeEventListener('abort', onAbort)
       }
       const finish = (outcome: () => QueueResults): void => {
@@ -90,24 +94,22 @@ export class QueuedJob {
         cleanup()
         reject(error)
       }
-      const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }): void => {
-        if (jobId === this.id) finish(() => decodeResults(this.id, returnvalue))
-      }
-      const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }): void => {
-        if (jobId === this.id) fail(failureOf(this.id, failedReason))
-      }
-      const onRemoved = ({ jobId }: { jobId: string }): void => {
-        if (jobId === this.id) fail(new QueueJobCancelledError(this.id, 'removed from the queue before it ran'))
-      }
+      // BullMQ also emits each event as `<event>:<jobId>`: one listener per waiting job, no scan of all of them.
+      const onCompleted = ({ returnvalue }: { returnvalue: unknown }): void => finish(() => decodeResults(this.id, returnvalue))
+      const onFailed = ({ failedReason }: { failedReason: string }): void => fail(failureOf(this.id, failedReason))
+      const onRemoved = (): void => fail(new QueueJobCancelledError(this.id, 'removed from the queue before it ran'))
+      const completed = `completed:${this.id}` as 'completed'
+      const failed = `failed:${this.id}` as 'failed'
+      const removed = `removed:${this.id}` as 'removed'
       const onAbort = (): void => {
         this.cancel().then(
           () => fail(new QueueJobCancelledError(this.id, 'cancelled by the waiting producer')),
           (error: unknown) => fail(error),
         )
       }
-      events.on('completed', onCompleted)
-      events.on('failed', onFailed)
-      events.on('removed', onRemoved)
+      events.on(completed, onCompleted as never)
+      events.on(failed, onFailed as never)
+      events.on(removed, onRemoved as never)
       if (options.signal?.aborted) return onAbort()
       options.signal?.addEventListener('abort', onAbort, { once: true })
       if (options.timeout !== undefined) {
@@ -123,15 +125,19 @@ export class QueuedJob {
       const check = async (): Promise<void> => {
         if (settled) return
         try {
-          const job = await Job.fromId<ComfyJobData>(this.host.queue(), this.id)
+          // The state first: once it is final, the job read next carries its result.
+          const state = await this.host.queue().getJobState(this.id)
           if (settled) return
-          if (job === undefined) {
-            const cancelled = await this.host.cancelRequested(this.id)
-            return fail(cancelled ? new QueueJobCancelledError(this.id, 'removed from the queue before it ran') : new QueueJobNotFoundError(this.id))
+          if (state === 'completed' || state === 'failed' || state === 'unknown') {
+            const job = await Job.fromId<ComfyJobData>(this.host.queue(), this.id)
+            if (settled) return
+            if (job === undefined) {
+              const cancelled = await this.host.cancelRequested(this.id)
+              return fail(cancelled ? new QueueJobCancelledError(this.id, 'removed from the queue before it ran') : new QueueJobNotFoundError(this.id))
+            }
+            if (state === 'completed') return finish(() => decodeResults(this.id, job.returnvalue))
+            if (state === 'failed') return fail(failureOf(this.id, job.failedReason ?? ''))
           }
-          const state = await job.getState()
-          if (state === 'completed') return finish(() => decodeResults(this.id, job.returnvalue))
-          if (state === 'failed') return fail(failureOf(this.id, job.failedReason ?? ''))
         } catch {
           // Redis unreachable for a moment: the next check or an event settles it.
         }

@@ -40,7 +40,10 @@ export interface ComfyJobData {
   readonly placements?: readonly Placement[]
 }
 
-/** Progress a worker reports (`QueuedJob.on`): where the job runs, which node, which step. */
+/**
+ * Progress a worker reports (`QueuedJob.on`): where the job runs, which node, which step. Workers write the
+ * events of an interval together, as one BullMQ progress value (an array).
+ */
 export type QueueProgress =
   | { readonly type: 'dispatched'; readonly server: string; readonly promptId: string }
   | { readonly type: 'adopted'; readonly server: string; readonly promptId: string }

@@ -164,6 +164,8 @@ export class ComfyQueue {
     this.#events ??= (async () => {
       const events = new QueueEvents(this.name, { connection: redisOptions(this.#options.redis), prefix: this.prefix })
       events.on('error', () => {})
+      // One listener per waiting job and event:
+      events.setMaxListeners(0)
       await events.waitUntilReady()
       return events
     })()

@@ -73,6 +73,9 @@ interface Active {
 
 class HandedBack extends Error {}
 
+/** The job's lock ran out before its POST: another worker may run it, so this one must not post. */
+class LockLost extends Error {}
+
 export class ComfyWorker {
   readonly id: string
   readonly name: string
@@ -82,6 +85,7 @@ export class ComfyWorker {
   readonly #options: ComfyWorkerOptions
   readonly #ownPool: boolean
   readonly #prefix: string
+  readonly #lockDuration: number
   readonly #active = new Map<string, Active>()
   readonly #events: QueueEvents
   readonly #listeners: { [K in keyof WorkerEvents]: Set<WorkerEvents[K]> } = {
@@ -100,6 +104,7 @@ export class ComfyWorker {
     this.id = options.id ?? `${hostname()}:${process.pid}`
     this.name = options.name ?? 'comfy'
     this.#prefix = options.prefix ?? 'bull'
+    this.#lockDuration = options.lockDuration ?? 30_000
     this.#ownPool = options.pool === undefined
     this.pool = options.pool ?? new ComfyPool({ ...options.poolOptions, servers: options.servers as readonly PoolServerSpec[] })
     const concurrency = options.concurrency ?? this.pool.servers.reduce((sum, s) => sum + s.maxInFlight, 0)
@@ -108,10 +113,11 @@ export class ComfyWorker {
       connection,
       prefix: this.#prefix,
       concurrency,
-      lockDuration: options.lockDuration ?? 30_000,
+      lockDuration: this.#lockDuration,
       stalledInterval: options.stalledInterval ?? 30_000,
       maxStalledCount: options.maxStalledCount ?? 2,
-      autorun: true,
+      // Jobs are taken once the servers were checked: a lock must not run out while the pool starts.
+      autorun: false,
     })
     this.worker.on('error', (error) => this.#emit('error', error))
     this.worker.on('failed', (job, error) => {
@@ -124,6 +130,10 @@ export class ComfyWorker {
     this.#events.on(CANCEL_EVENT as 'error', ((args: { jobId?: string }) => {
       if (typeof args?.jobId === 'string') this.#active.get(args.jobId)?.cancel.abort(new Error('cancelled by a producer'))
     }) as never)
+    void this.pool.connect().then(
+      () => (this.#closing === undefined ? this.worker.run() : undefined),
+      (error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))),
+    ).catch((error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))))
   }
 
   on<K extends keyof WorkerEvents>(event: K, listener: WorkerEvents[K]): () => void {
@@ -178,7 +188,8 @@ export class ComfyWorker {
     const offMove = this.pool.on('move', (e) => e.jobId === promptId && progress.send({ type: 'moved', from: e.from, reason: e.reason }))
     const offAdopt = this.pool.on('adopt', (e) => e.jobId === promptId && progress.send({ type: 'adopted', server: e.server, promptId }))
     try {
-      if (await this.#cancelFlag(jobId)) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it started`)
+      // A job taken again may have been cancelled while no worker held it (its cancel event went unheard):
+      if ((data.placements?.length ?? 0) > 0 && (await this.#cancelFlag(jobId))) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was taken again`)
       const prompt = parseJson(data.prompt) as unknown as ApiPrompt
       progress.setPrompt(prompt)
       const images = await this.#downloadImages(data.images)
@@ -192,7 +203,12 @@ export class ComfyWorker {
         ...(data.tags === undefined ? {} : { tags: data.tags }),
         ...(data.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: data.partialExecutionTargets }),
         beforePost: async (server) => {
-          if (active.cancel.signal.aborted || (await this.#cancelFlag(jobId))) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          // Still ours, for a whole lock duration from now: no other worker can take the job before the POST is out.
+          const [cancelled, locked] = await Promise.all([this.#cancelFlag(jobId), token === undefined ? 0 : job.extendLock(token, this.#lockDuration)])
+          if (cancelled || active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          if (locked !== 1) {
+            throw new LockLost(`lost the lock of job ${jobId} (this process stalled); another worker has it`)
+          }
           placements.push({ server, at: Date.now(), worker: this.id })
           // Recorded before the POST: whoever takes the job next asks this server first.
           await job.updateData({ ...data, placements })
@@ -210,7 +226,8 @@ export class ComfyWorker {
         adopted: !posted,
         storage: this.#options.results ?? {},
       })
-      await progress.flush()
+      // Written before the job completes (one connection, in order), not waited for:
+      void progress.flush()
       this.#emit('completed', { jobId, promptId, server: stored.server, adopted: stored.adopted })
       return stored
     } catch (error) {
@@ -307,13 +324,17 @@ async function download(url: string, label: string, limit: number): Promise<Buff
   return Buffer.concat(chunks)
 }
 
-/** Job events as BullMQ progress: every node change, sampler steps at most every `interval` ms (and the last). */
+/**
+ * Job events as BullMQ progress, written together once per `interval` (one Redis write per job and interval);
+ * where the job goes (dispatched, moved, adopted) is written at once.
+ */
 class ProgressReporter {
   #chain: Promise<unknown> = Promise.resolve()
+  #pending: QueueProgress[] = []
+  #timer: NodeJS.Timeout | undefined
   #classes = new Map<string, string>()
   #total = 0
   #done = 0
-  #lastStep = 0
 
   constructor(
     private readonly job: Job<ComfyJobData>,
@@ -328,33 +349,46 @@ class ProgressReporter {
   event(event: JobEvent): void {
     switch (event.type) {
       case 'started':
-        this.send({ type: 'started' })
-        return
+        return this.#add({ type: 'started' })
       case 'cached':
         this.#done += event.nodes.length
-        if (event.nodes.length > 0) this.send({ type: 'cached', nodes: event.nodes })
-        return
+        return event.nodes.length > 0 ? this.#add({ type: 'cached', nodes: event.nodes }) : undefined
       case 'executing':
-        this.send({ type: 'executing', nodeId: event.nodeId, classType: this.#classes.get(event.nodeId), done: this.#done++, total: this.#total })
-        return
+        return this.#add({ type: 'executing', nodeId: event.nodeId, classType: this.#classes.get(event.nodeId), done: this.#done++, total: this.#total })
       case 'progress': {
-        const now = Date.now()
-        if (event.value < event.max && now - this.#lastStep < this.interval) return
-        this.#lastStep = now
-        this.send({ type: 'progress', nodeId: event.nodeId, value: event.value, max: event.max })
-        return
+        // Only the latest step of a node is worth sending:
+        const last = this.#pending.at(-1)
+        if (last?.type === 'progress' && last.nodeId === event.nodeId) this.#pending.pop()
+        return this.#add({ type: 'progress', nodeId: event.nodeId, value: event.value, max: event.max })
       }
       default:
         return
     }
   }
 
+  /** Sends `progress` (and anything pending) now. */
   send(progress: QueueProgress): void {
-    // In order, never awaited by the run itself; a lost report is not worth failing a job for.
-    this.#chain = this.#chain.then(() => this.job.updateProgress(progress)).catch(() => {})
+    this.#pending.push(progress)
+    this.#write()
   }
 
   flush(): Promise<unknown> {
+    this.#write()
     return this.#chain
+  }
+
+  #add(progress: QueueProgress): void {
+    this.#pending.push(progress)
+    this.#timer ??= setTimeout(() => this.#write(), this.interval)
+  }
+
+  #write(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    if (this.#pending.length === 0) return
+    const batch = this.#pending
+    this.#pending = []
+    // In order, never awaited by the run itself; a lost report is not worth failing a job for.
+    this.#chain = this.#chain.then(() => this.job.updateProgress(batch as unknown as object)).catch(() => {})
   }
 }
