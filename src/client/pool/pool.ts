@@ -292,7 +292,7 @@ export class ComfyPool implements ComfyRunner {
     for (const id of server.stale) if (server.tracked.has(id)) server.stale.delete(id)
     if (ids.length === 0) return
     const client = server.client
-    await client.deleteFromQueue(ids)
+    await client.deleteFromQueue(ids.filter((id) => !server.tracked.has(id)))
     const queue = await client.queue()
     const interrupted: string[] = []
     for (const item of queue.queue_running) {
@@ -438,6 +438,8 @@ export class ComfyPool implements ComfyRunner {
         if (!job.isCurrent(serverJob)) return
         this.#release(server, job.id)
         if (!this.#closed && !job.cancelRequested && (server.state === 'down' || isMovable(error))) {
+          // Whatever is left of it there is removed when the server answers (a no-op where it has nothing):
+          server.stale.add(job.id)
           if (server.state !== 'down') void this.#probe(server)
           this.#move(request, server, error)
         } else {
@@ -583,9 +585,13 @@ export class ComfyPool implements ComfyRunner {
   }
 }
 
-/** Errors after which a job may run elsewhere: the server went away, lost it, or answered out of protocol. */
+/**
+ * Errors after which a job may run elsewhere: the server went away, lost it, answered out of protocol, or could
+ * not say what became of it (the prompt id is then marked on that server, to be removed there when it answers).
+ */
 function isMovable(error: unknown): boolean {
   if (error instanceof ServerHttpError) return error.status >= 500
+  if (error instanceof Error && error.name === 'JobOutcomeUnknownError') return true
   return (
     error instanceof ServerUnreachableError ||
     error instanceof RequestTimeoutError ||
