@@ -11,7 +11,7 @@
  */
 export { detectFormat, readApiPrompt } from './format.js'
 export type { FormatOptions, WorkflowFormat } from './format.js'
-export { DEFAULT_VIRTUAL_TYPES, uiToApi } from './ui-to-api.js'
+export { DEFAULT_VIRTUAL_TYPES, EDITOR_VIRTUAL_TYPES, uiToApi } from './ui-to-api.js'
 export type { UiToApiOptions, UiToApiResult } from './ui-to-api.js'
 export { loadWorkflow } from './load.js'
 export type { LoadedWorkflow } from './load.js'
