@@ -43,6 +43,8 @@ export type {
 /** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
 export {
   buildPromptJsonSchema,
+  chooseServerVersion,
+  describeServerVersion,
   formatIssue,
   formatVerdict,
   INTERNAL_SERVER_ERROR_TEXT,
@@ -64,7 +66,10 @@ export type {
   PromptSchemaOptions,
   RejectedBody,
   ResponseIds,
+  ServerBehaviour,
   ServerError,
+  ServerVersionChoice,
+  ServerVersionSource,
   ValidateOptions,
   Verdict,
 } from './validate/index.js'

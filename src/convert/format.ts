@@ -74,7 +74,7 @@ function isRequestBody(json: Record<string, unknown>): boolean {
 }
 
 // Keys only a UI workflow document has at its top level:
-const UI_KEYS = ['last_node_id', 'last_link_id', 'links', 'groups', 'definitions', 'state', 'version', 'extra']
+const UI_KEYS = ['last_node_id', 'last_link_id', 'links', 'groups', 'definitions', 'state']
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
