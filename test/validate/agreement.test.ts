@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { stringifyJson } from '../../src/json/lossless.js'
 import { PyFloat, validate } from '../../src/validate/index.js'
 import type { Verdict } from '../../src/validate/types.js'
-import { loadVerdictCases, verdictDefs, type VerdictCase } from './verdict-cases.js'
+import { loadVerdictCases, neutralVerdictDefs, verdictDefs, type VerdictCase } from './verdict-cases.js'
 
 /** Cases the validator cannot match, with the reason. */
 const UNMATCHED: Readonly<Record<string, string>> = {
@@ -88,12 +88,15 @@ function compare(c: VerdictCase, verdict: Verdict): Comparison {
   }
 }
 
-describe('agreement with ComfyUI 0.8.0 verdicts', () => {
+describe.each([
+  { how: 'serverVersion 0.8.0 given', defs: verdictDefs, serverVersion: '0.8.0' },
+  { how: 'nothing named: the release the definitions tell', defs: neutralVerdictDefs, serverVersion: undefined },
+])('agreement with ComfyUI 0.8.0 verdicts ($how)', ({ defs: load, serverVersion }) => {
   const cases = loadVerdictCases()
-  const defs = verdictDefs()
+  const defs = load()
   const results = cases.map((c) => {
     const verdict = validate(c.prompt, defs, {
-      serverVersion: '0.8.0',
+      ...(serverVersion === undefined ? {} : { serverVersion }),
       ...(c.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: c.partialExecutionTargets }),
     })
     return { c, verdict, comparison: compare(c, verdict) }
@@ -102,6 +105,11 @@ describe('agreement with ComfyUI 0.8.0 verdicts', () => {
 
   it('covers every case that sends a prompt', () => {
     expect(cases.length).toBeGreaterThanOrEqual(559)
+  })
+
+  it('imitates 0.8.0 behaviour', () => {
+    expect(results[0]?.verdict.server.behaviour).toMatchObject({ missingNodeType: false, dependencyCycle: false })
+    expect(results[0]?.verdict.server.source).toBe(serverVersion === undefined ? 'object_info' : 'option')
   })
 
   it('agrees on at least 99% of verdicts and of node error types', () => {

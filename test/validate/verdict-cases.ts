@@ -57,3 +57,11 @@ export function verdictDefs(): DefSet {
   defs ??= parseObjectInfo(readFileSync(fixturePath('server-verdicts', 'object_info_0.8.0.json'), 'utf8')).defs
   return defs
 }
+
+let neutral: DefSet | undefined
+
+/** The same /object_info read as a user's file would be: no version in a name, nothing but the content. */
+export function neutralVerdictDefs(): DefSet {
+  neutral ??= parseObjectInfo(readFileSync(fixturePath('server-verdicts', 'object_info_0.8.0.json'), 'utf8')).defs
+  return neutral
+}
