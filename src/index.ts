@@ -56,6 +56,8 @@ export {
   promptJsonSchemaText,
   PyFloat,
   validate,
+  validateRequest,
+  validateRequestText,
 } from './validate/index.js'
 export type {
   AcceptedBody,
@@ -65,6 +67,8 @@ export type {
   NodeError,
   PromptSchemaOptions,
   RejectedBody,
+  RequestOptions,
+  RequestVerdict,
   ResponseIds,
   ServerBehaviour,
   ServerError,

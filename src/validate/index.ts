@@ -24,3 +24,5 @@ export type {
   ValidateOptions,
   Verdict,
 } from './types.js'
+export { isCanonicalUuid, validateRequest, validateRequestText } from './request.js'
+export type { RequestOptions, RequestVerdict } from './request.js'
