@@ -121,7 +121,7 @@ export function validateRequest(body: unknown, defs: DefSet, options: RequestOpt
       extraData: stored,
       ...(promptId === undefined ? {} : { promptId }),
       response: (ids: ResponseIds = {}) => ({
-        prompt_id: ids.promptId ?? promptId ?? globalThis.crypto.randomUUID(),
+        prompt_id: promptId ?? ids.promptId ?? globalThis.crypto.randomUUID(),
         number: ids.number ?? (number instanceof PyFloat ? number.value : number),
         node_errors: verdict.nodeErrors,
       }),

@@ -119,13 +119,26 @@ export function chooseServerVersion(defs: DefSet, override?: string): ServerVers
   return { behaviour: serverBehaviour(version), source: 'object_info', fits, evidence: told.evidence }
 }
 
-/** One line: `ComfyUI 0.8.0 (object_info: "is_input_list" absent (before v0.12), ...)`. */
+/** One line: `ComfyUI 0.8.0 [fits releases before 0.9.0] (object_info: "is_input_list" absent (before v0.12), ...)`. */
 export function describeServerVersion(choice: ServerVersionChoice): string {
-  const range =
-    choice.fits === undefined
-      ? ''
-      : ` [fits ${choice.fits.from ?? 'any'}${choice.fits.before === undefined ? '+' : ` to before ${choice.fits.before}`}]`
+  const range = choice.fits === undefined ? '' : ` [fits ${describeFits(choice.fits)}]`
   return `ComfyUI ${choice.behaviour.version}${range} (${choice.source}: ${choice.evidence.join(', ')})`
+}
+
+/**
+ * The ComfyUI version of a set of definitions for a label (generated headers): the recorded one, else what the
+ * object_info's keys tell (`unknown; object_info fits 0.12.0 to before 0.19.0`), else `unknown`.
+ */
+export function definitionsVersionLabel(defs: DefSet): string {
+  if (defs.comfyuiVersion !== undefined) return defs.comfyuiVersion
+  const choice = chooseServerVersion(defs)
+  return choice.fits === undefined ? 'unknown' : `unknown; object_info fits ${describeFits(choice.fits)}`
+}
+
+function describeFits(fits: NonNullable<ServerVersionChoice['fits']>): string {
+  if (fits.from !== undefined && fits.before !== undefined) return `${fits.from} to before ${fits.before}`
+  if (fits.from !== undefined) return `${fits.from} and later`
+  return fits.before === undefined ? 'any release' : `releases before ${fits.before}`
 }
 
 function compare(a: readonly [number, number], b: readonly [number, number]): number {
