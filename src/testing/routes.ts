@@ -74,8 +74,13 @@ export async function route(request: Request, context: RouteContext): Promise<Re
       return postQueue(request, context)
     case 'POST /interrupt':
       return postInterrupt(request, context)
-    case 'POST /free':
+    case 'POST /free': {
+      // The worker frees memory before it takes the next prompt; `free_memory` also empties the node cache:
+      const json = parseBody(request)
+      if (json === undefined) return internalError()
+      if (json['free_memory'] !== undefined && json['free_memory'] !== false && json['free_memory'] !== null) context.executor.resetBeforeNextRun()
       return emptyReply()
+    }
     case 'GET /history':
       return getHistory(request, context)
     case 'POST /history':

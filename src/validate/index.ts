@@ -4,7 +4,7 @@
  */
 export { validate, INTERNAL_SERVER_ERROR_TYPE } from './validate.js'
 export { formatVerdict, formatIssue } from './format.js'
-export { parsePythonJson, keyOrderOf } from './python-json.js'
+export { parsePythonJson, keyOrderOf, withKeyOrder } from './python-json.js'
 export { PyFloat } from './python.js'
 export { chooseServerVersion, definitionsVersionLabel, describeServerVersion, LATEST_SERVER_VERSION, serverBehaviour, versionFromInfoFields } from './server-version.js'
 export type { ServerBehaviour, ServerVersionChoice, ServerVersionSource } from './server-version.js'
