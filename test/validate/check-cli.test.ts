@@ -132,6 +132,12 @@ describe('comfy-dsl check', () => {
     expect(run.code).toBe(1)
   })
 
+  it('a UI document without nodes is what the editor makes of it: an empty prompt, which the server rejects', async () => {
+    const empty = write('no-nodes.json', { last_node_id: 0, links: [], version: 0.4 })
+    const run = await check('--json', empty)
+    expect(JSON.parse(run.stdout)[0]).toMatchObject({ status: 400, error: { type: 'prompt_no_outputs' } })
+  })
+
   it('exits 2 when the definitions cannot be loaded', async () => {
     const run = await check('--object-info', 'nope.json', 'good.json')
     expect(run.code).toBe(2)

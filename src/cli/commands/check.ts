@@ -133,7 +133,9 @@ async function checkFile(file: string, cwd: string, defs: DefSet, options: Valid
   try {
     // Read as the server reads it: key order, `5.0` vs `5`, NaN tokens all matter to the verdict.
     const json = parsePythonJson(text, { file })
-    if (isUiWorkflow(json)) {
+    // A litegraph document without nodes is a UI workflow too: the editor queues an empty prompt for it.
+    const ui = isUiWorkflow(json) || (requestBody(json) === undefined && !looksLikeApiPrompt(json) && detectFormat(json, { file }) === 'ui')
+    if (ui) {
       const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
       const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
       return { kind: 'verdict', file, verdict: validate(converted.prompt, defs, options), notes }
