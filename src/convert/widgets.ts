@@ -44,9 +44,9 @@ export function mapWidgetValues(def: NodeDef, values: readonly unknown[]): Widge
     const legacy = configure(def, values, 'legacy-force-input')
     if (fits(legacy, values)) return legacy
   }
-  // Files from before the editor had control widgets (early 2023). Today's editor has no migration for these and
-  // would shift every value after a seed; reading them as written is what the file means (not editor behaviour,
-  // and not met in any fixture). Not when the values hold control keywords where they belong:
+  // Files from before the editor had control widgets (early 2023), read as that editor wrote them. No editor fixture
+  // has one, so whether today's editor reads them the same way is not settled. Not when the values hold control
+  // keywords where they belong:
   const controls = current.states.filter((s) => s.widget.kind === 'control' && s.fromFile)
   if (controls.length > 0 && !controls.some((s) => CONTROL_VALUES.has(s.value) || typeof s.value === 'boolean')) {
     const old = configure(def, values, 'no-control-widget')
