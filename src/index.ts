@@ -43,6 +43,8 @@ export type {
 /** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
 export {
   buildPromptJsonSchema,
+  chooseServerVersion,
+  describeServerVersion,
   formatIssue,
   formatVerdict,
   INTERNAL_SERVER_ERROR_TEXT,
@@ -54,6 +56,8 @@ export {
   promptJsonSchemaText,
   PyFloat,
   validate,
+  validateRequest,
+  validateRequestText,
 } from './validate/index.js'
 export type {
   AcceptedBody,
@@ -63,8 +67,13 @@ export type {
   NodeError,
   PromptSchemaOptions,
   RejectedBody,
+  RequestOptions,
+  RequestVerdict,
   ResponseIds,
+  ServerBehaviour,
   ServerError,
+  ServerVersionChoice,
+  ServerVersionSource,
   ValidateOptions,
   Verdict,
 } from './validate/index.js'
