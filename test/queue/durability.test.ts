@@ -5,7 +5,8 @@
  * persistence on, and a ComfyUI server killed mid-job with a second one in the pool.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createQueue, createWorker, type ComfyQueue, type QueueProgress } from '../../src/queue/index.js'
+import type { GraphInput } from '../../src/client/index.js'
+import { createQueue, createWorker, type ComfyQueue, type QueuedJob, type QueueProgress } from '../../src/queue/index.js'
 import { startTestServer, type TestServer } from '../../src/testing/index.js'
 import { eventually, samplerGraph } from '../client/helpers.js'
 import { startRedis, type TestRedis } from '../helpers/redis.js'
@@ -50,10 +51,25 @@ function worker(name: string, urls: readonly string[], extra: readonly string[] 
   return spawned
 }
 
-function firstEvent(job: { on(l: (e: QueueProgress) => void): Promise<() => void> }, match: (e: QueueProgress) => boolean): Promise<QueueProgress> {
-  return new Promise((resolve) => {
-    void job.on((e) => match(e) && resolve(e))
+/** Enqueues with progress listened to first (a worker may start the job at once), all events kept. */
+async function enqueueWatched(q: ComfyQueue, graph: GraphInput): Promise<{ job: QueuedJob; until: (match: (e: QueueProgress) => boolean) => Promise<QueueProgress> }> {
+  const id = `watched-${++count}-${Date.now()}`
+  const seen: QueueProgress[] = []
+  const waiters: { match: (e: QueueProgress) => boolean; resolve: (e: QueueProgress) => void }[] = []
+  await q.job(id).on((event) => {
+    seen.push(event)
+    for (const waiter of [...waiters]) {
+      if (!waiter.match(event)) continue
+      waiters.splice(waiters.indexOf(waiter), 1)
+      waiter.resolve(event)
+    }
   })
+  const job = await q.enqueue(graph, { jobId: id })
+  const until = (match: (e: QueueProgress) => boolean): Promise<QueueProgress> => {
+    const hit = seen.find(match)
+    return hit !== undefined ? Promise.resolve(hit) : new Promise((resolve) => waiters.push({ match, resolve }))
+  }
+  return { job, until }
 }
 
 // Worker processes start slowly on a loaded machine (tsx compiles the CLI on the fly):
@@ -64,11 +80,11 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 120_000 }, () => {
     const q = queue(name, a)
     const first = worker(name, [a.url])
     await first.printed(/ready/, 60_000)
-    const job = await q.enqueue([samplerGraph({ steps: 60, seed: 1, prefix: 'killed' }).save])
-    const dispatched = (await firstEvent(job, (e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
+    const { job, until } = await enqueueWatched(q, [samplerGraph({ steps: 60, seed: 1, prefix: 'killed' }).save])
+    const dispatched = (await until((e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
     // The replacement starts while the first holds the job: it takes the job once the first one's lock runs out.
     const second = worker(name, [a.url])
-    await firstEvent(job, (e) => e.type === 'progress' && e.value >= 5)
+    await until((e) => e.type === 'progress' && e.value >= 5)
     first.child.kill('SIGKILL')
     await first.exited
     const results = await job.wait({ timeout: 90_000 })
@@ -85,9 +101,9 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 120_000 }, () => {
     const q = queue(name, a)
     const first = worker(name, [a.url])
     await first.printed(/ready/, 60_000)
-    const job = await q.enqueue([samplerGraph({ steps: 30, seed: 2, prefix: 'orphan' }).save])
-    const started = firstEvent(job, (e) => e.type === 'started')
-    const { promptId } = (await firstEvent(job, (e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
+    const { job, until } = await enqueueWatched(q, [samplerGraph({ steps: 30, seed: 2, prefix: 'orphan' }).save])
+    const started = until((e) => e.type === 'started')
+    const { promptId } = (await until((e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
     await started
     first.child.kill('SIGKILL')
     await first.exited
@@ -109,10 +125,15 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 120_000 }, () => {
     await first.printed(/ready/, 60_000)
     // The server holds every POST for a while: the worker dies with the placement recorded and its POST unanswered.
     a.inject({ kind: 'stall', method: 'POST', path: '/prompt' })
-    const job = await q.enqueue([samplerGraph({ steps: 3, seed: 6, prefix: 'unposted' }).save])
-    const { promptId } = (await firstEvent(job, (e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
+    const { job, until } = await enqueueWatched(q, [samplerGraph({ steps: 3, seed: 6, prefix: 'unposted' }).save])
+    const { promptId } = (await until((e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
     const second = worker(name, [a.url])
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // Killed once the POST reached the server (the stall fault is used up), never before:
+    await eventually(() => {
+      const armed = a.faults.takeHttp('POST', '/prompt')
+      if (armed !== undefined) a.faults.add(armed)
+      return armed === undefined
+    }, 60_000)
     first.child.kill('SIGKILL')
     await first.exited
     await second.printed(/ready/, 60_000)
@@ -132,9 +153,9 @@ describe('a worker stopped with SIGTERM', { timeout: 120_000 }, () => {
     const q = queue(name, a)
     const first = worker(name, [a.url], ['--shutdown-timeout', '0.3'])
     await first.printed(/ready/, 60_000)
-    const job = await q.enqueue([samplerGraph({ steps: 80, seed: 3, prefix: 'handed' }).save])
-    const { promptId } = (await firstEvent(job, (e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
-    await firstEvent(job, (e) => e.type === 'progress')
+    const { job, until } = await enqueueWatched(q, [samplerGraph({ steps: 80, seed: 3, prefix: 'handed' }).save])
+    const { promptId } = (await until((e) => e.type === 'dispatched')) as Extract<QueueProgress, { type: 'dispatched' }>
+    await until((e) => e.type === 'progress')
     const second = worker(name, [a.url])
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
@@ -152,8 +173,8 @@ describe('a worker stopped with SIGTERM', { timeout: 120_000 }, () => {
     const q = queue(name, a)
     const first = worker(name, [a.url])
     await first.printed(/ready/, 60_000)
-    const job = await q.enqueue([samplerGraph({ steps: 20, seed: 4, prefix: 'finish' }).save])
-    await firstEvent(job, (e) => e.type === 'progress')
+    const { job, until } = await enqueueWatched(q, [samplerGraph({ steps: 20, seed: 4, prefix: 'finish' }).save])
+    await until((e) => e.type === 'progress')
     first.child.kill('SIGTERM')
     const results = await job.wait({ timeout: 90_000 })
     expect(await first.exited).toBe(0)
@@ -197,18 +218,16 @@ describe('a ComfyUI server killed mid-job', { timeout: 120_000 }, () => {
       poolOptions: { healthInterval: 100, healthTimeout: 500 },
     })
     open.unshift(w)
-    const job = await q.enqueue([samplerGraph({ steps: 60, seed: 5, prefix: 'survivor' }).save])
-    const seen: QueueProgress[] = []
-    await job.on((e) => seen.push(e))
-    await eventually(() => seen.some((e) => e.type === 'progress'), 15_000)
+    const { job, until } = await enqueueWatched(q, [samplerGraph({ steps: 60, seed: 5, prefix: 'survivor' }).save])
+    await until((e) => e.type === 'progress')
     await a.close()
     const results = await job.wait({ timeout: 90_000 })
     expect(results.server).toBe(b.url)
     expect(b.executions.get(results.promptId)).toBe(1)
     expect(a.executions.get(results.promptId)).toBe(1)
     expect(a.queue.history.get(results.promptId)?.status.status_str).not.toBe('success')
-    expect(seen.filter((e) => e.type === 'dispatched').map((e) => (e as { server: string }).server)).toEqual([a.url, b.url])
-    expect(seen.some((e) => e.type === 'moved')).toBe(true)
+    await until((e) => e.type === 'dispatched' && e.server === b.url)
+    await until((e) => e.type === 'moved' && e.from === a.url)
     const stored = await q.queue.getJob(job.id)
     expect(stored?.data.placements?.map((p) => p.server)).toEqual([a.url, b.url])
   })

@@ -90,9 +90,10 @@ describe('enqueue -> worker -> result', () => {
 
   it('reports progress per node and per step', async () => {
     const { queue } = setup()
-    const job = await queue.enqueue([samplerGraph({ steps: 4, seed: 21, prefix: 'progress' }).save])
     const seen: QueueProgress[] = []
-    const off = await job.on((e) => seen.push(e))
+    // Listened to before the job exists: the worker may start it at once.
+    const off = await queue.job('progress-job').on((e) => seen.push(e))
+    const job = await queue.enqueue([samplerGraph({ steps: 4, seed: 21, prefix: 'progress' }).save], { jobId: 'progress-job' })
     await job.wait({ timeout: 15_000 })
     await eventually(() => seen.some((e) => e.type === 'progress' && e.value === 4))
     off()
