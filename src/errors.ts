@@ -79,6 +79,16 @@ export class ObjectInfoError extends ComfyError {
   }
 }
 
+/** A document given as `/object_info` that is something else (a workflow, a prompt, a list...). */
+export class NotObjectInfoError extends ComfyError {
+  constructor(
+    readonly reason: string,
+    options: ComfyErrorOptions = {},
+  ) {
+    super(`${options.file ?? 'the document'} is not an /object_info response: ${reason}`, options)
+  }
+}
+
 /** A class type that the node definitions in use do not know. */
 export class UnknownNodeClassError extends ComfyError {
   constructor(

@@ -2,7 +2,7 @@
  * Raw `/object_info` (validated by the zod schema) to the {@link NodeDef} model.
  * @module
  */
-import { ObjectInfoError } from '../errors.js'
+import { NotObjectInfoError, ObjectInfoError } from '../errors.js'
 import { isFileBackedCombo } from './file-combos.js'
 import type {
   ComboOption,
@@ -21,6 +21,8 @@ export interface NormalizeOptions {
   readonly onError?: 'throw' | 'skip'
   readonly comfyuiVersion?: string
   readonly sha256?: string
+  /** The file the definitions came from, named in errors. */
+  readonly file?: string
 }
 
 export interface NormalizeResult {
@@ -35,7 +37,12 @@ const V3_WIDGET_TYPES = new Set(['COLOR', 'BOUNDING_BOX', 'CURVE', 'RANGE', 'IMA
 /** Normalizes a whole `/object_info` object. */
 export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}): NormalizeResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ObjectInfoError('(root)', undefined, undefined, 'an object mapping class types to definitions', raw)
+    throw new NotObjectInfoError(`expected an object mapping class types to definitions, received ${describeKind(raw)}`, fileOf(options))
+  }
+  const entries = Object.values(raw as Record<string, unknown>)
+  // A workflow or a prompt given by mistake would otherwise come out as hundreds of "malformed classes":
+  if (entries.length > 0 && !entries.some(looksLikeNodeInfo)) {
+    throw new NotObjectInfoError(`no entry is a node definition {input, output, ...}${guessWhatItIs(raw as Record<string, unknown>)}`, fileOf(options))
   }
   const classes = new Map<string, NodeDef>()
   const problems: ObjectInfoError[] = []
@@ -53,6 +60,24 @@ export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}
     ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
   }
   return { defs, problems }
+}
+
+function fileOf(options: NormalizeOptions): { file?: string } {
+  return options.file === undefined ? {} : { file: options.file }
+}
+
+function looksLikeNodeInfo(value: unknown): boolean {
+  return isRecord(value) && 'input' in value && 'output' in value
+}
+
+function describeKind(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`
+}
+
+function guessWhatItIs(raw: Record<string, unknown>): string {
+  if (Array.isArray(raw['nodes'])) return ' (it looks like a UI workflow)'
+  if (isRecord(raw['prompt']) || Object.values(raw).some((v) => isRecord(v) && 'class_type' in v)) return ' (it looks like an API prompt)'
+  return ''
 }
 
 /** Normalizes one class definition; throws {@link ObjectInfoError} naming the class, input and field. */
