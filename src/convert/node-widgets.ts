@@ -5,7 +5,7 @@
  * @module
  */
 import type { NodeDef } from '../defs/model.js'
-import { hasWidget } from '../defs/normalize.js'
+import { hasWidget } from '../defs/widgets.js'
 import type { UiNode } from './ui-graph.js'
 import type { ConversionWarning } from './warnings.js'
 import { mapUnknownWidgets, mapWidgetValues, widgetDefault, type NamedWidget } from './widgets.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DynamicComboInputDef, InputDef, NodeDef } from '../defs/model.js'
-import { hasWidget } from '../defs/normalize.js'
+import { hasWidget } from '../defs/widgets.js'
 
 /** A widget value with the input it fills. */
 export interface NamedWidget {

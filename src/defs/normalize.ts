@@ -14,7 +14,10 @@ import type {
   OutputDef,
 } from './model.js'
 import { issueToError } from './issue-error.js'
+import { hasWidget, splitTypes } from './widgets.js'
 import { comboOptionSchema, inputSpecSchema, nodeInfoSchema, type RawInputSpec, type RawNodeInfo } from './schema.js'
+
+export { hasWidget, splitTypes }
 
 export interface NormalizeOptions {
   /** `throw` (default): the first malformed class throws. `skip`: malformed classes are left out and reported. */
@@ -30,9 +33,6 @@ export interface NormalizeResult {
   /** Classes left out with `onError: 'skip'`. */
   readonly problems: readonly ObjectInfoError[]
 }
-
-// V3 widget types that the editor renders as widgets although they are not primitives:
-const V3_WIDGET_TYPES = new Set(['COLOR', 'BOUNDING_BOX', 'CURVE', 'RANGE', 'IMAGECOMPARE', 'WEBCAM', 'MULTILINE_STRING'])
 
 /** Normalizes a whole `/object_info` object. */
 export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}): NormalizeResult {
@@ -151,11 +151,6 @@ function normalizeOutputs(node: RawNodeInfo): OutputDef[] {
       ...(typeof matchType === 'string' ? { matchType } : {}),
     }
   })
-}
-
-/** Splits a comma union the way the server does (`"IMAGE, MASK"` -> `["IMAGE", "MASK"]`). */
-export function splitTypes(type: string): string[] {
-  return type.split(',').map((t) => t.trim())
 }
 
 type Path = readonly (string | number)[]
@@ -347,24 +342,6 @@ function baseInput(name: string, required: boolean, rawType: unknown, config: Re
     lazy: config['lazy'] === true,
     rawLink: config['rawLink'] === true,
     advanced: config['advanced'] === true,
-  }
-}
-
-/** True for primitive and V3 widget types that the editor shows as widgets (unless `forceInput`). */
-export function hasWidget(input: InputDef): boolean {
-  if (input.forceInput) return false
-  switch (input.kind) {
-    case 'INT':
-    case 'FLOAT':
-    case 'STRING':
-    case 'BOOLEAN':
-    case 'COMBO':
-    case 'DYNAMIC_COMBO':
-      return true
-    case 'LINK':
-      return V3_WIDGET_TYPES.has(input.type) || typeof input.config['widgetType'] === 'string'
-    default:
-      return false
   }
 }
 
