@@ -6,6 +6,7 @@
 import { resolve } from 'node:path'
 import type { LoadedDefs, LoadOptions } from '../codegen/source.js'
 import type { CliIo } from './io.js'
+import type { Report } from './output.js'
 
 export interface DefsFlags {
   readonly objectInfo?: string | undefined
@@ -21,7 +22,7 @@ export interface CommandDefs extends LoadedDefs {
  * Loads the definitions a command was pointed at (a file relative to the working directory, a server, or the
  * bundled snapshot). Classes left out with `onError: 'skip'` are reported on stderr, naming the source.
  */
-export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOptions = {}): Promise<CommandDefs> {
+export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOptions = {}, report?: Report): Promise<CommandDefs> {
   if (flags.server === undefined && flags.objectInfo === undefined) {
     const { coreDefs, CORE_SNAPSHOT } = await import('../defs/core/index.js')
     return { defs: coreDefs, problems: [], source: CORE_SNAPSHOT.file, bundled: true }
@@ -32,6 +33,10 @@ export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOpti
     flags.server !== undefined
       ? await source.loadObjectInfoFromServer(flags.server, options)
       : await source.loadObjectInfoFile(resolve(io.cwd, flags.objectInfo as string), options)
-  for (const problem of loaded.problems) io.stderr.write(`warning: ${flags.objectInfo ?? loaded.source}: skipped a malformed definition: ${problem.message}\n`)
+  for (const problem of loaded.problems) {
+    const message = `${flags.objectInfo ?? loaded.source}: skipped a malformed definition: ${problem.message}`
+    if (report === undefined) io.stderr.write(`warning: ${message}\n`)
+    else report.warn(message, flags.objectInfo)
+  }
   return { ...loaded, bundled: false }
 }
