@@ -95,7 +95,6 @@ describe('comfy-dsl run', () => {
 
 describe('comfy-dsl run: the CLI conventions', () => {
   const workflow = (): string => join(ROOT, 'workflows', 'img2img_default.json')
-  const input = (): string => `image=${fixturePath('server-captures', 'test_input.png')}`
 
   it('--json prints one document; an existing output is replaced only with --overwrite; a cached run says cached', async () => {
     const out = join(dir, 'json-run')
