@@ -139,6 +139,20 @@ export class StaleGeneratedCodeError extends ComfyError {
 /** Options or parameters that a function or template does not accept. */
 export class InvalidArgumentError extends ComfyError {}
 
+/**
+ * A node factory called (from JavaScript, or through `any`) with an input its class does not have, or with
+ * `undefined` where a required input has no default: caught at the call instead of pruning the graph silently.
+ */
+export class NodeInputError extends InvalidArgumentError {
+  constructor(
+    readonly classType: string,
+    readonly inputName: string,
+    readonly reason: string,
+  ) {
+    super(`${classType}: input "${inputName}": ${reason}`)
+  }
+}
+
 /** Short, bounded description of a value for error messages. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined'

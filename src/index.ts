@@ -82,6 +82,7 @@ export type { JsonValue } from './json/lossless.js'
 export {
   ComfyError,
   InvalidArgumentError,
+  NodeInputError,
   JsonParseError,
   ObjectInfoError,
   SerializationError,
