@@ -9,6 +9,7 @@ import { Agent, type Dispatcher } from 'undici'
 import { normalizeObjectInfo } from '../defs/normalize.js'
 import type { DefSet } from '../defs/model.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
+import type { TemplateName } from '../templates/index.js'
 import type { NodeHandle } from '../dsl/output.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { JsonValue } from '../json/lossless.js'
@@ -236,7 +237,7 @@ export class ComfyClient {
    * inpaint_masked with `mask`, controlnet_canny), runs it, writes the result to `out` and compares it with
    * the input. Loaded on first use (it brings sharp and the templates).
    */
-  async edit(options: EditOptions): Promise<EditResult> {
+  async edit<T extends TemplateName = TemplateName>(options: EditOptions<T>): Promise<EditResult> {
     const { edit } = await import('../edit/edit.js')
     return edit(this, options)
   }
