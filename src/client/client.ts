@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher } from 'undici'
-import { normalizeObjectInfo } from '../defs/normalize.js'
 import type { DefSet } from '../defs/model.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
 import type { TemplateName } from '../templates/index.js'
@@ -321,7 +320,10 @@ export class ComfyClient {
 
   /** The server's node definitions as the project's model (fetched once per client). */
   defs(): Promise<DefSet> {
-    this.#serverDefs ??= this.objectInfo().then((raw) => normalizeObjectInfo(raw, { onError: 'skip' }).defs)
+    // The object_info parser (zod) loads only when definitions are asked for, not with the client:
+    this.#serverDefs ??= Promise.all([this.objectInfo(), import('../defs/normalize.js')]).then(
+      ([raw, { normalizeObjectInfo }]) => normalizeObjectInfo(raw, { onError: 'skip' }).defs,
+    )
     this.#serverDefs.catch(() => (this.#serverDefs = undefined))
     return this.#serverDefs
   }
