@@ -45,6 +45,8 @@ export type { AnyOutput, BooleanInput, ComboInput, FileInput, FloatInput, IntInp
 /** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
 export {
   buildPromptJsonSchema,
+  chooseServerVersion,
+  describeServerVersion,
   formatIssue,
   formatVerdict,
   INTERNAL_SERVER_ERROR_TEXT,
@@ -56,6 +58,8 @@ export {
   promptJsonSchemaText,
   PyFloat,
   validate,
+  validateRequest,
+  validateRequestText,
 } from './validate/index.js'
 export type {
   AcceptedBody,
@@ -65,8 +69,13 @@ export type {
   NodeError,
   PromptSchemaOptions,
   RejectedBody,
+  RequestOptions,
+  RequestVerdict,
   ResponseIds,
+  ServerBehaviour,
   ServerError,
+  ServerVersionChoice,
+  ServerVersionSource,
   ValidateOptions,
   Verdict,
 } from './validate/index.js'

@@ -5,6 +5,7 @@
  */
 import type { StatementStructures } from 'ts-morph'
 import type { DefSet } from '../defs/model.js'
+import { definitionsVersionLabel } from '../validate/server-version.js'
 import { compareText, DSL_TYPE_IMPORTS, DSL_VALUE_IMPORTS, planCodegen, type CodegenPlan } from './plan.js'
 import { classStatements, enumStatements, type Kinds } from './render.js'
 
@@ -98,7 +99,7 @@ function headerLines(defs: DefSet, plan: CodegenPlan, options: GenerateOptions):
     `// ${GENERATED_MARKER}`,
     `// Regenerate with \`comfy-dsl codegen\`${options.source ? ` (source: ${options.source})` : ''}.`,
     `// object_info sha256: ${defs.sha256 ?? 'unknown'}`,
-    `// ComfyUI version: ${defs.comfyuiVersion ?? 'unknown'}`,
+    `// ComfyUI version: ${definitionsVersionLabel(defs)}`,
     `// Classes: ${plan.classes.length}`,
   ]
   return `${lines.join('\n')}\n`

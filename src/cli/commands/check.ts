@@ -1,7 +1,7 @@
 /**
- * `comfy-dsl check FILE... [--object-info FILE | --server URL] [--json]`: the verdict a ComfyUI server would give
- * each API or UI workflow, without a server. Exit 0: all accepted; 1: some rejected; 2: some file unusable;
- * 3: the --server is unreachable. `-` reads a workflow from stdin.
+ * `comfy-dsl check FILE... [--object-info FILE | --server URL] [--json] [--body]`: the verdict a ComfyUI server would
+ * give each API or UI workflow (or, with `--body`, each whole POST /prompt request body), without a server.
+ * Exit 0: all accepted; 1: some rejected; 2: some file unusable; 3: the --server is unreachable. `-` reads stdin.
  * @module
  */
 import { Option } from 'commander'
@@ -16,6 +16,8 @@ import { formatIssue, formatVerdict } from '../../validate/format.js'
 import { parsePythonJson } from '../../validate/python-json.js'
 import type { ServerError, ValidateOptions, Verdict } from '../../validate/types.js'
 import { validate } from '../../validate/validate.js'
+import { validateRequestText } from '../../validate/request.js'
+import { chooseServerVersion, describeServerVersion, type ServerVersionChoice } from '../../validate/server-version.js'
 import { loadDefsFor } from '../defs-source.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { readInput, Report, shownName } from '../output.js'
@@ -28,20 +30,34 @@ interface CheckFlags {
   serverVersion?: string
   lint: boolean
   files?: 'listed' | 'assume-present'
+  body?: boolean
 }
 
 /** One file's outcome; `--json` prints these keys. */
 interface FileReport {
   readonly file: string
   readonly accepted: boolean
+  /** The HTTP status the server would answer (0 for an unusable file). */
+  readonly status: number
   readonly outputs: readonly string[]
   readonly error: ServerError | null
   readonly node_errors: Verdict['nodeErrors']
+  /** The ComfyUI release imitated and why (`source`: option, definitions, object_info or default). */
+  readonly server: { readonly version: string; readonly source: string; readonly fits?: ServerVersionChoice['fits']; readonly evidence: readonly string[] }
+  /** With `--body`: the whole response body the server would send. */
+  readonly response?: unknown
   readonly warnings: readonly string[]
 }
 
 type Checked =
-  | { readonly kind: 'verdict'; readonly file: string; readonly verdict: Verdict; readonly notes: readonly string[]; readonly hints: readonly string[] }
+  | {
+      readonly kind: 'verdict'
+      readonly file: string
+      readonly verdict: Verdict
+      readonly notes: readonly string[]
+      readonly hints: readonly string[]
+      readonly body?: boolean
+    }
   | { readonly kind: 'unusable'; readonly file: string; readonly reason: string }
 
 // Files are read this many at a time; validation itself is synchronous and fast.
@@ -58,6 +74,7 @@ export const checkCommand: CliCommand = {
       .option('--json', 'print one JSON object: {ok, exitCode, files: [{file, accepted, outputs, error, node_errors, warnings}], warnings}')
       .option('--server-version <version>', 'imitate this ComfyUI release (default: the definitions\' version)')
       .option('--no-lint', 'leave out warnings about things the server accepts')
+      .option('--body', 'each file is a whole POST /prompt request body, judged as the server reads it (any JSON, even invalid)')
       .addOption(
         new Option(
           '--files <mode>',
@@ -95,7 +112,8 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
   const hint = bundled ? BUNDLED_FILES_HINT : undefined
   let results: Checked[]
   try {
-    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => checkFile(file, io, defs, options, hint))
+    const one = flags.body === true ? checkBody : checkFile
+    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => one(file, io, defs, options, hint))
   } catch (error) {
     return report.finish(report.fail(error))
   }
@@ -104,13 +122,28 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
     : results.some((r) => r.kind === 'verdict' && !r.verdict.accepted)
       ? EXIT.failed
       : EXIT.ok
-  if (report.json) report.set('files', results.map(toReport))
+  const server = chooseServerVersion(defs, options.serverVersion)
+  if (report.json) report.set('files', results.map((r) => toReport(r, server)))
   else printHuman(results, io)
+  // A release guessed from the definitions is worth saying; a named one is not:
+  if (server.source === 'object_info') report.note(`note: judged as ${describeServerVersion(server)}`)
   return report.finish(code)
 }
 
 const BUNDLED_FILES_HINT =
   'the bundled core definitions list no model or image files; check with --object-info or --server for your own lists, or --files assume-present'
+
+/** `--body`: the file's text is the request body, judged whole (invalid JSON is the server's HTTP 500). */
+async function checkBody(path: string, io: CliIo, defs: DefSet, options: ValidateOptions): Promise<Checked> {
+  const file = shownName(path)
+  let text: string
+  try {
+    text = await readInput(path, io)
+  } catch (error) {
+    return { kind: 'unusable', file, reason: error instanceof ComfyError ? error.message : String(error) }
+  }
+  return { kind: 'verdict', file, verdict: validateRequestText(text, defs, options), notes: [], hints: [], body: true }
+}
 
 async function checkFile(path: string, io: CliIo, defs: DefSet, options: ValidateOptions, filesHint: string | undefined): Promise<Checked> {
   const file = shownName(path)
@@ -130,7 +163,9 @@ async function checkFile(path: string, io: CliIo, defs: DefSet, options: Validat
   try {
     // Read as the server reads it: key order, `5.0` vs `5`, NaN tokens all matter to the verdict.
     const json = parsePythonJson(text, { file })
-    if (isUiWorkflow(json)) {
+    // A litegraph document without nodes is a UI workflow too: the editor queues an empty prompt for it.
+    const ui = isUiWorkflow(json) || (requestBody(json) === undefined && !looksLikeApiPrompt(json) && detectFormat(json, { file }) === 'ui')
+    if (ui) {
       const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
       const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
       return checked(validate(converted.prompt, defs, options), notes)
@@ -173,14 +208,22 @@ function looksLikeApiPrompt(json: unknown): boolean {
   return isRecord(json) && Object.values(json).some((node) => isRecord(node) && 'class_type' in node)
 }
 
-function toReport(result: Checked): FileReport {
+function toReport(result: Checked, server: ServerVersionChoice): FileReport {
+  const imitated = (choice: ServerVersionChoice): FileReport['server'] => ({
+    version: choice.behaviour.version,
+    source: choice.source,
+    ...(choice.fits === undefined ? {} : { fits: choice.fits }),
+    evidence: choice.evidence,
+  })
   if (result.kind === 'unusable') {
     return {
       file: result.file,
       accepted: false,
+      status: 0,
       outputs: [],
       error: { type: 'unusable_input', message: result.reason, details: '', extra_info: {} },
       node_errors: {},
+      server: imitated(server),
       warnings: [],
     }
   }
@@ -188,9 +231,12 @@ function toReport(result: Checked): FileReport {
   return {
     file: result.file,
     accepted: verdict.accepted,
+    status: verdict.status,
     outputs: verdict.outputs,
     error: verdict.error ?? null,
     node_errors: verdict.nodeErrors,
+    server: imitated(verdict.server),
+    ...(result.body === true ? { response: verdict.response() } : {}),
     warnings: [...verdict.warnings.map((w) => formatIssue(w, { file: result.file })), ...result.notes, ...result.hints.map((h) => `hint: ${h}`)],
   }
 }
