@@ -1,10 +1,11 @@
 /**
  * The main job (`npm run generate`): regenerate everything derived from the bundled core snapshot, in order:
- * the typed node factories (src/nodes, then type-checked under strict settings), the JSON Schema of prompts
+ * the pre-normalized core definitions (src/defs/core/snapshot.ts), the typed node factories (src/nodes, then type-checked under strict settings), the JSON Schema of prompts
  * (schemas/), then the templates rendered to workflows/ and validated with the offline validator. With --check, nothing is written and the exit code is 1
  * when anything is stale (2 when a template does not validate).
  */
 import { StaleGeneratedCodeError } from '../src/errors.js'
+import { generateCoreDefs } from './generate-core-defs.js'
 import { generateNodes } from './generate-nodes.js'
 import { generateSchema } from './generate-schema.js'
 import { typecheckNodes } from './typecheck-nodes.js'
@@ -13,6 +14,7 @@ const check = process.argv.includes('--check')
 
 async function main(): Promise<void> {
   const started = performance.now()
+  console.log(await generateCoreDefs(check))
   console.log(await generateNodes(check))
   console.log(typecheckNodes())
   console.log(await generateSchema(check))

@@ -79,6 +79,16 @@ export class ObjectInfoError extends ComfyError {
   }
 }
 
+/** A document given as `/object_info` that is something else (a workflow, a prompt, a list...). */
+export class NotObjectInfoError extends ComfyError {
+  constructor(
+    readonly reason: string,
+    options: ComfyErrorOptions = {},
+  ) {
+    super(`${options.file ?? 'the document'} is not an /object_info response: ${reason}`, options)
+  }
+}
+
 /** A class type that the node definitions in use do not know. */
 export class UnknownNodeClassError extends ComfyError {
   constructor(
@@ -128,6 +138,20 @@ export class StaleGeneratedCodeError extends ComfyError {
 
 /** Options or parameters that a function or template does not accept. */
 export class InvalidArgumentError extends ComfyError {}
+
+/**
+ * A node factory called (from JavaScript, or through `any`) with an input its class does not have, or with
+ * `undefined` where a required input has no default: caught at the call instead of pruning the graph silently.
+ */
+export class NodeInputError extends InvalidArgumentError {
+  constructor(
+    readonly classType: string,
+    readonly inputName: string,
+    readonly reason: string,
+  ) {
+    super(`${classType}: input "${inputName}": ${reason}`)
+  }
+}
 
 /** Short, bounded description of a value for error messages. */
 export function describeValue(value: unknown): string {

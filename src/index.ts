@@ -39,6 +39,8 @@ export type {
   ToPromptResult,
   UntypedNode,
 } from './dsl/index.js'
+/** The widget input types generated factories use (`comfy-dsl codegen` output imports them from here). */
+export type { AnyOutput, BooleanInput, ComboInput, FileInput, FloatInput, IntInput, LiteralValue, StringInput } from './dsl/index.js'
 
 /** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
 export {
@@ -89,6 +91,7 @@ export type { JsonValue } from './json/lossless.js'
 export {
   ComfyError,
   InvalidArgumentError,
+  NodeInputError,
   JsonParseError,
   ObjectInfoError,
   SerializationError,

@@ -1,32 +1,42 @@
 /**
- * Where CLI commands take node definitions from: `--object-info FILE`, `--server URL`, or the core snapshot
- * shipped in the package.
+ * Where CLI commands take node definitions from: `--object-info FILE`, `--server URL`, or the core definitions
+ * shipped in the package (pre-normalized: nothing is parsed or validated for them).
  * @module
  */
 import { resolve } from 'node:path'
-import {
-  BUNDLED_OBJECT_INFO,
-  loadObjectInfoFile,
-  loadObjectInfoFromServer,
-  type LoadedDefs,
-  type LoadOptions,
-} from '../codegen/source.js'
+import type { LoadedDefs, LoadOptions } from '../codegen/source.js'
 import type { CliIo } from './io.js'
+import type { Report } from './output.js'
 
 export interface DefsFlags {
   readonly objectInfo?: string | undefined
   readonly server?: string | undefined
 }
 
+/** Definitions and where they came from; `bundled` when they are the package's core snapshot. */
+export interface CommandDefs extends LoadedDefs {
+  readonly bundled: boolean
+}
+
 /**
  * Loads the definitions a command was pointed at (a file relative to the working directory, a server, or the
- * bundled snapshot). Classes left out with `onError: 'skip'` are reported on stderr.
+ * bundled snapshot). Classes left out with `onError: 'skip'` are reported on stderr, naming the source.
  */
-export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOptions = {}): Promise<LoadedDefs> {
+export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOptions = {}, report?: Report): Promise<CommandDefs> {
+  if (flags.server === undefined && flags.objectInfo === undefined) {
+    const { coreDefs, CORE_SNAPSHOT } = await import('../defs/core/index.js')
+    return { defs: coreDefs, problems: [], source: CORE_SNAPSHOT.file, bundled: true }
+  }
+  // Reading object_info (zod, undici) is loaded only by commands that were given a file or a server:
+  const source = await import('../codegen/source.js')
   const loaded =
     flags.server !== undefined
-      ? await loadObjectInfoFromServer(flags.server, options)
-      : await loadObjectInfoFile(flags.objectInfo === undefined ? BUNDLED_OBJECT_INFO : resolve(io.cwd, flags.objectInfo), options)
-  for (const problem of loaded.problems) io.stderr.write(`warning: skipped a malformed definition: ${problem.message}\n`)
-  return loaded
+      ? await source.loadObjectInfoFromServer(flags.server, options)
+      : await source.loadObjectInfoFile(resolve(io.cwd, flags.objectInfo as string), options)
+  for (const problem of loaded.problems) {
+    const message = `${flags.objectInfo ?? loaded.source}: skipped a malformed definition: ${problem.message}`
+    if (report === undefined) io.stderr.write(`warning: ${message}\n`)
+    else report.warn(message, flags.objectInfo)
+  }
+  return { ...loaded, bundled: false }
 }

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher } from 'undici'
-import { normalizeObjectInfo } from '../defs/normalize.js'
 import type { DefSet } from '../defs/model.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
+import type { TemplateName } from '../templates/index.js'
 import type { NodeHandle } from '../dsl/output.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { JsonValue } from '../json/lossless.js'
@@ -237,7 +237,7 @@ export class ComfyClient implements ComfyRunner {
    * inpaint_masked with `mask`, controlnet_canny), runs it, writes the result to `out` and compares it with
    * the input. Loaded on first use (it brings sharp and the templates).
    */
-  async edit(options: EditOptions): Promise<EditResult> {
+  async edit<T extends TemplateName = TemplateName>(options: EditOptions<T>): Promise<EditResult> {
     const { edit } = await import('../edit/edit.js')
     return edit(this, options)
   }
@@ -321,7 +321,10 @@ export class ComfyClient implements ComfyRunner {
 
   /** The server's node definitions as the project's model (fetched once per client). */
   defs(): Promise<DefSet> {
-    this.#serverDefs ??= this.objectInfo().then((raw) => normalizeObjectInfo(raw, { onError: 'skip' }).defs)
+    // The object_info parser (zod) loads only when definitions are asked for, not with the client:
+    this.#serverDefs ??= Promise.all([this.objectInfo(), import('../defs/normalize.js')]).then(
+      ([raw, { normalizeObjectInfo }]) => normalizeObjectInfo(raw, { onError: 'skip' }).defs,
+    )
     this.#serverDefs.catch(() => (this.#serverDefs = undefined))
     return this.#serverDefs
   }

@@ -9,12 +9,21 @@ import { buildPrompt, type ApiNode, type ApiPrompt, type PromptRoot, type ToProm
 import { describeValue, InvalidArgumentError } from '../errors.js'
 
 /** Output nodes (or outputs) of a DSL graph, the result of `buildPrompt`, or an API-format prompt. */
-export type GraphInput = PromptRoot | readonly PromptRoot[] | ToPromptResult | ApiPrompt
+export type GraphInput = PromptRoot | readonly PromptRoot[] | ToPromptResult | ApiPrompt | RenderedGraph
+
+/** A rendered template (`img2imgDefault.render(...)`): its image parameters name the nodes they fill. */
+export interface RenderedGraph {
+  readonly name: string
+  readonly prompt: ApiPrompt
+  readonly bindings: readonly { readonly param: string; readonly node: string; readonly input: string }[]
+}
 
 export interface PreparedPrompt {
   readonly prompt: ApiPrompt
   /** The DSL node behind each id (empty for API JSON). */
   readonly nodes: ReadonlyMap<string, NodeHandle>
+  /** A rendered template's parameters that fill an `image` input, with the node ids they fill. */
+  readonly imageParams?: ReadonlyMap<string, readonly string[]>
 }
 
 export function preparePrompt(graph: GraphInput): PreparedPrompt {
@@ -23,6 +32,7 @@ export function preparePrompt(graph: GraphInput): PreparedPrompt {
   if (typeof graph !== 'object' || graph === null) {
     throw new InvalidArgumentError(`a graph must be output nodes or an API prompt, received ${describeValue(graph)}`)
   }
+  if (isRenderedGraph(graph)) return fromTemplate(graph)
   const built = graph as Partial<ToPromptResult>
   if (built.ids instanceof Map && typeof built.prompt === 'object' && built.prompt !== null) return fromBuilt(built as ToPromptResult)
   for (const [id, node] of Object.entries(graph)) {
@@ -33,6 +43,19 @@ export function preparePrompt(graph: GraphInput): PreparedPrompt {
     }
   }
   return { prompt: graph as ApiPrompt, nodes: new Map() }
+}
+
+function isRenderedGraph(graph: object): graph is RenderedGraph {
+  const t = graph as Partial<RenderedGraph>
+  return typeof t.name === 'string' && Array.isArray(t.bindings) && typeof t.prompt === 'object' && t.prompt !== null
+}
+
+function fromTemplate(rendered: RenderedGraph): PreparedPrompt {
+  const imageParams = new Map<string, string[]>()
+  for (const { param, node, input } of rendered.bindings) {
+    if (input === 'image') imageParams.set(param, [...(imageParams.get(param) ?? []), node])
+  }
+  return { prompt: rendered.prompt, nodes: new Map(), imageParams }
 }
 
 function fromBuilt(built: ToPromptResult): PreparedPrompt {
@@ -53,7 +76,14 @@ export function withImageInputs(prepared: PreparedPrompt, names: ReadonlyMap<Ima
   const prompt: ApiPrompt = { ...prepared.prompt }
   const idOfHandle = new Map<NodeHandle, string>()
   for (const [id, handle] of prepared.nodes) idOfHandle.set(handle, id)
+  const entries: [ImageInputKey, string][] = []
+  // A template parameter (`{ image: './in.png' }`) stands for every node it fills:
   for (const [key, name] of names) {
+    const ids = typeof key === 'string' ? prepared.imageParams?.get(key) : undefined
+    if (ids === undefined) entries.push([key, name])
+    else for (const id of ids) entries.push([id, name])
+  }
+  for (const [key, name] of entries) {
     const id = typeof key === 'string' ? findNode(prompt, key) : idOfHandle.get(key)
     if (id === undefined) {
       const label = typeof key === 'string' ? `"${key}"` : `${key.classType} node`

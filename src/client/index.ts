@@ -45,5 +45,7 @@ export {
 } from './errors.js'
 export type { NodeErrorEntry } from './errors.js'
 export type * from './protocol.js'
-export { edit, EditError } from '../edit/index.js'
-export type { EditMask, EditOptions, EditResult } from '../edit/index.js'
+// The edit flow (sharp, the templates, the generated factories) loads on first use, not with the client:
+export { edit } from './edit-lazy.js'
+export { EditError } from '../edit/errors.js'
+export type { EditMask, EditOptions, EditParams, EditResult } from '../edit/edit.js'

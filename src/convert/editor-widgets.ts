@@ -28,7 +28,7 @@
  * @module
  */
 import type { ComboInputDef, DynamicComboInputDef, InputDef, NodeDef } from '../defs/model.js'
-import { hasWidget } from '../defs/normalize.js'
+import { hasWidget } from '../defs/widgets.js'
 
 export type EditorWidgetKind =
   /** Edits the definition input of the same name (`<combo>.<input>` under a DynamicCombo). */

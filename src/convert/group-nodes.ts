@@ -6,7 +6,7 @@
  * @module
  */
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
-import { hasWidget } from '../defs/normalize.js'
+import { hasWidget } from '../defs/widgets.js'
 import { SUBGRAPH_INPUT_ID, type LinkId, type UiGraph, type UiGroupNodeDef, type UiLink, type UiNode } from './ui-graph.js'
 import { appendedToRequired, inputWidgets, isWidgetType, type EditorWidget } from './editor-widgets.js'
 

@@ -1,5 +1,6 @@
 export type * from './model.js'
-export { normalizeObjectInfo, normalizeNodeDef, splitTypes, hasWidget } from './normalize.js'
+export { normalizeObjectInfo, normalizeNodeDef } from './normalize.js'
+export { hasWidget, splitTypes } from './widgets.js'
 export type { NormalizeOptions, NormalizeResult } from './normalize.js'
 export { parseObjectInfo } from './load.js'
 export { isFileBackedCombo, looksLikeFile } from './file-combos.js'

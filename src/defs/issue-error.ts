@@ -2,7 +2,7 @@
  * zod issues in a node definition to {@link ObjectInfoError}s that name the class, the input and the field.
  * @module
  */
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { ObjectInfoError } from '../errors.js'
 
 type Path = readonly (string | number)[]
@@ -10,7 +10,7 @@ type Path = readonly (string | number)[]
 /** Turns the first zod issue into an error that names class, input and field. */
 export function issueToError(
   classType: string,
-  error: z.ZodError,
+  error: z.core.$ZodError,
   value: unknown,
   basePath: Path,
   inputOverride?: string,

@@ -2,7 +2,7 @@
  * Raw `/object_info` (validated by the zod schema) to the {@link NodeDef} model.
  * @module
  */
-import { ObjectInfoError } from '../errors.js'
+import { NotObjectInfoError, ObjectInfoError } from '../errors.js'
 import { isFileBackedCombo } from './file-combos.js'
 import type {
   ComboOption,
@@ -14,13 +14,18 @@ import type {
   OutputDef,
 } from './model.js'
 import { issueToError } from './issue-error.js'
+import { hasWidget, splitTypes } from './widgets.js'
 import { comboOptionSchema, inputSpecSchema, nodeInfoSchema, type RawInputSpec, type RawNodeInfo } from './schema.js'
+
+export { hasWidget, splitTypes }
 
 export interface NormalizeOptions {
   /** `throw` (default): the first malformed class throws. `skip`: malformed classes are left out and reported. */
   readonly onError?: 'throw' | 'skip'
   readonly comfyuiVersion?: string
   readonly sha256?: string
+  /** The file the definitions came from, named in errors. */
+  readonly file?: string
 }
 
 export interface NormalizeResult {
@@ -29,13 +34,15 @@ export interface NormalizeResult {
   readonly problems: readonly ObjectInfoError[]
 }
 
-// V3 widget types that the editor renders as widgets although they are not primitives:
-const V3_WIDGET_TYPES = new Set(['COLOR', 'BOUNDING_BOX', 'CURVE', 'RANGE', 'IMAGECOMPARE', 'WEBCAM', 'MULTILINE_STRING'])
-
 /** Normalizes a whole `/object_info` object. */
 export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}): NormalizeResult {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ObjectInfoError('(root)', undefined, undefined, 'an object mapping class types to definitions', raw)
+    throw new NotObjectInfoError(`expected an object mapping class types to definitions, received ${describeKind(raw)}`, fileOf(options))
+  }
+  const entries = Object.values(raw as Record<string, unknown>)
+  // A workflow or a prompt given by mistake would otherwise come out as hundreds of "malformed classes":
+  if (entries.length > 0 && !entries.some(looksLikeNodeInfo)) {
+    throw new NotObjectInfoError(`no entry is a node definition {input, output, ...}${guessWhatItIs(raw as Record<string, unknown>)}`, fileOf(options))
   }
   const classes = new Map<string, NodeDef>()
   const problems: ObjectInfoError[] = []
@@ -56,6 +63,24 @@ export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}
     ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
   }
   return { defs, problems }
+}
+
+function fileOf(options: NormalizeOptions): { file?: string } {
+  return options.file === undefined ? {} : { file: options.file }
+}
+
+function looksLikeNodeInfo(value: unknown): boolean {
+  return isRecord(value) && 'input' in value && 'output' in value
+}
+
+function describeKind(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`
+}
+
+function guessWhatItIs(raw: Record<string, unknown>): string {
+  if (Array.isArray(raw['nodes'])) return ' (it looks like a UI workflow)'
+  if (isRecord(raw['prompt']) || Object.values(raw).some((v) => isRecord(v) && 'class_type' in v)) return ' (it looks like an API prompt)'
+  return ''
 }
 
 /** Normalizes one class definition; throws {@link ObjectInfoError} naming the class, input and field. */
@@ -130,11 +155,6 @@ function normalizeOutputs(node: RawNodeInfo): OutputDef[] {
       ...(typeof matchType === 'string' ? { matchType } : {}),
     }
   })
-}
-
-/** Splits a comma union the way the server does (`"IMAGE, MASK"` -> `["IMAGE", "MASK"]`). */
-export function splitTypes(type: string): string[] {
-  return type.split(',').map((t) => t.trim())
 }
 
 type Path = readonly (string | number)[]
@@ -326,24 +346,6 @@ function baseInput(name: string, required: boolean, rawType: unknown, config: Re
     lazy: config['lazy'] === true,
     rawLink: config['rawLink'] === true,
     advanced: config['advanced'] === true,
-  }
-}
-
-/** True for primitive and V3 widget types that the editor shows as widgets (unless `forceInput`). */
-export function hasWidget(input: InputDef): boolean {
-  if (input.forceInput) return false
-  switch (input.kind) {
-    case 'INT':
-    case 'FLOAT':
-    case 'STRING':
-    case 'BOOLEAN':
-    case 'COMBO':
-    case 'DYNAMIC_COMBO':
-      return true
-    case 'LINK':
-      return V3_WIDGET_TYPES.has(input.type) || typeof input.config['widgetType'] === 'string'
-    default:
-      return false
   }
 }
 

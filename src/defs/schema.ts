@@ -1,71 +1,73 @@
 /**
  * zod schema of the raw `/object_info` format, V1 and V3 nodes alike. Loose objects: servers and custom
  * nodes add fields, and a definition is only rejected for what the model actually reads.
+ * Written with `zod/mini` (functional API, tree-shakable): the browser bundle carries only what is used here.
  * @module
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 const numberLike = z.union([z.number(), z.bigint()])
 export const comboOptionSchema = z.union([z.string(), z.number(), z.boolean()])
 
 /** The options object of an input spec. Only the fields the model reads are typed. */
 export const inputOptionsSchema = z.looseObject({
-  min: numberLike.optional(),
-  max: numberLike.optional(),
-  step: numberLike.optional(),
-  round: z.union([numberLike, z.boolean()]).optional(),
-  tooltip: z.string().optional(),
-  display_name: z.string().optional(),
-  forceInput: z.boolean().optional(),
-  defaultInput: z.boolean().optional(),
-  lazy: z.boolean().optional(),
-  rawLink: z.boolean().optional(),
-  advanced: z.boolean().optional(),
-  multiline: z.boolean().optional(),
-  dynamicPrompts: z.boolean().optional(),
-  multiselect: z.boolean().optional(),
-  options: z.array(z.unknown()).optional(),
-  control_after_generate: z.union([z.boolean(), z.string()]).optional(),
+  min: z.optional(numberLike),
+  max: z.optional(numberLike),
+  step: z.optional(numberLike),
+  round: z.optional(z.union([numberLike, z.boolean()])),
+  tooltip: z.optional(z.string()),
+  display_name: z.optional(z.string()),
+  forceInput: z.optional(z.boolean()),
+  defaultInput: z.optional(z.boolean()),
+  lazy: z.optional(z.boolean()),
+  rawLink: z.optional(z.boolean()),
+  advanced: z.optional(z.boolean()),
+  multiline: z.optional(z.boolean()),
+  dynamicPrompts: z.optional(z.boolean()),
+  multiselect: z.optional(z.boolean()),
+  options: z.optional(z.array(z.unknown())),
+  control_after_generate: z.optional(z.union([z.boolean(), z.string()])),
 })
 
 /** `[type]` or `[type, options]`; the type is a string or (V1 combo) the option list. Extra items are ignored. */
-export const inputSpecSchema = z
-  .tuple([z.union([z.string(), z.array(comboOptionSchema)]), inputOptionsSchema.optional()])
-  .rest(z.unknown())
+export const inputSpecSchema = z.tuple(
+  [z.union([z.string(), z.array(comboOptionSchema)]), z.optional(inputOptionsSchema)],
+  z.unknown(),
+)
 
 const inputGroupSchema = z.record(z.string(), inputSpecSchema)
 
 export const nodeInfoSchema = z.looseObject({
   input: z.looseObject({
-    required: inputGroupSchema.nullish(),
-    optional: inputGroupSchema.nullish(),
+    required: z.nullish(inputGroupSchema),
+    optional: z.nullish(inputGroupSchema),
     // V1 hidden specs are bare strings; V3 ones are one-element arrays:
-    hidden: z.record(z.string(), z.union([z.string(), z.array(z.unknown())])).nullish(),
+    hidden: z.nullish(z.record(z.string(), z.union([z.string(), z.array(z.unknown())]))),
   }),
-  input_order: z
-    .looseObject({
-      required: z.array(z.string()).nullish(),
-      optional: z.array(z.string()).nullish(),
-      hidden: z.array(z.string()).nullish(),
-    })
-    .nullish(),
+  input_order: z.nullish(
+    z.looseObject({
+      required: z.nullish(z.array(z.string())),
+      optional: z.nullish(z.array(z.string())),
+      hidden: z.nullish(z.array(z.string())),
+    }),
+  ),
   output: z.array(z.union([z.string(), z.array(comboOptionSchema)])),
-  output_is_list: z.array(z.boolean().nullable()).nullish(),
-  output_name: z.array(z.string().nullable()).nullish(),
-  output_tooltips: z.array(z.string().nullable()).nullish(),
-  output_matchtypes: z.array(z.string().nullable()).nullish(),
-  name: z.string().nullish(),
-  display_name: z.string().nullish(),
-  description: z.string().nullish(),
-  category: z.string().nullish(),
-  python_module: z.string().nullish(),
-  output_node: z.boolean().nullish(),
-  deprecated: z.boolean().nullish(),
-  experimental: z.boolean().nullish(),
-  dev_only: z.boolean().nullish(),
-  api_node: z.boolean().nullish(),
-  is_input_list: z.boolean().nullish(),
-  search_aliases: z.array(z.string()).nullish(),
+  output_is_list: z.nullish(z.array(z.nullable(z.boolean()))),
+  output_name: z.nullish(z.array(z.nullable(z.string()))),
+  output_tooltips: z.nullish(z.array(z.nullable(z.string()))),
+  output_matchtypes: z.nullish(z.array(z.nullable(z.string()))),
+  name: z.nullish(z.string()),
+  display_name: z.nullish(z.string()),
+  description: z.nullish(z.string()),
+  category: z.nullish(z.string()),
+  python_module: z.nullish(z.string()),
+  output_node: z.nullish(z.boolean()),
+  deprecated: z.nullish(z.boolean()),
+  experimental: z.nullish(z.boolean()),
+  dev_only: z.nullish(z.boolean()),
+  api_node: z.nullish(z.boolean()),
+  is_input_list: z.nullish(z.boolean()),
+  search_aliases: z.nullish(z.array(z.string())),
 })
 
 export type RawNodeInfo = z.infer<typeof nodeInfoSchema>

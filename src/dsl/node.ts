@@ -4,7 +4,7 @@
  */
 import type { ComboOption, DefSet, InputDef, NodeDef } from '../defs/model.js'
 import { suggestNames } from '../defs/suggest.js'
-import { InvalidArgumentError, UnknownNodeClassError } from '../errors.js'
+import { InvalidArgumentError, NodeInputError, UnknownNodeClassError } from '../errors.js'
 import { setOwn } from './prompt.js'
 import {
   NODE_BRAND,
@@ -35,6 +35,12 @@ export interface NodeSpec {
   /** Server defaults of required inputs, filled in when the caller leaves them out. */
   readonly defaults?: Readonly<Record<string, InputValue>>
   readonly dynamic?: Readonly<Record<string, DynamicSpec>>
+  /**
+   * Every input name the class takes, and those required without a default. When given, an unknown name or
+   * `undefined` for a required one throws {@link NodeInputError} (calls from JavaScript or through `any`).
+   */
+  readonly inputNames?: readonly string[]
+  readonly required?: readonly string[]
 }
 
 /** Handle members that an output name must not shadow (such outputs are reached with `out(i)` only). */
@@ -108,6 +114,7 @@ export function createNode<N extends NodeHandle = UntypedNode>(
     throw new InvalidArgumentError(`${spec.classType}: inputs must be an object of input names to values`)
   }
   const given = inputs as Readonly<Record<string, unknown>>
+  if (spec.inputNames !== undefined) checkInputNames(spec, given)
   const flat: Record<string, InputValue | undefined> = {}
   if (spec.defaults && options?.fillDefaults !== false) {
     for (const key in spec.defaults) if (given[key] === undefined) flat[key] = spec.defaults[key]
@@ -126,6 +133,22 @@ export function createNode<N extends NodeHandle = UntypedNode>(
     })
   }
   return Object.freeze(handle) as unknown as N
+}
+
+function checkInputNames(spec: NodeSpec, given: Readonly<Record<string, unknown>>): void {
+  const names = spec.inputNames as readonly string[]
+  for (const key in given) {
+    if (!names.includes(key)) {
+      const close = suggestNames(key, names)
+      const hint = close.length > 0 ? `; did you mean ${close.map((n) => `"${n}"`).join(', ')}?` : ` (inputs: ${names.join(', ')})`
+      throw new NodeInputError(spec.classType, key, `the class has no such input${hint}`)
+    }
+  }
+  for (const name of spec.required ?? []) {
+    if (given[name] === undefined && spec.defaults?.[name] === undefined) {
+      throw new NodeInputError(spec.classType, name, `required, but ${Object.hasOwn(given, name) ? 'undefined was given' : 'not given'}`)
+    }
+  }
 }
 
 function flattenDynamic(
@@ -194,6 +217,9 @@ export function specFromDef(def: NodeDef): NodeSpec {
     names: outputPropertyNames(def),
     defaults,
     dynamic,
+    inputNames: def.inputs.map((i) => i.name),
+    // An Autogrow with min 0 may be left out; every other required input needs a value or a default:
+    required: def.inputs.filter((i) => i.required && !(i.kind === 'AUTOGROW' && i.min === 0)).map((i) => i.name),
   }
 }
 

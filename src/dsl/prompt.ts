@@ -4,7 +4,7 @@
  */
 import { describeValue, SerializationError } from '../errors.js'
 import { postOrder } from '../graph/post-order.js'
-import { stringifyJson } from '../json/lossless.js'
+import { guardExactIntegers, stringifyJson } from '../json/lossless.js'
 import { isNodeHandle, isOutput, type InputValue, type NodeHandle, type Output } from './output.js'
 
 /** A link in API JSON: `[source node id, output slot]`. */
@@ -50,6 +50,7 @@ export function toPrompt(...roots: PromptRoot[]): ApiPrompt {
 
 /** {@link toPrompt} that also returns the id given to every node handle. */
 export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
+  firstUnsafeInteger = undefined
   const order = reachableInDependencyOrder(roots)
   const ids = assignIds(order)
   const prompt: ApiPrompt = {}
@@ -65,8 +66,14 @@ export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
     if (handle.title !== undefined) node._meta = { title: handle.title }
     prompt[id] = node
   }
+  // Bigints up to 2^53 became numbers; beyond, JSON.stringify(prompt) says to use stringifyJson instead of a TypeError:
+  const unsafe = firstUnsafeInteger as { where: string; value: bigint } | undefined
+  if (unsafe !== undefined) guardExactIntegers(prompt, 'the prompt', unsafe.where, unsafe.value)
   return { prompt, ids }
 }
+
+// The first bigint beyond 2^53 met by literal() during the current buildPrompt:
+let firstUnsafeInteger: { where: string; value: bigint } | undefined
 
 /** {@link toPrompt} straight to JSON text; seeds above 2^53 (bigint) are written exactly. */
 export function toPromptJson(roots: readonly PromptRoot[], indent?: number): string {
@@ -135,6 +142,8 @@ function serializeInput(value: InputValue, ids: ReadonlyMap<NodeHandle, string>,
   return literal(value, nodeId, name, []) as ApiValue
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
 // Checks a literal (recursively) and returns it in JSON-safe form:
 function literal(value: unknown, nodeId: string, name: string, path: (string | number)[], seen = new Set<object>()): unknown {
   const fail = (reason: string): never => {
@@ -143,7 +152,10 @@ function literal(value: unknown, nodeId: string, name: string, path: (string | n
   switch (typeof value) {
     case 'string':
     case 'boolean':
+      return value
     case 'bigint':
+      if (value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value)
+      firstUnsafeInteger ??= { where: `node "${nodeId}" input "${name}"`, value }
       return value
     case 'number':
       return Number.isFinite(value) ? value : fail(`${String(value)} cannot be written as JSON (expected a finite number)`)

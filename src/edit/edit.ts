@@ -31,20 +31,40 @@ import {
   type RegionComparison,
 } from '../images/index.js'
 import { writeOutput } from '../images/output.js'
-import { templates, type ParamValue, type TemplateName } from '../templates/index.js'
+import {
+  templates,
+  type ControlNetCannyOptions,
+  type ParamValue,
+  type Img2ImgOptions,
+  type InpaintOptions,
+  type TemplateName,
+} from '../templates/index.js'
 import { EditError } from './errors.js'
 
 /** A mask as an image (white = repaint), or shapes drawn on the original image. */
 export type EditMask = ImageInput | { readonly rects: readonly Rect[] } | { readonly polygons: readonly (readonly PolygonPoint[])[] }
 
-export interface EditOptions {
+/** Each template's options, by name. */
+export interface TemplateOptionsByName {
+  readonly img2img_default: Img2ImgOptions
+  readonly inpaint_masked: InpaintOptions
+  readonly controlnet_canny: ControlNetCannyOptions
+}
+
+/**
+ * The template options `params` may set: the chosen template's own, less those the edit flow sets from its own
+ * options. Without a template, the options every template shares (seed, steps, cfg, denoise, checkpoint...).
+ */
+export type EditParams<T extends TemplateName> = Partial<Omit<TemplateOptionsByName[T], 'image' | 'positive' | 'negative' | 'mask' | 'maskSource' | 'controlImage'>>
+
+export interface EditOptions<T extends TemplateName = TemplateName> {
   readonly image: ImageInput
   readonly positive: string
   readonly negative?: string
   /** Default: `inpaint_masked` when a mask is given, `img2img_default` otherwise. */
-  readonly template?: TemplateName
-  /** Further template options (seed, steps, denoise, checkpoint, ...); see the template's manifest. */
-  readonly params?: Readonly<Record<string, ParamValue>>
+  readonly template?: T
+  /** Further options of the template (seed, steps, denoise, checkpoint, ...), typed per template. */
+  readonly params?: EditParams<T>
   /** inpaint_masked: the area to repaint. Without it, the image's own transparent pixels are the mask. */
   readonly mask?: EditMask
   /** controlnet_canny: the image whose edges steer the result (default: the input image). */
@@ -93,7 +113,7 @@ export interface EditResult {
 const OWN_PARAMS = ['image', 'positive', 'negative', 'mask', 'maskSource', 'controlImage']
 
 /** Runs one edit on a client's server, or on a pool's server that can run the template. */
-export async function edit(runner: Pick<ComfyRunner, 'run'>, options: EditOptions): Promise<EditResult> {
+export async function edit<T extends TemplateName = TemplateName>(runner: Pick<ComfyRunner, 'run'>, options: EditOptions<T>): Promise<EditResult> {
   const template = options.template ?? (options.mask === undefined ? 'img2img_default' : 'inpaint_masked')
   if (!Object.hasOwn(templates, template)) {
     throw new InvalidArgumentError(`unknown template "${template}"; one of ${Object.keys(templates).join(', ')}`)
@@ -129,7 +149,7 @@ export async function edit(runner: Pick<ComfyRunner, 'run'>, options: EditOption
     ? prepared.data
     : (await prepareImage(options.control, { maxSide, multipleOf: 8, alpha: 'drop' })).data
   const values: Record<string, ParamValue> = {
-    ...options.params,
+    ...(options.params as Readonly<Record<string, ParamValue>> | undefined),
     image: uploadName(prepared.data),
     positive: options.positive,
     ...(options.negative === undefined ? {} : { negative: options.negative }),

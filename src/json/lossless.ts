@@ -4,7 +4,7 @@
  * @module
  */
 import { parse as losslessParse } from 'lossless-json'
-import { JsonParseError } from '../errors.js'
+import { JsonParseError, SerializationError } from '../errors.js'
 
 /** A JSON value as read by {@link parseJson}: numbers beyond 2^53 are bigints. */
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue }
@@ -90,7 +90,10 @@ const BIGINT_STRING = /"\\u0000bigint:(-?\d+)"/g
  */
 export function stringifyJson(value: unknown, indent?: number | string): string {
   let sawBigint = false
-  const text = JSON.stringify(
+  exactWriters++
+  let text: string | undefined
+  try {
+    text = JSON.stringify(
     value,
     (_key, v: unknown) => {
       if (typeof v === 'bigint') {
@@ -101,6 +104,53 @@ export function stringifyJson(value: unknown, indent?: number | string): string 
     },
     indent,
   )
+  } finally {
+    exactWriters--
+  }
   if (text === undefined) return 'null'
   return sawBigint ? text.replace(BIGINT_STRING, '$1') : text
+}
+
+// How many stringifyJson calls are running (JSON.stringify is synchronous; nesting only through toJSON methods):
+let exactWriters = 0
+
+/**
+ * Makes `JSON.stringify(value)` fail with a message that says what to do, for a value holding integers beyond
+ * 2^53 (which `JSON.stringify` cannot write): a non-enumerable `toJSON` that throws {@link SerializationError}
+ * naming where the first one is. {@link stringifyJson} still writes the value exactly. Returns `value`.
+ */
+export function guardExactIntegers<T extends object>(value: T, what: string, where: string, example: bigint): T {
+  Object.defineProperty(value, 'toJSON', {
+    enumerable: false,
+    configurable: true,
+    writable: true,
+    value: function toJSON(this: T): T {
+      if (exactWriters > 0) return this
+      throw new SerializationError(
+        undefined,
+        undefined,
+        `${what} holds an integer beyond 2^53 (${where}: ${example}n) that JSON.stringify cannot write; ` +
+          'use stringifyJson() or toPromptJson() from comfy-dsl, which write it exactly',
+      )
+    },
+  })
+  return value
+}
+
+/** The first bigint beyond the safe integers inside `value`, with its JSON path, or undefined. */
+export function findUnsafeInteger(value: unknown, path = '$'): { path: string; value: bigint } | undefined {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) && BigInt(Number(value)) === value ? undefined : { path, value }
+  if (value === null || typeof value !== 'object') return undefined
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnsafeInteger(value[i], `${path}[${i}]`)
+      if (found) return found
+    }
+    return undefined
+  }
+  for (const key of Object.keys(value)) {
+    const found = findUnsafeInteger((value as Record<string, unknown>)[key], `${path}.${key}`)
+    if (found) return found
+  }
+  return undefined
 }

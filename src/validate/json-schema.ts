@@ -7,7 +7,7 @@
  * not the schema, knows about.
  * @module
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
 
 export interface PromptSchemaOptions {
@@ -63,19 +63,19 @@ export function buildPromptJsonSchema(defs: DefSet, options: PromptSchemaOptions
 }
 
 interface SharedSchemas {
-  readonly link: z.ZodType
-  readonly wrapped: z.ZodType
-  readonly meta: z.ZodType
+  readonly link: z.ZodMiniType
+  readonly wrapped: z.ZodMiniType
+  readonly meta: z.ZodMiniType
 }
 
 function sharedSchemas(registry: z.core.$ZodRegistry<{ id: string }>): SharedSchemas {
   const link = z
-    .tuple([z.string().meta({ description: 'id of the source node' }), z.number().meta({ description: 'output slot' })])
-    .meta({ description: 'A link: [source node id, output slot index]' })
+    .tuple([z.string().check(z.meta({ description: 'id of the source node' })), z.number().check(z.meta({ description: 'output slot' }))])
+    .check(z.meta({ description: 'A link: [source node id, output slot index]' }))
   const wrapped = z
     .object({ __value__: z.array(z.unknown()) })
-    .meta({ description: 'A literal list, wrapped so that it is not read as a link' })
-  const meta = z.object({ title: z.string().optional() }).loose()
+    .check(z.meta({ description: 'A literal list, wrapped so that it is not read as a link' }))
+  const meta = z.looseObject({ title: z.optional(z.string()) })
   registry.add(link, { id: 'Link' })
   registry.add(wrapped, { id: 'WrappedList' })
   registry.add(meta, { id: 'NodeMeta' })
@@ -108,41 +108,43 @@ function uniqueId(name: string, used: Set<string>): string {
   return id
 }
 
-function nodeSchema(def: NodeDef, shared: SharedSchemas, integers: WeakSet<object>): z.ZodType {
-  const shape: Record<string, z.ZodType> = {}
+function nodeSchema(def: NodeDef, shared: SharedSchemas, integers: WeakSet<object>): z.ZodMiniType {
+  const shape: Record<string, z.ZodMiniType> = {}
   for (const input of def.inputs) {
     // An Autogrow has no key of its own, only its dotted entries:
     if (input.kind === 'AUTOGROW') continue
     const value = inputSchema(input, shared, integers)
-    shape[input.name] = input.required ? value : value.optional()
+    shape[input.name] = input.required ? value : z.optional(value)
   }
   // The server ignores undeclared inputs (older editors add "upload", "choose file to upload"), and dynamic inputs
   // add dotted keys ("values.a") that depend on the values:
-  const inputs = z.object(shape).catchall(z.unknown())
+  const inputs = z.catchall(z.object(shape), z.unknown())
   const description = [def.displayName === def.classType ? '' : def.displayName, def.description]
     .filter((text) => text !== '')
     .join(': ')
   // The server adds keys to nodes (is_changed) and ignores them on the way in:
-  const node = z.object({ class_type: z.literal(def.classType), inputs, _meta: shared.meta.optional() }).catchall(z.unknown())
-  return description === '' ? node : node.meta({ description })
+  const node = z.catchall(z.object({ class_type: z.literal(def.classType), inputs, _meta: z.optional(shared.meta) }), z.unknown())
+  return description === '' ? node : node.check(z.meta({ description }))
 }
 
-function inputSchema(input: InputDef, shared: SharedSchemas, integers: WeakSet<object>): z.ZodType {
+function inputSchema(input: InputDef, shared: SharedSchemas, integers: WeakSet<object>): z.ZodMiniType {
   const literal = literalSchema(input, integers)
   const schema = literal === undefined ? shared.link : z.union([literal, shared.link, shared.wrapped])
   const info: Record<string, unknown> = {}
   if (input.tooltip !== undefined) info['description'] = input.tooltip
   if (isJsonScalar(input.default)) info['default'] = input.default
-  return Object.keys(info).length > 0 ? schema.meta(info) : schema
+  return Object.keys(info).length > 0 ? schema.check(z.meta(info)) : schema
 }
 
-function literalSchema(input: InputDef, integers: WeakSet<object>): z.ZodType | undefined {
+function literalSchema(input: InputDef, integers: WeakSet<object>): z.ZodMiniType | undefined {
   switch (input.kind) {
     case 'INT':
     case 'FLOAT': {
-      let schema = z.number()
-      if (input.min !== undefined) schema = schema.min(Number(input.min))
-      if (input.max !== undefined) schema = schema.max(Number(input.max))
+      const bounds = [
+        ...(input.min === undefined ? [] : [z.minimum(Number(input.min))]),
+        ...(input.max === undefined ? [] : [z.maximum(Number(input.max))]),
+      ]
+      const schema = bounds.length > 0 ? z.number().check(...bounds) : z.number()
       if (input.kind === 'INT') integers.add(schema)
       return schema
     }
@@ -154,7 +156,7 @@ function literalSchema(input: InputDef, integers: WeakSet<object>): z.ZodType | 
       const options = input.options.filter(isJsonScalar)
       // File lists differ from server to server: any string, with the snapshot's files as suggestions.
       if (input.fileBacked || options.length === 0) {
-        return options.length > 0 ? z.string().meta({ examples: options.slice(0, 50) }) : z.string()
+        return options.length > 0 ? z.string().check(z.meta({ examples: options.slice(0, 50) })) : z.string()
       }
       return z.literal(options)
     }

@@ -21,6 +21,7 @@ import {
   type Verdict,
 } from './types.js'
 import type { IssuePath } from '../errors.js'
+import { findUnsafeInteger, guardExactIntegers } from '../json/lossless.js'
 
 /** Stands for the 500 the server answers when the prompt makes its Python code raise outside validation. */
 export const INTERNAL_SERVER_ERROR_TYPE = 'internal_server_error'
@@ -181,11 +182,12 @@ function accepted(
     nodeErrors,
     issues,
     warnings,
-    response: (ids: ResponseIds = {}) => ({
-      prompt_id: ids.promptId ?? globalThis.crypto.randomUUID(),
-      number: ids.number ?? 0,
-      node_errors: nodeErrors,
-    }),
+    response: (ids: ResponseIds = {}) =>
+      jsonSafe({
+        prompt_id: ids.promptId ?? globalThis.crypto.randomUUID(),
+        number: ids.number ?? 0,
+        node_errors: nodeErrors,
+      }),
   }
 }
 
@@ -205,8 +207,14 @@ function rejected(
     nodeErrors,
     issues: issues.length > 0 ? issues : [issue(error, [])],
     warnings,
-    response: () => (withNodeErrors ? { error, node_errors: nodeErrors } : { error }),
+    response: () => jsonSafe(withNodeErrors ? { error, node_errors: nodeErrors } : { error }),
   }
+}
+
+// A body holding 64-bit integers (seeds in input_config) says on JSON.stringify to use stringifyJson:
+function jsonSafe<T extends object>(body: T): T {
+  const unsafe = findUnsafeInteger(body)
+  return unsafe === undefined ? body : guardExactIntegers(body, 'the response body', unsafe.path, unsafe.value)
 }
 
 function internalServerError(ex: PyError): Omit<Verdict, 'server'> {

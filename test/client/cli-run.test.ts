@@ -93,6 +93,51 @@ describe('comfy-dsl run', () => {
   })
 })
 
+describe('comfy-dsl run: the CLI conventions', () => {
+  const workflow = (): string => join(ROOT, 'workflows', 'img2img_default.json')
+
+  it('--json prints one document; an existing output is replaced only with --overwrite; a cached run says cached', async () => {
+    const out = join(dir, 'json-run')
+    const graph = join(dir, 'cacheable.json')
+    writeFileSync(
+      graph,
+      JSON.stringify({
+        '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
+        '2': { class_type: 'CLIPTextEncode', inputs: { text: 'conventions', clip: ['1', 1] } },
+        '3': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
+        '4': {
+          class_type: 'KSampler',
+          inputs: { model: ['1', 0], seed: 4242, steps: 3, cfg: 7, sampler_name: 'euler', scheduler: 'normal', positive: ['2', 0], negative: ['2', 0], latent_image: ['3', 0], denoise: 1 },
+        },
+        '5': { class_type: 'VAEDecode', inputs: { samples: ['4', 0], vae: ['1', 2] } },
+        '6': { class_type: 'SaveImage', inputs: { images: ['5', 0], filename_prefix: 'conventions' } },
+      }),
+    )
+    const first = await run([graph, '--out', out, '--json'])
+    expect(first.code).toBe(0)
+    const body = JSON.parse(first.stdout) as { ok: boolean; status: string; files: { path: string }[]; promptId: string }
+    expect(body).toMatchObject({ ok: true, exitCode: 0, status: 'completed', warnings: [] })
+    expect(body.files.map((f) => f.path)).toEqual([join(out, 'conventions_00001_.png')])
+    expect(first.stderr).toBe('')
+    // The same graph again: the server serves it from its cache, with the same output name, which is taken.
+    const again = await run([graph, '--out', out])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain(`${join(out, 'conventions_00001_.png')} exists; pass --overwrite to replace them`)
+    const cached = await run([graph, '--out', out, '--overwrite'])
+    expect(cached.code).toBe(0)
+    expect(cached.stderr).toContain('completed (cached: the server ran nothing)')
+    expect(cached.stdout).toContain('cached: the server ran nothing')
+  })
+
+  it('suggests http:// for a --server without a scheme, and exits 3 when nothing answers', async () => {
+    const noScheme = await runCommand(['run', workflow(), '--server', 'localhost:8188'], { only: [runCliCommand], cwd: dir })
+    expect(noScheme).toMatchObject({ code: 2, stderr: 'error: --server "localhost:8188" has no scheme; did you mean --server http://localhost:8188?\n' })
+    const refused = await runCommand(['run', workflow(), '--server', 'http://127.0.0.1:9'], { only: [runCliCommand], cwd: dir })
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain('cannot reach the ComfyUI server at http://127.0.0.1:9')
+  })
+})
+
 describe('comfy-dsl test-server', () => {
   it('serves until Ctrl-C', async () => {
     let stdout = ''

@@ -33,7 +33,7 @@ describe('comfy-dsl codegen', () => {
     expect(failed.stderr).toContain('class "Bad", input "seed", field "min": expected number or bigint, received "zero"')
     const skipped = await runCommand(['codegen', '--object-info', broken, '--out', join(dir, 'b'), '--skip-broken'], { only: [codegenCommand] })
     expect(skipped.code).toBe(0)
-    expect(skipped.stderr).toContain('warning: skipped')
+    expect(skipped.stderr).toContain(`warning: ${broken}: skipped a malformed definition`)
     expect(skipped.stdout).toContain('1 classes')
   })
 
@@ -60,7 +60,8 @@ describe('comfy-dsl codegen --server', () => {
       await server.close()
     }
     const refused = await runCommand(['codegen', '--server', 'http://127.0.0.1:9', '--out', join(dir, 'none')], { only: [codegenCommand] })
-    expect(refused.code).toBe(2)
+    // Exit 3: the server is unreachable.
+    expect(refused.code).toBe(3)
     expect(refused.stderr).toContain('cannot reach http://127.0.0.1:9/object_info')
   })
 })

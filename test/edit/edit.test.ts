@@ -141,6 +141,10 @@ describe('comfy-dsl edit', () => {
     expect(done.stdout).toMatch(/changed: [\d.]+% of pixels, PSNR [\d.]+ dB/)
     const again = await runCommand(argv, { only: [editCommand] })
     expect(again.code).toBe(2)
-    expect(again.stderr).toContain(out)
+    // In flags, not library options, and before anything is uploaded:
+    expect(again.stderr).toBe(`error: ${out} exists; pass --overwrite to replace it (or choose another --out)\n`)
+    const json = await runCommand([...argv, '--overwrite', '--json'], { only: [editCommand] })
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, exitCode: 0, output: out, width: 200, height: 296, template: 'img2img_default', warnings: [] })
   })
 })

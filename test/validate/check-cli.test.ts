@@ -44,12 +44,14 @@ describe('comfy-dsl check', () => {
 
   it('prints one JSON object per file with --json, in the server\'s shape', async () => {
     const run = await check('--json', 'good.json', 'bad.json')
-    const reports = JSON.parse(run.stdout) as Record<string, unknown>[]
+    const body = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; files: Record<string, unknown>[]; warnings: unknown[] }
+    expect(body).toMatchObject({ ok: false, exitCode: 1, warnings: [] })
+    const reports = body.files
     expect(reports.map((r) => Object.keys(r))).toEqual([
-      ['file', 'accepted', 'status', 'outputs', 'error', 'node_errors', 'server'],
-      ['file', 'accepted', 'status', 'outputs', 'error', 'node_errors', 'server'],
+      ['file', 'accepted', 'status', 'outputs', 'error', 'node_errors', 'server', 'warnings'],
+      ['file', 'accepted', 'status', 'outputs', 'error', 'node_errors', 'server', 'warnings'],
     ])
-    expect(reports[0]).toMatchObject({ file: 'good.json', accepted: true, status: 200, outputs: ['2'], error: null, node_errors: {} })
+    expect(reports[0]).toMatchObject({ file: 'good.json', accepted: true, status: 200, outputs: ['2'], error: null, node_errors: {}, warnings: [] })
     expect(reports[0]?.['server']).toMatchObject({ version: '0.26.0', source: 'definitions' })
     expect(reports[1]).toMatchObject({
       accepted: false,
@@ -63,7 +65,16 @@ describe('comfy-dsl check', () => {
     const ui = fixturePath('workflows', 'pairs', 'flux__flux_dev_example.ui.json')
     const run = await check('--object-info', verdictDefs, '--json', ui)
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.stdout)).toMatchObject([{ file: ui, accepted: true, outputs: ['9'], error: null, node_errors: {} }])
+    expect(JSON.parse(run.stdout).files).toMatchObject([
+      {
+        file: ui,
+        accepted: true,
+        outputs: ['9'],
+        error: null,
+        node_errors: {},
+        warnings: [`conversion: ${ui}: $.nodes[0].widgets_values: no value for widget "device"; the default "default" is used, as in the editor`],
+      },
+    ])
   })
 
   it('reads POST /prompt bodies with their partial_execution_targets', async () => {
@@ -76,15 +87,15 @@ describe('comfy-dsl check', () => {
       partial_execution_targets: ['9'],
     })
     const run = await check('--json', body)
-    expect(JSON.parse(run.stdout)[0]).toMatchObject({ accepted: false, error: { type: 'prompt_no_outputs' } })
+    expect(JSON.parse(run.stdout).files[0]).toMatchObject({ accepted: false, error: { type: 'prompt_no_outputs' } })
   })
 
   it('imitates the release given with --server-version', async () => {
     const unknown = write('unknown.json', { '1': { class_type: 'NoSuchNode', inputs: {} } })
     const old = await check('--json', '--object-info', verdictDefs, '--server-version', '0.8.0', unknown)
-    expect(JSON.parse(old.stdout)[0].error.type).toBe('invalid_prompt')
+    expect(JSON.parse(old.stdout).files[0].error.type).toBe('invalid_prompt')
     const latest = await check('--json', unknown)
-    expect(JSON.parse(latest.stdout)[0].error.type).toBe('missing_node_type')
+    expect(JSON.parse(latest.stdout).files[0].error.type).toBe('missing_node_type')
   })
 
   it('exits 2 on unusable input and says why', async () => {
@@ -94,21 +105,21 @@ describe('comfy-dsl check', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain(`${broken}: unusable: ${broken}:1:7: invalid JSON`)
     expect(run.stderr).toContain(`${other}: unusable:`)
-    expect(run.stderr).toContain('missing.json: unusable: cannot read the file: ENOENT')
+    expect(run.stderr).toContain('missing.json: unusable: cannot read missing.json: no such file')
     const json = await check('--json', 'missing.json')
-    expect(JSON.parse(json.stdout)[0]).toMatchObject({ accepted: false, error: { type: 'unusable_input' } })
+    expect(JSON.parse(json.stdout).files[0]).toMatchObject({ accepted: false, error: { type: 'unusable_input' } })
   })
 
   it('tells the release from the object_info itself when its file name says nothing, and shows it', async () => {
     const neutral = write('object_info.json', readFileSync(verdictDefs, 'utf8'))
     const unknown = write('unknown-class.json', { '1': { class_type: 'NoSuchNode', inputs: {} } })
-    const json = JSON.parse((await check('--json', '--object-info', neutral, unknown)).stdout)[0]
+    const json = JSON.parse((await check('--json', '--object-info', neutral, unknown)).stdout).files[0]
     expect(json.error.type).toBe('invalid_prompt')
     expect(json.server).toMatchObject({ version: '0.8.0', source: 'object_info', fits: { before: '0.9.0' } })
     expect(json.server.evidence).toContain('"is_input_list" absent (before v0.12)')
     const human = await check('--object-info', neutral, unknown)
     expect(human.stderr).toContain('note: judged as ComfyUI 0.8.0')
-    const named = JSON.parse((await check('--json', '--object-info', neutral, '--server-version', '0.26.0', unknown)).stdout)[0]
+    const named = JSON.parse((await check('--json', '--object-info', neutral, '--server-version', '0.26.0', unknown)).stdout).files[0]
     expect([named.error.type, named.server.source]).toEqual(['missing_node_type', 'option'])
   })
 
@@ -120,7 +131,7 @@ describe('comfy-dsl check', () => {
       write('b-text.json', '{not json'),
     ]
     const run = await check('--json', '--body', ...files)
-    const reports = JSON.parse(run.stdout) as { status: number; error: { type: string } | null; response: unknown }[]
+    const reports = JSON.parse(run.stdout).files as { status: number; error: { type: string } | null; response: unknown }[]
     expect(reports.map((r) => [r.status, r.error?.type ?? null])).toEqual([
       [200, null],
       [400, 'no_prompt'],
@@ -135,12 +146,47 @@ describe('comfy-dsl check', () => {
   it('a UI document without nodes is what the editor makes of it: an empty prompt, which the server rejects', async () => {
     const empty = write('no-nodes.json', { last_node_id: 0, links: [], version: 0.4 })
     const run = await check('--json', empty)
-    expect(JSON.parse(run.stdout)[0]).toMatchObject({ status: 400, error: { type: 'prompt_no_outputs' } })
+    expect(JSON.parse(run.stdout).files[0]).toMatchObject({ status: 400, error: { type: 'prompt_no_outputs' } })
   })
 
   it('exits 2 when the definitions cannot be loaded', async () => {
     const run = await check('--object-info', 'nope.json', 'good.json')
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/^error: cannot read .*nope\.json/)
+  })
+
+  it('says when --object-info is not an object_info, and exits 2', async () => {
+    const run = await check('--object-info', 'good.json', 'good.json')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('good.json is not an /object_info response: no entry is a node definition {input, output, ...} (it looks like an API prompt)')
+    const json = await check('--json', '--object-info', 'good.json', 'good.json')
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { type: 'NotObjectInfoError' } })
+  })
+
+  it('does not reject the README\'s txt2img on the bundled definitions, which list no model files', async () => {
+    const txt2img = write('txt2img.json', {
+      '1': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
+      '2': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
+      '3': { class_type: 'VAEDecode', inputs: { samples: ['2', 0], vae: ['1', 2] } },
+      '4': { class_type: 'SaveImage', inputs: { images: ['3', 0], filename_prefix: 'x' } },
+    })
+    const run = await check(txt2img)
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('file names are assumed present')
+    // Asked to check the (empty) lists, it rejects with a hint instead of a bare "not in []":
+    const listed = await check('--files', 'listed', txt2img)
+    expect(listed.code).toBe(1)
+    expect(listed.stdout).toContain("ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' not in []")
+    expect(listed.stdout).toContain('hint: the bundled core definitions list no model or image files')
+  })
+
+  it('reads a workflow from stdin for -', async () => {
+    const text = JSON.stringify({
+      '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color: 0 } },
+      '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } },
+    })
+    const run = await runCommand(['check', '-'], { only: [checkCommand], cwd: dir, stdin: [text] })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toBe('stdin: accepted, outputs "2"\n')
   })
 })

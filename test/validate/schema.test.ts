@@ -65,5 +65,10 @@ describe('comfy-dsl schema', () => {
     const stale = await runCommand(['schema', '--object-info', objectInfo, '--out', out, '--check'], { only: [schemaCommand] })
     expect(stale.code).toBe(1)
     expect(stale.stderr).toContain('is stale')
+    // An existing file is replaced only with --overwrite:
+    const refused = await runCommand(['schema', '--object-info', objectInfo, '--out', out], { only: [schemaCommand] })
+    expect(refused).toMatchObject({ code: 2, stderr: `error: ${out} exists; pass --overwrite to replace it (or choose another --out)\n` })
+    const replaced = await runCommand(['schema', '--object-info', objectInfo, '--out', out, '--overwrite', '--json'], { only: [schemaCommand] })
+    expect(JSON.parse(replaced.stdout)).toEqual({ ok: true, exitCode: 0, classes: 567, out, warnings: [] })
   })
 })

@@ -1,32 +1,27 @@
 /**
  * `comfy-dsl check FILE... [--object-info FILE | --server URL] [--json] [--body]`: the verdict a ComfyUI server would
  * give each API or UI workflow (or, with `--body`, each whole POST /prompt request body), without a server.
- * Exit 0: all accepted; 1: some rejected; 2: some file unusable.
+ * Exit 0: all accepted; 1: some rejected; 2: some file unusable; 3: the --server is unreachable. `-` reads stdin.
  * @module
  */
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { Option } from 'commander'
 import { detectFormat } from '../../convert/format.js'
 import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
 import type { DefSet } from '../../defs/model.js'
 import { ComfyError } from '../../errors.js'
-import { parseJson, stringifyJson } from '../../json/lossless.js'
-import {
-  chooseServerVersion,
-  describeServerVersion,
-  formatVerdict,
-  parsePythonJson,
-  validate,
-  validateRequestText,
-  type ServerError,
-  type ServerVersionChoice,
-  type ValidateOptions,
-  type Verdict,
-} from '../../validate/index.js'
+import { parseJson } from '../../json/lossless.js'
+// Modules, not the validate barrel: the barrel also carries the JSON Schema export (zod), which check never uses.
+import { formatIssue, formatVerdict } from '../../validate/format.js'
+import { parsePythonJson } from '../../validate/python-json.js'
+import type { ServerError, ValidateOptions, Verdict } from '../../validate/types.js'
+import { validate } from '../../validate/validate.js'
+import { validateRequestText } from '../../validate/request.js'
+import { chooseServerVersion, describeServerVersion, type ServerVersionChoice } from '../../validate/server-version.js'
 import { loadDefsFor } from '../defs-source.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
+import { EXIT, type CliCommand, type CliIo } from '../io.js'
+import { readInput, Report, shownName } from '../output.js'
+import { serverUrl } from '../server-flag.js'
 
 interface CheckFlags {
   objectInfo?: string
@@ -34,7 +29,7 @@ interface CheckFlags {
   json?: boolean
   serverVersion?: string
   lint: boolean
-  files: 'listed' | 'assume-present'
+  files?: 'listed' | 'assume-present'
   body?: boolean
 }
 
@@ -51,10 +46,18 @@ interface FileReport {
   readonly server: { readonly version: string; readonly source: string; readonly fits?: ServerVersionChoice['fits']; readonly evidence: readonly string[] }
   /** With `--body`: the whole response body the server would send. */
   readonly response?: unknown
+  readonly warnings: readonly string[]
 }
 
 type Checked =
-  | { readonly kind: 'verdict'; readonly file: string; readonly verdict: Verdict; readonly notes: readonly string[]; readonly body?: boolean }
+  | {
+      readonly kind: 'verdict'
+      readonly file: string
+      readonly verdict: Verdict
+      readonly notes: readonly string[]
+      readonly hints: readonly string[]
+      readonly body?: boolean
+    }
   | { readonly kind: 'unusable'; readonly file: string; readonly reason: string }
 
 // Files are read this many at a time; validation itself is synchronous and fast.
@@ -65,17 +68,18 @@ export const checkCommand: CliCommand = {
     program
       .command('check')
       .description('validate API or UI workflow files offline, as a ComfyUI server would (POST /prompt)')
-      .argument('<files...>', 'workflow JSON files (API prompts, POST /prompt bodies or UI workflows)')
+      .argument('<files...>', 'workflow JSON files (API prompts, POST /prompt bodies or UI workflows); - reads stdin')
       .addOption(new Option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
       .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
-      .option('--json', 'print one JSON array with {file, accepted, outputs, error, node_errors} per file')
+      .option('--json', 'print one JSON object: {ok, exitCode, files: [{file, accepted, outputs, error, node_errors, warnings}], warnings}')
       .option('--server-version <version>', 'imitate this ComfyUI release (default: the definitions\' version)')
       .option('--no-lint', 'leave out warnings about things the server accepts')
       .option('--body', 'each file is a whole POST /prompt request body, judged as the server reads it (any JSON, even invalid)')
       .addOption(
-        new Option('--files <mode>', 'files loaded by LoadImage & co.: listed = only those the definitions list')
-          .choices(['listed', 'assume-present'])
-          .default('listed'),
+        new Option(
+          '--files <mode>',
+          'files loaded by LoadImage & co.: listed = only those the definitions list (default, except for the bundled definitions, which list none)',
+        ).choices(['listed', 'assume-present']),
       )
       .action(async (files: string[], flags: CheckFlags) => {
         done(await runCheck(files, flags, io))
@@ -84,52 +88,78 @@ export const checkCommand: CliCommand = {
 }
 
 async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo): Promise<number> {
+  const report = new Report(io, flags.json)
   let defs: DefSet
+  let bundled: boolean
   try {
-    defs = (await loadDefsFor(flags, io, { onError: 'skip' })).defs
+    if (flags.server !== undefined) serverUrl(flags.server)
+    const loaded = await loadDefsFor(flags, io, { onError: 'skip' }, report)
+    defs = loaded.defs
+    bundled = loaded.bundled
   } catch (error) {
-    return reportError(error, io)
+    return report.finish(report.fail(error))
+  }
+  // The bundled snapshot was taken on a server without models: its file lists are empty, so names are assumed present.
+  const files_: ValidateOptions['files'] = flags.files ?? (bundled ? 'assume-present' : 'listed')
+  if (bundled && flags.files === undefined) {
+    report.note('note: checked against the bundled core definitions, which list no model or image files: file names are assumed present (--object-info or --server checks them)')
   }
   const options: ValidateOptions = {
     lint: flags.lint,
-    files: flags.files,
+    files: files_,
     ...(flags.serverVersion === undefined ? {} : { serverVersion: flags.serverVersion }),
   }
+  const hint = bundled ? BUNDLED_FILES_HINT : undefined
   let results: Checked[]
   try {
     const one = flags.body === true ? checkBody : checkFile
-    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => one(file, io.cwd, defs, options))
+    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => one(file, io, defs, options, hint))
   } catch (error) {
-    return reportError(error, io)
+    return report.finish(report.fail(error))
   }
+  const code = results.some((r) => r.kind === 'unusable')
+    ? EXIT.unusable
+    : results.some((r) => r.kind === 'verdict' && !r.verdict.accepted)
+      ? EXIT.failed
+      : EXIT.ok
   const server = chooseServerVersion(defs, options.serverVersion)
-  if (flags.json) io.stdout.write(`${stringifyJson(results.map((r) => toReport(r, server)), 2)}\n`)
+  if (report.json) report.set('files', results.map((r) => toReport(r, server)))
   else printHuman(results, io)
   // A release guessed from the definitions is worth saying; a named one is not:
-  if (!flags.json && server.source === 'object_info') io.stderr.write(`note: judged as ${describeServerVersion(server)}\n`)
-  if (results.some((r) => r.kind === 'unusable')) return EXIT.unusable
-  return results.some((r) => r.kind === 'verdict' && !r.verdict.accepted) ? EXIT.failed : EXIT.ok
+  if (server.source === 'object_info') report.note(`note: judged as ${describeServerVersion(server)}`)
+  return report.finish(code)
 }
 
-async function readText(file: string, cwd: string): Promise<{ text: string } | { reason: string }> {
-  try {
-    return { text: await readFile(resolve(cwd, file), 'utf8') }
-  } catch (error) {
-    return { reason: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }
-  }
-}
+const BUNDLED_FILES_HINT =
+  'the bundled core definitions list no model or image files; check with --object-info or --server for your own lists, or --files assume-present'
 
 /** `--body`: the file's text is the request body, judged whole (invalid JSON is the server's HTTP 500). */
-async function checkBody(file: string, cwd: string, defs: DefSet, options: ValidateOptions): Promise<Checked> {
-  const read = await readText(file, cwd)
-  if ('reason' in read) return { kind: 'unusable', file, reason: read.reason }
-  return { kind: 'verdict', file, verdict: validateRequestText(read.text, defs, options), notes: [], body: true }
+async function checkBody(path: string, io: CliIo, defs: DefSet, options: ValidateOptions): Promise<Checked> {
+  const file = shownName(path)
+  let text: string
+  try {
+    text = await readInput(path, io)
+  } catch (error) {
+    return { kind: 'unusable', file, reason: error instanceof ComfyError ? error.message : String(error) }
+  }
+  return { kind: 'verdict', file, verdict: validateRequestText(text, defs, options), notes: [], hints: [], body: true }
 }
 
-async function checkFile(file: string, cwd: string, defs: DefSet, options: ValidateOptions): Promise<Checked> {
-  const read = await readText(file, cwd)
-  if ('reason' in read) return { kind: 'unusable', file, reason: read.reason }
-  const { text } = read
+async function checkFile(path: string, io: CliIo, defs: DefSet, options: ValidateOptions, filesHint: string | undefined): Promise<Checked> {
+  const file = shownName(path)
+  let text: string
+  try {
+    text = await readInput(path, io)
+  } catch (error) {
+    return { kind: 'unusable', file, reason: error instanceof ComfyError ? error.message : String(error) }
+  }
+  const checked = (verdict: Verdict, notes: readonly string[]): Checked => ({
+    kind: 'verdict',
+    file,
+    verdict,
+    notes,
+    hints: filesHint !== undefined && rejectsAFileName(verdict) ? [filesHint] : [],
+  })
   try {
     // Read as the server reads it: key order, `5.0` vs `5`, NaN tokens all matter to the verdict.
     const json = parsePythonJson(text, { file })
@@ -138,22 +168,22 @@ async function checkFile(file: string, cwd: string, defs: DefSet, options: Valid
     if (ui) {
       const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
       const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
-      return { kind: 'verdict', file, verdict: validate(converted.prompt, defs, options), notes }
+      return checked(validate(converted.prompt, defs, options), notes)
     }
     const body = requestBody(json)
     const prompt = body === undefined ? json : body['prompt']
     if (body === undefined && !looksLikeApiPrompt(json)) detectFormat(json, { file })
     const targets = body?.['partial_execution_targets']
-    return {
-      kind: 'verdict',
-      file,
-      verdict: validate(prompt, defs, targets === undefined ? options : { ...options, partialExecutionTargets: targets }),
-      notes: [],
-    }
+    return checked(validate(prompt, defs, targets === undefined ? options : { ...options, partialExecutionTargets: targets }), [])
   } catch (error) {
     if (error instanceof ComfyError) return { kind: 'unusable', file, reason: error.message }
     throw error
   }
+}
+
+// `value_not_in_list` on an empty list: a file picker of definitions that list no files.
+function rejectsAFileName(verdict: Verdict): boolean {
+  return verdict.issues.some((issue) => issue.type === 'value_not_in_list' && JSON.stringify(issue).includes(' not in []'))
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -194,6 +224,7 @@ function toReport(result: Checked, server: ServerVersionChoice): FileReport {
       error: { type: 'unusable_input', message: result.reason, details: '', extra_info: {} },
       node_errors: {},
       server: imitated(server),
+      warnings: [],
     }
   }
   const { verdict } = result
@@ -206,6 +237,7 @@ function toReport(result: Checked, server: ServerVersionChoice): FileReport {
     node_errors: verdict.nodeErrors,
     server: imitated(verdict.server),
     ...(result.body === true ? { response: verdict.response() } : {}),
+    warnings: [...verdict.warnings.map((w) => formatIssue(w, { file: result.file })), ...result.notes, ...result.hints.map((h) => `hint: ${h}`)],
   }
 }
 
@@ -223,6 +255,7 @@ function printHuman(results: readonly Checked[], io: CliIo): void {
     else rejected++
     io.stdout.write(`${formatVerdict(result.verdict, { file: result.file })}\n`)
     for (const note of result.notes) io.stdout.write(`  warning: ${note}\n`)
+    for (const hint of result.hints) io.stdout.write(`  hint: ${hint}\n`)
   }
   if (results.length > 1) {
     io.stdout.write(`${results.length} files: ${accepted} accepted, ${rejected} rejected, ${unusable} unusable\n`)

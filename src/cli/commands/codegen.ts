@@ -1,20 +1,28 @@
 /**
- * `comfy-dsl codegen (--object-info FILE | --server URL) --out DIR [--check]`
+ * `comfy-dsl codegen (--object-info FILE | --server URL) --out DIR [--check] [--overwrite] [--json]`
+ * Regenerating over files this command wrote before is its normal use; a file in --out that it did not write
+ * (no generated header) is replaced only with --overwrite. Exit 1 with --check when --out is stale.
  * @module
  */
-import { resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import { Option } from 'commander'
+import { GENERATED_MARKER } from '../../codegen/generate.js'
 import { startCodegen } from '../../codegen/parallel.js'
 import { writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
 import { loadDefsFor } from '../defs-source.js'
-import { EXIT, reportError, type CliCommand } from '../io.js'
+import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
+import { Report } from '../output.js'
+import { serverUrl } from '../server-flag.js'
 
 interface CodegenFlags {
   objectInfo?: string
   server?: string
   out: string
   check?: boolean
+  overwrite?: boolean
+  json?: boolean
   importFrom: string
   comfyuiVersion?: string
   skipBroken?: boolean
@@ -29,6 +37,8 @@ export const codegenCommand: CliCommand = {
       .addOption(new Option('--server <url>', 'a running ComfyUI server to read /object_info from'))
       .requiredOption('--out <dir>', 'folder for the generated .ts files')
       .option('--check', 'write nothing; exit 1 when the files in --out are stale')
+      .option('--overwrite', 'replace files in --out that codegen did not write')
+      .option('--json', 'print one JSON object: {ok, exitCode, classes, files, changed, removed, stale?, warnings}')
       .option('--import-from <module>', 'module the generated code imports the DSL from', 'comfy-dsl')
       .option('--comfyui-version <version>', 'ComfyUI version for the header (default: from the server or file name)')
       .option('--skip-broken', 'leave out classes with malformed definitions instead of failing')
@@ -38,32 +48,58 @@ export const codegenCommand: CliCommand = {
   },
 }
 
-async function runCodegen(flags: CodegenFlags, io: Parameters<CliCommand['register']>[1]): Promise<number> {
+async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
+  const report = new Report(io, flags.json)
   if ((flags.objectInfo === undefined) === (flags.server === undefined)) {
-    io.stderr.write('error: give exactly one of --object-info FILE or --server URL\n')
-    return EXIT.unusable
+    return report.finish(report.fail(new CliUsageError('give exactly one of --object-info FILE or --server URL')))
   }
   // Loading ts-morph in a worker overlaps with reading and parsing the definitions:
   const runner = startCodegen()
   try {
+    if (flags.server !== undefined) serverUrl(flags.server)
     const options = {
       onError: flags.skipBroken ? ('skip' as const) : ('throw' as const),
       ...(flags.comfyuiVersion ? { comfyuiVersion: flags.comfyuiVersion } : {}),
     }
-    const loaded = await loadDefsFor(flags, io, options)
+    const loaded = await loadDefsFor(flags, io, options, report)
     const files = await runner.generate(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
     const outDir = resolve(io.cwd, flags.out)
-    const result = await writeGeneratedFiles(outDir, files, { check: flags.check === true })
-    const verb = flags.check ? 'up to date' : `${result.changed.length} file(s) written, ${result.obsolete.length} removed`
-    io.stdout.write(`codegen: ${loaded.defs.classes.size} classes, ${files.length} files in ${outDir}: ${verb}\n`)
-    return EXIT.ok
-  } catch (error) {
-    if (error instanceof StaleGeneratedCodeError) {
-      io.stderr.write(`${error.message}\n`)
-      return EXIT.failed
+    if (!flags.check && !flags.overwrite) await refuseForeignFiles(outDir, flags.out, files.map((f) => f.path))
+    report.set('classes', loaded.defs.classes.size)
+    report.set('files', files.length)
+    report.set('out', flags.out)
+    let result
+    try {
+      result = await writeGeneratedFiles(outDir, files, { check: flags.check === true })
+    } catch (error) {
+      if (!(error instanceof StaleGeneratedCodeError)) throw error
+      report.set('stale', error.staleFiles)
+      report.note(error.message)
+      return report.finish(EXIT.failed)
     }
-    return reportError(error, io)
+    report.set('changed', result.changed)
+    report.set('removed', result.obsolete)
+    if (flags.check) report.set('stale', [])
+    const verb = flags.check ? 'up to date' : `${result.changed.length} file(s) written, ${result.obsolete.length} removed`
+    report.line(`codegen: ${loaded.defs.classes.size} classes, ${files.length} files in ${flags.out}: ${verb}`)
+    return report.finish(EXIT.ok)
+  } catch (error) {
+    return report.finish(report.fail(error))
   } finally {
     await runner.close()
+  }
+}
+
+// Files in --out with the names codegen writes, that codegen did not write (no generated header):
+async function refuseForeignFiles(outDir: string, shownDir: string, paths: readonly string[]): Promise<void> {
+  const foreign: string[] = []
+  for (const path of paths) {
+    const text = await readFile(join(outDir, path), 'utf8').catch(() => undefined)
+    if (text !== undefined && !text.includes(GENERATED_MARKER)) foreign.push(join(shownDir, path))
+  }
+  if (foreign.length > 0) {
+    throw new CliUsageError(`${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} and were not written by codegen; pass --overwrite to replace them`, {
+      file: foreign[0] as string,
+    })
   }
 }

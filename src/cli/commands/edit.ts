@@ -2,7 +2,8 @@
  * `comfy-dsl edit IMAGE --prompt "..." [--negative "..."] [--template NAME] [--mask MASK] [--control FILE]
  * [--param name=value ...] [--server URL] --out FILE`: edits an image through a template, with the progress bar
  * of `run`, and prints where the result went and how much changed.
- * Exit 0: done; 1: rejected or failed; 2: unusable input; 130: interrupted (Ctrl-C cancels the job on the server).
+ * Exit 0: done; 1: rejected or failed; 2: unusable input (an existing --out or --diff without --overwrite among
+ * them, refused before anything runs); 3: server unreachable; 130: interrupted (Ctrl-C cancels the job on the server).
  * @module
  */
 import { resolve } from 'node:path'
@@ -12,7 +13,9 @@ import { InvalidArgumentError } from '../../errors.js'
 import type { ParamValue, TemplateName } from '../../templates/index.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { jobExitCode } from '../job-exit.js'
+import { assertWritable, Report } from '../output.js'
 import { RunProgress } from '../progress.js'
+import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
 
 interface EditFlags {
   prompt: string
@@ -28,6 +31,7 @@ interface EditFlags {
   restoreSize?: boolean
   diff?: string
   timeout?: string
+  json?: boolean
 }
 
 export const editCommand: CliCommand = {
@@ -48,13 +52,14 @@ export const editCommand: CliCommand = {
       .option('--mask <file>', 'inpaint_masked: white marks the area to repaint (default: the image\'s transparent pixels)')
       .option('--control <file>', 'controlnet_canny: the image whose edges steer the result (default: the input)')
       .option('--param <name=value>', 'another template parameter (seed=5, denoise=0.7, checkpoint=...); repeatable', collect, [])
-      .addOption(new Option('--server <url>', 'ComfyUI server').env('COMFY_SERVER').default('http://127.0.0.1:8188'))
+      .addOption(new Option('--server <url>', 'ComfyUI server').env('COMFY_SERVER').default(DEFAULT_SERVER))
       .requiredOption('--out <file>', 'where the edited image is written (PNG)')
       .option('--overwrite', 'replace --out (and --diff) when they exist')
       .option('--max-side <px>', 'fit the image within this many pixels before upload', '1024')
       .option('--restore-size', 'scale the result back to the input size')
       .option('--diff <file>', 'also write an image of the differences')
       .option('--timeout <seconds>', 'cancel the job if it has not finished after this long')
+      .option('--json', 'print one JSON object: {ok, exitCode, output, width, height, template, promptId, comparison, diff?, warnings}')
       .action(async (image: string, flags: EditFlags) => {
         done(await runEdit(image, flags, io))
       })
@@ -66,13 +71,18 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<number> {
+  const report = new Report(io, flags.json)
   const controller = new AbortController()
   const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C)'))
   process.once('SIGINT', onSigint)
-  const client = new ComfyClient({ url: flags.server })
-  client.on('warning', (message) => io.stderr.write(`warning: ${message}\n`))
+  let client: ComfyClient | undefined
   let progress: RunProgress | undefined
   try {
+    // Refused before anything is uploaded or run: an existing output, a server URL without a scheme.
+    assertWritable(flags.out, flags.overwrite, io)
+    assertWritable(flags.diff, flags.overwrite, io, '--diff')
+    client = new ComfyClient({ url: serverUrl(flags.server) })
+    client.on('warning', (message) => report.warn(message))
     const path = (file: string): string => resolve(io.cwd, file)
     const maxSide = positiveNumber('--max-side', flags.maxSide ?? '1024')
     const result = await client.edit({
@@ -91,19 +101,27 @@ async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<numb
       ...(flags.timeout === undefined ? {} : { timeout: Math.round(positiveNumber('--timeout', flags.timeout) * 1000) }),
       signal: controller.signal,
       onPrompt: (prompt) => {
-        progress = new RunProgress(io, prompt)
+        progress = new RunProgress(io, prompt, { quiet: report.json })
       },
       onEvent: (event) => progress?.update(event),
     })
     progress?.stop()
-    io.stdout.write(summary(result))
-    return EXIT.ok
+    report.line(summary(result).trimEnd())
+    report.set('output', result.output)
+    report.set('width', result.width)
+    report.set('height', result.height)
+    report.set('template', result.template)
+    report.set('promptId', result.promptId)
+    report.set('comparison', result.comparison)
+    if (result.diffPath !== undefined) report.set('diff', result.diffPath)
+    return report.finish(EXIT.ok)
   } catch (error) {
     progress?.stop()
+    if (report.json) return report.finish(controller.signal.aborted ? (report.fail(error), EXIT.interrupted) : report.fail(error))
     return jobExitCode(error, controller.signal.aborted, io)
   } finally {
     process.off('SIGINT', onSigint)
-    await client.close()
+    await client?.close()
   }
 }
 

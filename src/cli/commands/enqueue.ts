@@ -192,7 +192,7 @@ function exitCode(error: unknown, aborted: boolean, io: CliIo): number {
   }
   if (name === 'RedisUnreachableError') {
     io.stderr.write(`error: ${(error as Error).message}\n`)
-    return 3
+    return EXIT.unreachable
   }
   if (name === 'QueueJobFailedError' || name === 'QueueJobCancelledError' || name === 'QueueWaitTimeoutError' || name === 'QueueJobNotFoundError') {
     io.stderr.write(`error: ${(error as Error).message}\n`)

@@ -1,22 +1,23 @@
 /**
- * `comfy-dsl import FILE.json [--object-info FILE | --server URL] [--out FILE.ts]`: a workflow (API or UI) as
- * DSL source using the generated factories.
+ * `comfy-dsl import FILE.json [--object-info FILE | --server URL] [--out FILE.ts] [--overwrite] [--json]`: a
+ * workflow (API or UI) as DSL source using the generated factories. `-` reads stdin (FILE) or writes stdout (--out).
  * @module
  */
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
 import { Option } from 'commander'
 import { loadWorkflow } from '../../convert/load.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { transpileToDsl } from '../../codegen/transpile/transpile.js'
 import { loadDefsFor } from '../defs-source.js'
-import { writeFileAtomic } from '../write-file.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
+import { EXIT, type CliCommand, type CliIo } from '../io.js'
+import { assertWritable, readInput, Report, shownName, writeOutput } from '../output.js'
+import { serverUrl } from '../server-flag.js'
 
 interface ImportFlags {
   objectInfo?: string
   server?: string
   out?: string
+  overwrite?: boolean
+  json?: boolean
   nodesModule: string
   dslModule: string
 }
@@ -26,10 +27,12 @@ export const importCommand: CliCommand = {
     program
       .command('import')
       .description('print a workflow (API or UI JSON) as TypeScript that uses the typed node factories')
-      .argument('<file>', 'workflow JSON')
+      .argument('<file>', 'workflow JSON; - reads stdin')
       .addOption(new Option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
       .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
-      .option('--out <file>', 'write the source to this file instead of printing it')
+      .option('--out <file>', 'write the source to this file instead of printing it (- prints it)')
+      .option('--overwrite', 'replace --out when it exists')
+      .option('--json', 'print one JSON object: {ok, exitCode, source, untyped, warnings}')
       .option('--nodes-module <module>', 'module of the generated factories', 'comfy-dsl/nodes')
       .option('--dsl-module <module>', 'module of the DSL', 'comfy-dsl')
       .action(async (file: string, flags: ImportFlags) => {
@@ -39,18 +42,30 @@ export const importCommand: CliCommand = {
 }
 
 async function runImport(file: string, flags: ImportFlags, io: CliIo): Promise<number> {
+  const report = new Report(io, flags.json)
   try {
-    const { defs } = await loadDefsFor(flags, io)
-    const path = resolve(io.cwd, file)
-    const { prompt, warnings } = loadWorkflow(await readFile(path, 'utf8'), defs, { file })
-    for (const warning of warnings) io.stderr.write(`warning: ${formatWarning(warning)}\n`)
-    const result = await transpileToDsl(prompt, defs, { file, nodesModule: flags.nodesModule, dslModule: flags.dslModule })
-    for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`)
-    for (const u of result.untyped) io.stderr.write(`note: node ${u.id} (${u.classType}) uses node(): ${u.reason}\n`)
-    if (flags.out === undefined) io.stdout.write(result.source)
-    else await writeFileAtomic(resolve(io.cwd, flags.out), result.source)
-    return EXIT.ok
+    if (flags.server !== undefined) serverUrl(flags.server)
+    assertWritable(flags.out, flags.overwrite, io)
+    const shown = shownName(file)
+    const text = await readInput(file, io)
+    const { defs } = await loadDefsFor(flags, io, {}, report)
+    const { prompt, warnings } = loadWorkflow(text, defs, { file: shown })
+    for (const warning of warnings) report.warn(formatWarning(warning, shown), shown)
+    const result = await transpileToDsl(prompt, defs, { file: shown, nodesModule: flags.nodesModule, dslModule: flags.dslModule })
+    for (const warning of result.warnings) report.warn(`${shown}: ${warning}`, shown)
+    for (const u of result.untyped) report.note(`note: ${shown}: node ${u.id} (${u.classType}) uses node(): ${u.reason}`)
+    if (report.json) {
+      report.set('source', result.source)
+      report.set('untyped', result.untyped)
+      if (flags.out !== undefined && flags.out !== '-') {
+        await writeOutput(flags.out, result.source, flags.overwrite, io)
+        report.set('out', flags.out)
+      }
+    } else {
+      await writeOutput(flags.out ?? '-', result.source, flags.overwrite, io)
+    }
+    return report.finish(EXIT.ok)
   } catch (error) {
-    return reportError(error, io)
+    return report.finish(report.fail(error))
   }
 }

@@ -1,12 +1,13 @@
 /**
- * `comfy-dsl run FILE.json|FILE.ts [--server URL] [--input name=path ...] [--out DIR]`: runs a workflow on a
- * ComfyUI server with a progress bar (TTY) or plain lines, and saves the outputs.
- * Exit 0: done; 1: rejected or failed; 2: unusable input; 130: interrupted (Ctrl-C cancels the job on the server).
+ * `comfy-dsl run FILE.json|FILE.ts [--server URL] [--input name=path ...] [--out DIR] [--overwrite] [--json]`: runs
+ * a workflow on a ComfyUI server with a progress bar (TTY) or plain lines, and saves the outputs.
+ * Exit 0: done; 1: rejected or failed; 2: unusable input; 3: server unreachable; 130: interrupted (Ctrl-C cancels
+ * the job on the server). `-` reads a JSON workflow from stdin.
  * @module
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { extname, resolve } from 'node:path'
+import { basename, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Option } from 'commander'
 import { ComfyClient, type GraphInput, type JobResults } from '../../client/index.js'
@@ -16,14 +17,18 @@ import { loadWorkflow } from '../../convert/load.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { InvalidArgumentError } from '../../errors.js'
 import { parseJson } from '../../json/lossless.js'
-import { EXIT, type CliCommand, type CliIo } from '../io.js'
+import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
 import { jobExitCode } from '../job-exit.js'
+import { readInput, Report, STDIO } from '../output.js'
 import { RunProgress } from '../progress.js'
+import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
 
 interface RunFlags {
   server: string
   input: string[]
   out?: string
+  overwrite?: boolean
+  json?: boolean
   timeout?: string
   header: string[]
 }
@@ -33,10 +38,12 @@ export const runCommand: CliCommand = {
     program
       .command('run')
       .description('run a workflow (API or UI JSON, or a .ts module exporting a graph) on a ComfyUI server')
-      .argument('<file>', 'FILE.json (API or UI format) or FILE.ts (default export: output nodes, or a function returning them)')
-      .addOption(new Option('--server <url>', 'ComfyUI server').env('COMFY_SERVER').default('http://127.0.0.1:8188'))
+      .argument('<file>', 'FILE.json (API or UI format; - reads stdin) or FILE.ts (default export: output nodes, or a function returning them)')
+      .addOption(new Option('--server <url>', 'ComfyUI server').env('COMFY_SERVER').default(DEFAULT_SERVER))
       .option('--input <name=path>', 'upload an image into a LoadImage node (node id, node title or template parameter); repeatable', collect, [])
       .option('--out <dir>', 'save every output file into this folder')
+      .option('--overwrite', 'replace files in --out that have the names of the outputs')
+      .option('--json', 'print one JSON object: {ok, exitCode, promptId, status, files, text, timing, warnings}')
       .option('--timeout <seconds>', 'cancel the job if it has not finished after this long')
       .option('--header <name:value>', 'HTTP header for every request (auth); repeatable', collect, [])
       .action(async (file: string, flags: RunFlags) => {
@@ -51,19 +58,21 @@ function collect(value: string, previous: string[]): string[] {
 
 async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<number> {
   let client: ComfyClient | undefined
+  const report = new Report(io, flags.json)
   const controller = new AbortController()
   const onSigint = (): void => controller.abort(new Error('interrupted (Ctrl-C)'))
   process.once('SIGINT', onSigint)
   let progress: RunProgress | undefined
   try {
-    const path = resolve(io.cwd, file)
+    const url = serverUrl(flags.server)
+    const path = file === STDIO ? STDIO : resolve(io.cwd, file)
     const headers = parseHeaders(flags.header)
     const timeout = flags.timeout === undefined ? undefined : parseSeconds(flags.timeout)
-    client = new ComfyClient({ url: flags.server, headers })
-    client.on('warning', (message) => io.stderr.write(`warning: ${message}\n`))
-    const graph = await loadGraph(path, client, io)
+    client = new ComfyClient({ url, headers })
+    client.on('warning', (message) => report.warn(message))
+    const graph = await loadGraph(path, client, io, report)
     const { prompt } = preparePrompt(graph)
-    progress = new RunProgress(io, prompt)
+    progress = new RunProgress(io, prompt, { quiet: report.json })
     const images = await imageInputs(path, flags.input, io.cwd)
     const results = await client.run(graph, {
       images,
@@ -72,10 +81,11 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
       ...(timeout === undefined ? {} : { timeout }),
     })
     progress.stop()
-    await report(results, flags.out === undefined ? undefined : resolve(io.cwd, flags.out), io)
-    return EXIT.ok
+    await reportResults(results, flags, io, report, progress.outcome.cached)
+    return report.finish(EXIT.ok)
   } catch (error) {
     progress?.stop()
+    if (report.json) return report.finish(controller.signal.aborted ? (report.fail(error), EXIT.interrupted) : report.fail(error))
     return jobExitCode(error, controller.signal.aborted, io)
   } finally {
     process.off('SIGINT', onSigint)
@@ -84,25 +94,21 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
 }
 
 /** A JSON workflow (API, POST body or UI format) or a TypeScript/JavaScript module's default export. */
-async function loadGraph(path: string, client: ComfyClient, io: CliIo): Promise<GraphInput> {
+async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: Report): Promise<GraphInput> {
   const ext = extname(path).toLowerCase()
   if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return loadModule(path)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    throw new InvalidArgumentError(`cannot read the workflow (${(error as { code?: string }).code ?? 'unreadable'})`, { file: path, cause: error })
-  }
-  const format = detectFormat(parseJson(text, { file: path }), { file: path })
+  const text = await readInput(path, io)
+  const shown = path === STDIO ? 'stdin' : path
+  const format = detectFormat(parseJson(text, { file: shown }), { file: shown })
   // UI workflows name widget values by position: the server's own definitions convert them best.
   const defs = format === 'ui' ? await client.defs() : { classes: new Map() }
-  const loaded = loadWorkflow(text, defs, { file: path })
-  for (const warning of loaded.warnings) io.stderr.write(`warning: ${formatWarning(warning)}\n`)
+  const loaded = loadWorkflow(text, defs, { file: shown })
+  for (const warning of loaded.warnings) report.warn(formatWarning(warning, shown), shown)
   return loaded.prompt
 }
 
 export async function loadModule(path: string): Promise<GraphInput> {
-  if (!existsSync(path)) throw new InvalidArgumentError('no such file', { file: path })
+  if (!existsSync(path)) throw new InvalidArgumentError(`${path}: no such file`, { file: path })
   let module: { default?: unknown }
   try {
     module = (await import(pathToFileURL(path).href)) as { default?: unknown }
@@ -113,7 +119,7 @@ export async function loadModule(path: string): Promise<GraphInput> {
   let value = module.default
   if (typeof value === 'function') value = await (value as () => unknown)()
   if (value === undefined || value === null) {
-    throw new InvalidArgumentError('the module has no default export (expected output nodes, or a function returning them)', { file: path })
+    throw new InvalidArgumentError(`${path} has no default export (expected output nodes, or a function returning them)`, { file: path })
   }
   return value as GraphInput
 }
@@ -123,7 +129,7 @@ async function importWithTsx(path: string): Promise<{ default?: unknown }> {
   try {
     api = (await import('tsx/esm/api' as string)) as typeof api
   } catch {
-    throw new InvalidArgumentError('running a .ts file needs tsx (npm install tsx), or run the CLI through tsx', { file: path })
+    throw new InvalidArgumentError(`running ${path} needs tsx (npm install tsx), or run the CLI through tsx`, { file: path })
   }
   return (await api.tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }
 }
@@ -138,7 +144,7 @@ export async function imageInputs(workflow: string, inputs: readonly string[], c
     if (eq <= 0) throw new InvalidArgumentError(`--input ${JSON.stringify(input)}: expected name=path`)
     const name = input.slice(0, eq)
     const file = resolve(cwd, input.slice(eq + 1))
-    if (!existsSync(file)) throw new InvalidArgumentError(`--input ${name}: no such file`, { file })
+    if (!existsSync(file)) throw new InvalidArgumentError(`--input ${name}: ${file}: no such file`, { file })
     const targets = manifest?.[name]
     if (targets === undefined) images[name] = file
     else for (const node of targets) images[node] = file
@@ -158,16 +164,34 @@ async function readManifest(workflow: string): Promise<Record<string, string[]> 
   return out
 }
 
-async function report(results: JobResults, out: string | undefined, io: CliIo): Promise<void> {
+async function reportResults(results: JobResults, flags: RunFlags, io: CliIo, report: Report, cached: boolean): Promise<void> {
   for (const entry of results.nodeErrors) {
-    io.stderr.write(`warning: output node ${entry.nodeId} (${entry.class_type}) was dropped: ${entry.errors.map((e) => e.message).join('; ')}\n`)
+    report.warn(`output node ${entry.nodeId} (${entry.class_type}) was dropped: ${entry.errors.map((e) => e.message).join('; ')}`)
   }
-  for (const node of results.nodes) for (const text of node.text) io.stdout.write(`${node.nodeId}: ${text}\n`)
+  const out = flags.out === undefined ? undefined : resolve(io.cwd, flags.out)
+  if (out !== undefined && !flags.overwrite) {
+    // Every output is checked before any is written, so a refused run leaves --out as it was:
+    const existing = results.files.map((f) => join(out, basename(f.filename))).filter((target) => existsSync(target))
+    if (existing.length > 0) {
+      throw new CliUsageError(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''}; pass --overwrite to replace them (the outputs stay on the server, prompt ${results.promptId})`, {
+        file: existing[0] as string,
+      })
+    }
+  }
+  const files: { nodeId: string; filename: string; url: string; path?: string }[] = []
+  for (const node of results.nodes) for (const text of node.text) report.line(`${node.nodeId}: ${text}`)
   for (const file of results.files) {
-    if (out === undefined) io.stdout.write(`${file.nodeId}: ${file.filename} ${file.url}\n`)
-    else io.stdout.write(`${await file.save(out)}\n`)
+    const saved = out === undefined ? undefined : await file.save(out)
+    files.push({ nodeId: file.nodeId, filename: file.filename, url: file.url, ...(saved === undefined ? {} : { path: saved }) })
+    report.line(saved ?? `${file.nodeId}: ${file.filename} ${file.url}`)
   }
-  io.stdout.write(`done: ${results.promptId} (${results.files.length} file(s)${results.timing.executionMs === undefined ? '' : `, ${results.timing.executionMs} ms on the server`})\n`)
+  report.set('promptId', results.promptId)
+  report.set('status', cached ? 'cached' : 'completed')
+  report.set('files', files)
+  report.set('text', results.nodes.flatMap((node) => node.text.map((text) => ({ nodeId: node.nodeId, text }))))
+  report.set('timing', results.timing)
+  const how = cached ? ', cached: the server ran nothing' : results.timing.executionMs === undefined ? '' : `, ${results.timing.executionMs} ms on the server`
+  report.line(`done: ${results.promptId} (${results.files.length} file(s)${how})`)
 }
 
 function parseHeaders(values: readonly string[]): Record<string, string> {

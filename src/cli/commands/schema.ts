@@ -1,18 +1,24 @@
 /**
- * `comfy-dsl schema [--object-info FILE] [--out FILE] [--check]`: the JSON Schema of the API prompt format, with
- * per-class input schemas, for editors (the repo maps workflows/*.json to schemas/comfyui-prompt.schema.json).
+ * `comfy-dsl schema [--object-info FILE | --server URL] [--out FILE] [--overwrite] [--check] [--json]`: the JSON
+ * Schema of the API prompt format, with per-class input schemas, for editors (the repo maps workflows/*.json to
+ * schemas/comfyui-prompt.schema.json). Exit 1 with --check when --out is stale.
  * @module
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/index.js'
+import { Option } from 'commander'
+import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/json-schema.js'
 import { loadDefsFor } from '../defs-source.js'
-import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
-import { writeFileAtomic } from '../write-file.js'
+import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
+import { assertWritable, Report, writeOutput } from '../output.js'
+import { serverUrl } from '../server-flag.js'
 
 interface SchemaFlags {
   objectInfo?: string
+  server?: string
   out?: string
+  overwrite?: boolean
+  json?: boolean
   check?: boolean
   id?: string
 }
@@ -22,8 +28,11 @@ export const schemaCommand: CliCommand = {
     program
       .command('schema')
       .description('write a JSON Schema of API prompts with per-class inputs (for editor validation and completion)')
-      .option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)')
-      .option('--out <file>', 'write the schema to this file instead of printing it')
+      .addOption(new Option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
+      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .option('--out <file>', 'write the schema to this file instead of printing it (- prints it)')
+      .option('--overwrite', 'replace --out when it exists')
+      .option('--json', 'print one JSON object: {ok, exitCode, classes, out?, stale?, warnings} (the schema itself goes to --out)')
       .option('--check', 'write nothing; exit 1 when the --out file is not what would be written')
       .option('--id <uri>', '$id of the schema')
       .action(async (flags: SchemaFlags) => {
@@ -33,28 +42,30 @@ export const schemaCommand: CliCommand = {
 }
 
 async function runSchema(flags: SchemaFlags, io: CliIo): Promise<number> {
+  const report = new Report(io, flags.json)
   try {
-    if (flags.check && flags.out === undefined) {
-      io.stderr.write('error: --check needs --out FILE (the file to compare)\n')
-      return EXIT.unusable
-    }
-    const { defs } = await loadDefsFor(flags, io, { onError: 'skip' })
+    if (flags.server !== undefined) serverUrl(flags.server)
+    if (flags.check && (flags.out === undefined || flags.out === '-')) throw new CliUsageError('--check needs --out FILE (the file to compare)')
+    if (flags.json && (flags.out === undefined || flags.out === '-')) throw new CliUsageError('--json needs --out FILE (stdout carries the JSON report)')
+    if (!flags.check) assertWritable(flags.out, flags.overwrite, io)
+    const { defs } = await loadDefsFor(flags, io, { onError: 'skip' }, report)
     const text = promptJsonSchemaText(buildPromptJsonSchema(defs, flags.id === undefined ? {} : { id: flags.id }))
-    if (flags.out === undefined) {
-      io.stdout.write(text)
-      return EXIT.ok
-    }
-    const path = resolve(io.cwd, flags.out)
+    report.set('classes', defs.classes.size)
+    const out = flags.out ?? '-'
     if (flags.check) {
-      const current = await readFile(path, 'utf8').catch(() => undefined)
-      if (current === text) return EXIT.ok
-      io.stderr.write(`${flags.out} is stale; run comfy-dsl schema --out ${flags.out} to update it\n`)
-      return EXIT.failed
+      const current = await readFile(resolve(io.cwd, out), 'utf8').catch(() => undefined)
+      report.set('stale', current !== text)
+      if (current === text) return report.finish(EXIT.ok)
+      report.note(`${out} is stale; run comfy-dsl schema --out ${out} --overwrite to update it`)
+      return report.finish(EXIT.failed)
     }
-    await writeFileAtomic(path, text, flags.out)
-    io.stdout.write(`wrote ${flags.out} (${defs.classes.size} classes)\n`)
-    return EXIT.ok
+    await writeOutput(out, text, flags.overwrite, io)
+    if (out !== '-') {
+      report.set('out', out)
+      report.line(`wrote ${out} (${defs.classes.size} classes)`)
+    }
+    return report.finish(EXIT.ok)
   } catch (error) {
-    return reportError(error, io)
+    return report.finish(report.fail(error))
   }
 }

@@ -13,6 +13,7 @@ interface TestServerFlags {
   objectInfo?: string
   serverVersion?: string
   dir?: string
+  json?: boolean
 }
 
 export const testServerCommand: CliCommand = {
@@ -25,6 +26,7 @@ export const testServerCommand: CliCommand = {
       .option('--object-info <file>', 'node definitions to serve (default: the bundled ComfyUI v0.26.0 core)')
       .option('--server-version <version>', 'ComfyUI release to imitate in verdicts')
       .option('--dir <dir>', 'folder for input/, output/ and temp/ (default: a temporary folder, removed on exit)')
+      .option('--json', 'print {url, root} as one JSON line once listening (for scripts)')
       .action(async (flags: TestServerFlags) => {
         done(await serve(flags, io))
       })
@@ -42,7 +44,8 @@ async function serve(flags: TestServerFlags, io: CliIo): Promise<number> {
       ...(flags.serverVersion === undefined ? {} : { serverVersion: flags.serverVersion }),
       ...(flags.dir === undefined ? {} : { dir: resolve(io.cwd, flags.dir) }),
     })
-    io.stdout.write(`ComfyUI test server listening on ${server.url} (files in ${server.files.root}); Ctrl-C stops it\n`)
+    if (flags.json) io.stdout.write(`${JSON.stringify({ url: server.url, root: server.files.root })}\n`)
+    else io.stdout.write(`ComfyUI test server listening on ${server.url} (files in ${server.files.root}); Ctrl-C stops it\n`)
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop)

@@ -104,7 +104,7 @@ async function runWorker(flags: WorkerFlags, io: CliIo): Promise<number> {
     await worker?.close({ timeout: 0 }).catch(() => {})
     if (error instanceof Error && error.name === 'RedisUnreachableError') {
       io.stderr.write(`error: ${error.message}\n`)
-      return 3
+      return EXIT.unreachable
     }
     return reportError(error, io)
   } finally {
