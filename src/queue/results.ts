@@ -4,6 +4,7 @@
  * a results folder the producers share (a network disk), otherwise on the ComfyUI server, by its `/view` URL.
  * @module
  */
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { request } from 'undici'
@@ -111,9 +112,15 @@ export class QueueOutputFile {
     return Buffer.from(await response.body.arrayBuffer())
   }
 
-  /** Writes the file into `dir` (its server subfolder below it; names never leave `dir`); returns the path. */
-  async save(dir: string, options: { readonly name?: string } = {}): Promise<string> {
-    const target = destinationPath(dir, options.name ?? this.filename, this.subfolder)
+  /** Where {@link save} writes the file in `dir` (its server subfolder below it; names never leave `dir`). */
+  destination(dir: string, options: { readonly name?: string } = {}): string {
+    return destinationPath(dir, options.name ?? this.filename, this.subfolder)
+  }
+
+  /** Writes the file into `dir`; an existing file is replaced only with `overwrite`. Returns the path. */
+  async save(dir: string, options: { readonly name?: string; readonly overwrite?: boolean } = {}): Promise<string> {
+    const target = this.destination(dir, options)
+    if (!options.overwrite && existsSync(target)) throw new QueueError(`${target} exists; pass overwrite (--overwrite) to replace it`, { file: target })
     await writeAtomically(target, await this.buffer())
     return target
   }
@@ -133,8 +140,8 @@ export interface QueueResults {
   readonly text: StoredResults['text']
   readonly cachedNodes: readonly string[]
   readonly timing: JobTiming
-  /** Saves every file into `dir` (server subfolders kept below it); returns the paths. */
-  saveAll(dir: string): Promise<string[]>
+  /** Saves every file into `dir` (server subfolders kept below it); existing files only with `overwrite`. Returns the paths. */
+  saveAll(dir: string, options?: { readonly overwrite?: boolean }): Promise<string[]>
 }
 
 export function decodeResults(jobId: string, value: unknown): QueueResults {
@@ -154,9 +161,14 @@ export function decodeResults(jobId: string, value: unknown): QueueResults {
     text: stored.text,
     cachedNodes: stored.cachedNodes,
     timing: stored.timing,
-    saveAll: async (dir) => {
+    saveAll: async (dir, options = {}) => {
+      // Every destination is checked before anything is written:
+      if (!options.overwrite) {
+        const existing = files.map((f) => f.destination(dir)).find((path) => existsSync(path))
+        if (existing !== undefined) throw new QueueError(`${existing} exists; pass overwrite (--overwrite) to replace it`, { file: existing })
+      }
       const paths: string[] = []
-      for (const file of files) paths.push(await file.save(dir))
+      for (const file of files) paths.push(await file.save(dir, { overwrite: true }))
       return paths
     },
   }

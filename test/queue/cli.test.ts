@@ -56,6 +56,11 @@ describe('comfy-dsl enqueue', () => {
     expect(result.code).toBe(0)
     expect(readdirSync(out)).toEqual(['clisampler_00001_.png'])
     expect(result.stdout).toContain('done: ')
+    // Cached now, the same file again: refused without --overwrite (exit 2), replaced with it.
+    const again = await enqueue(['sampler.json', '--wait', '--out', out])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('pass overwrite')
+    expect((await enqueue(['sampler.json', '--wait', '--out', out, '--overwrite'])).code).toBe(0)
   })
 
   it('takes a template workflow with --input by parameter name', async () => {

@@ -36,6 +36,7 @@ interface EnqueueFlags {
   out?: string
   timeout?: string
   json?: boolean
+  overwrite?: boolean
 }
 
 export const enqueueCommand: CliCommand = {
@@ -55,6 +56,7 @@ export const enqueueCommand: CliCommand = {
       .option('--tag <tag>', 'run only on servers carrying this tag; repeatable', collect, [])
       .option('--wait', 'follow the job with a progress bar until it ends')
       .option('--out <dir>', 'with --wait: save every output file into this folder')
+      .option('--overwrite', 'with --out: replace files that exist (refused otherwise, before anything is saved)')
       .option('--timeout <seconds>', 'with --wait: cancel the job if it has not ended after this long')
       .option('--json', 'print {"jobId", ...} (and the results with --wait) as JSON on stdout')
       .action(async (file: string, flags: EnqueueFlags) => {
@@ -124,7 +126,7 @@ async function enqueue(file: string, flags: EnqueueFlags, io: CliIo): Promise<nu
     }
     shown.update({ type: 'done', status: 'completed', error: undefined })
     shown.stop()
-    await report(results, flags.out === undefined ? undefined : resolve(io.cwd, flags.out), flags.json === true, io)
+    await report(results, flags.out === undefined ? undefined : resolve(io.cwd, flags.out), flags.json === true, flags.overwrite === true, io)
     return EXIT.ok
   } catch (error) {
     progress?.stop()
@@ -171,8 +173,8 @@ function asJobEvent(event: QueueProgress, io: CliIo): Parameters<RunProgress['up
   }
 }
 
-async function report(results: QueueResults, out: string | undefined, json: boolean, io: CliIo): Promise<void> {
-  const saved = out === undefined ? [] : await results.saveAll(out)
+async function report(results: QueueResults, out: string | undefined, json: boolean, overwrite: boolean, io: CliIo): Promise<void> {
+  const saved = out === undefined ? [] : await results.saveAll(out, { overwrite })
   if (json) {
     const files = results.files.map((f, i) => ({ nodeId: f.nodeId, filename: f.filename, storage: f.storage, ...(out === undefined ? { location: f.location } : { path: saved[i] }) }))
     io.stdout.write(`${JSON.stringify({ jobId: results.jobId, promptId: results.promptId, server: results.server, files, text: results.text })}\n`)
