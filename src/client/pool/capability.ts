@@ -6,7 +6,10 @@
  */
 import type { ComboInputDef, DefSet, InputDef, NodeDef } from '../../defs/model.js'
 import type { ApiPrompt } from '../../dsl/prompt.js'
-import { formatIssue, validate, type Issue } from '../../validate/index.js'
+// The validator's own modules, not its barrel (which brings the JSON Schema export and zod):
+import { formatIssue } from '../../validate/format.js'
+import type { Issue } from '../../validate/types.js'
+import { validate } from '../../validate/validate.js'
 
 /** The value an uploaded image's node input holds while the graph is judged. */
 export const UPLOAD_PLACEHOLDER = 'comfy-dsl-upload-placeholder.png'

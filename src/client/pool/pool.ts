@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { normalizeObjectInfo } from '../../defs/normalize.js'
 import type { DefSet } from '../../defs/model.js'
 import type { EditOptions, EditResult } from '../../edit/edit.js'
 import type { ApiPrompt } from '../../dsl/prompt.js'
@@ -269,7 +268,8 @@ export class ComfyPool implements ComfyRunner {
   }
 
   async #loadDefs(server: PoolServer): Promise<void> {
-    const raw = await server.client.objectInfo()
+    // Loaded on first use, as the client does: the definitions model brings zod.
+    const [raw, { normalizeObjectInfo }] = await Promise.all([server.client.objectInfo(), import('../../defs/normalize.js')])
     server.defs = normalizeObjectInfo(raw, { onError: 'skip' }).defs as DefSet
     server.defsVersion++
     this.#defsAt.set(server, Date.now())
