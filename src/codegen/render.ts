@@ -6,18 +6,15 @@ import type {
   FunctionDeclarationStructure,
   InterfaceDeclarationStructure,
   StatementStructures,
-  StructureKind,
   TypeAliasDeclarationStructure,
 } from 'ts-morph'
 import type { InputDef, NodeDef } from '../defs/model.js'
 import { stringifyJson } from '../json/lossless.js'
 import { propertyKey, quote } from './names.js'
+import { KIND } from './print.js'
 import type { ClassPlan, CodegenPlan, EnumPlan } from './plan.js'
 import { hasFillableDefault } from '../dsl/node.js'
 import { inputTypeText, isOptionalInput, literalUnion, outputTypeText, type TypeContext } from './type-text.js'
-
-/** ts-morph's StructureKind enum, passed in by the caller that loaded ts-morph lazily. */
-export type Kinds = typeof StructureKind
 
 /** Keeps generated JSDoc from closing early and trims noise. */
 export function docText(text: string): string {
@@ -64,10 +61,10 @@ function typeArgs(plan: ClassPlan): string {
   return params.length > 0 ? `<${params.map((p) => p.name).join(', ')}>` : ''
 }
 
-function inputsInterface(Kind: Kinds, plan: ClassPlan, ctx: TypeContext): InterfaceDeclarationStructure {
+function inputsInterface(plan: ClassPlan, ctx: TypeContext): InterfaceDeclarationStructure {
   const { def } = plan
   return {
-    kind: Kind.Interface,
+    kind: KIND.Interface,
     name: plan.inputsType,
     isExported: true,
     typeParameters: typeParameters(plan),
@@ -85,10 +82,10 @@ function inputsInterface(Kind: Kinds, plan: ClassPlan, ctx: TypeContext): Interf
   }
 }
 
-function nodeInterface(Kind: Kinds, plan: ClassPlan): InterfaceDeclarationStructure {
+function nodeInterface(plan: ClassPlan): InterfaceDeclarationStructure {
   const { def } = plan
   return {
-    kind: Kind.Interface,
+    kind: KIND.Interface,
     name: plan.nodeType,
     isExported: true,
     typeParameters: typeParameters(plan),
@@ -144,12 +141,12 @@ function specValue(value: unknown): string {
   return stringifyJson(value)
 }
 
-function factoryFunction(Kind: Kinds, plan: ClassPlan): FunctionDeclarationStructure {
+function factoryFunction(plan: ClassPlan): FunctionDeclarationStructure {
   const { def } = plan
   const allOptional = def.inputs.every(isOptionalInput)
   const args = typeArgs(plan)
   return {
-    kind: Kind.Function,
+    kind: KIND.Function,
     name: plan.functionName,
     isExported: true,
     typeParameters: typeParameters(plan),
@@ -174,17 +171,17 @@ function classDoc(def: NodeDef): string {
   return doc(lines.join('\n\n'), tags)
 }
 
-function enumAlias(Kind: Kinds, e: EnumPlan): TypeAliasDeclarationStructure {
-  return { kind: Kind.TypeAlias, name: e.name, isExported: true, type: literalUnion(e.options) }
+function enumAlias(e: EnumPlan): TypeAliasDeclarationStructure {
+  return { kind: KIND.TypeAlias, name: e.name, isExported: true, type: literalUnion(e.options) }
 }
 
 /** Structures of one category file (imports excluded: the caller adds them once names are known). */
-export function classStatements(Kind: Kinds, plan: ClassPlan, codegen: CodegenPlan): StatementStructures[] {
+export function classStatements(plan: ClassPlan, codegen: CodegenPlan): StatementStructures[] {
   const ctx: TypeContext = { enums: codegen.enumRegistry, matchTypes: plan.matchTypes }
-  return [inputsInterface(Kind, plan, ctx), nodeInterface(Kind, plan), factoryFunction(Kind, plan)]
+  return [inputsInterface(plan, ctx), nodeInterface(plan), factoryFunction(plan)]
 }
 
 /** Structures of the shared unions file. */
-export function enumStatements(Kind: Kinds, codegen: CodegenPlan): StatementStructures[] {
-  return codegen.enums.map((e) => enumAlias(Kind, e))
+export function enumStatements(codegen: CodegenPlan): StatementStructures[] {
+  return codegen.enums.map((e) => enumAlias(e))
 }

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { Option } from 'commander'
-import { startCodegen } from '../../codegen/parallel.js'
+import { generateNodeFiles } from '../../codegen/generate.js'
 import { writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
 import { loadDefsFor } from '../defs-source.js'
@@ -43,15 +43,13 @@ async function runCodegen(flags: CodegenFlags, io: Parameters<CliCommand['regist
     io.stderr.write('error: give exactly one of --object-info FILE or --server URL\n')
     return EXIT.unusable
   }
-  // Loading ts-morph in a worker overlaps with reading and parsing the definitions:
-  const runner = startCodegen()
   try {
     const options = {
       onError: flags.skipBroken ? ('skip' as const) : ('throw' as const),
       ...(flags.comfyuiVersion ? { comfyuiVersion: flags.comfyuiVersion } : {}),
     }
     const loaded = await loadDefsFor(flags, io, options)
-    const files = await runner.generate(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
+    const files = await generateNodeFiles(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
     const outDir = resolve(io.cwd, flags.out)
     const result = await writeGeneratedFiles(outDir, files, { check: flags.check === true })
     const verb = flags.check ? 'up to date' : `${result.changed.length} file(s) written, ${result.obsolete.length} removed`
@@ -63,7 +61,5 @@ async function runCodegen(flags: CodegenFlags, io: Parameters<CliCommand['regist
       return EXIT.failed
     }
     return reportError(error, io)
-  } finally {
-    await runner.close()
   }
 }
