@@ -41,9 +41,8 @@ export interface FileLayout {
   readonly path: string
   readonly header: string
   readonly statements?: StatementStructures[]
-  /** Import lines are derived from the printed body (only what it uses). */
-  readonly importFrom?: string
-  readonly enumNames?: readonly string[]
+  /** Import lines, for what the statements use (noUnusedLocals accepts the files). */
+  readonly imports?: string
   readonly text?: string
 }
 
@@ -55,9 +54,14 @@ export function layoutFiles(defs: DefSet, options: GenerateOptions = {}): FileLa
   const enumNames = plan.enums.map((e) => e.name)
   const files: FileLayout[] = []
   if (plan.enums.length > 0) files.push({ path: `${ENUMS_FILE}.ts`, header, statements: enumStatements(plan) })
-  const byFile = new Map<string, StatementStructures[]>(plan.files.map((file) => [file, []]))
-  for (const c of plan.classes) byFile.get(c.file)?.push(...classStatements(c, plan))
-  for (const file of plan.files) files.push({ path: `${file}.ts`, header, statements: byFile.get(file) ?? [], importFrom, enumNames })
+  const byFile = new Map(plan.files.map((file) => [file, { statements: [] as StatementStructures[], uses: new Set<string>() }]))
+  for (const c of plan.classes) {
+    const entry = byFile.get(c.file)
+    if (entry) entry.statements.push(...classStatements(c, plan, entry.uses))
+  }
+  for (const [file, { statements, uses }] of byFile) {
+    files.push({ path: `${file}.ts`, header, statements, imports: importLines(uses, importFrom, enumNames) })
+  }
   files.push({ path: 'index.ts', header, text: barrel(plan) })
   return files
 }
@@ -66,9 +70,8 @@ export function layoutFiles(defs: DefSet, options: GenerateOptions = {}): FileLa
 export function printFiles(layouts: readonly FileLayout[]): GeneratedFile[] {
   return layouts.map((layout) => {
     if (layout.statements === undefined) return { path: layout.path, text: `${layout.header}\n${layout.text ?? ''}` }
-    const body = printStatements(layout.statements)
-    const imports = layout.importFrom === undefined ? '' : `${importLines(body, layout.importFrom, layout.enumNames ?? [])}\n`
-    return { path: layout.path, text: `${layout.header}\n${imports}${body}` }
+    const imports = layout.imports === undefined ? '' : `${layout.imports}\n`
+    return { path: layout.path, text: `${layout.header}\n${imports}${printStatements(layout.statements)}` }
   })
 }
 
@@ -83,16 +86,11 @@ function headerLines(defs: DefSet, plan: CodegenPlan, options: GenerateOptions):
   return `${lines.join('\n')}\n`
 }
 
-// Imports only what the body uses (outside comments and strings), so noUnusedLocals accepts the files:
-function importLines(body: string, importFrom: string, enumNames: readonly string[]): string {
-  const code = body.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\\n]|\\.)*'/g, ' ')
-  // One pass over the code for every identifier, instead of one scan per candidate name:
-  const identifiers = new Set(code.match(/[A-Za-z_$][\w$]*/g))
-  const used = (name: string): boolean => identifiers.has(name)
-  const values = DSL_VALUE_IMPORTS.filter(used)
-  const types = DSL_TYPE_IMPORTS.filter(used).map((t) => `type ${t}`)
+function importLines(uses: ReadonlySet<string>, importFrom: string, enumNames: readonly string[]): string {
+  const values = DSL_VALUE_IMPORTS.filter((name) => uses.has(name))
+  const types = DSL_TYPE_IMPORTS.filter((name) => uses.has(name)).map((t) => `type ${t}`)
   const lines = [`import { ${[...values, ...types].join(', ')} } from '${importFrom}'`]
-  const enums = enumNames.filter(used)
+  const enums = enumNames.filter((name) => uses.has(name))
   if (enums.length > 0) lines.push(`import type { ${enums.join(', ')} } from './${ENUMS_FILE}.js'`)
   return `${lines.join('\n')}\n`
 }

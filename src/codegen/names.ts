@@ -86,7 +86,10 @@ export function propertyKey(name: string): string {
   return isIdentifier(name) ? name : quote(name)
 }
 
+const NEEDS_ESCAPE = /[\\'\r\n\u2028\u2029]/
+
 /** A single-quoted TypeScript string literal. */
 export function quote(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `'${text}'`
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`
 }

@@ -134,8 +134,16 @@ function slugify(text: string): string {
   return slug === '' ? 'uncategorized' : slug
 }
 
+// Keys by option-list identity: every input's list is keyed once, not again at each lookup.
+const enumKeys = new WeakMap<readonly ComboOption[], string>()
+
 function enumKey(options: readonly ComboOption[]): string {
-  return JSON.stringify(options)
+  let key = enumKeys.get(options)
+  if (key === undefined) {
+    key = JSON.stringify(options)
+    enumKeys.set(options, key)
+  }
+  return key
 }
 
 // Option lists used by two or more inputs become named unions, named after their most common input:

@@ -16,8 +16,11 @@ import type { ClassPlan, CodegenPlan, EnumPlan } from './plan.js'
 import { hasFillableDefault } from '../dsl/node.js'
 import { inputTypeText, isOptionalInput, literalUnion, outputTypeText, type TypeContext } from './type-text.js'
 
+const DOC_ESCAPE = /\*\/|\r/
+
 /** Keeps generated JSDoc from closing early and trims noise. */
 export function docText(text: string): string {
+  if (!DOC_ESCAPE.test(text)) return text.trim()
   return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n').trim()
 }
 
@@ -30,7 +33,7 @@ function doc(description: string, tags: { tagName: string; text?: string }[] = [
 
 function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}`
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value)
   return stringifyJson(value)
 }
 
@@ -82,7 +85,8 @@ function inputsInterface(plan: ClassPlan, ctx: TypeContext): InterfaceDeclaratio
   }
 }
 
-function nodeInterface(plan: ClassPlan): InterfaceDeclarationStructure {
+function nodeInterface(plan: ClassPlan, uses: Set<string>): InterfaceDeclarationStructure {
+  uses.add('NodeHandle')
   const { def } = plan
   return {
     kind: KIND.Interface,
@@ -94,7 +98,7 @@ function nodeInterface(plan: ClassPlan): InterfaceDeclarationStructure {
     methods: def.outputs.map((output) => ({
       name: 'out',
       parameters: [{ name: 'slot', type: String(output.index) }],
-      returnType: outputTypeText(output, plan.matchTypes),
+      returnType: outputTypeText(output, plan.matchTypes, uses),
       docs: [doc(`${output.name}${output.isList ? ' (a list)' : ''}${output.tooltip ? `: ${output.tooltip}` : ''}`)],
     })),
     properties: def.outputs.flatMap((output) => {
@@ -104,7 +108,7 @@ function nodeInterface(plan: ClassPlan): InterfaceDeclarationStructure {
         {
           name: propertyKey(name),
           isReadonly: true,
-          type: outputTypeText(output, plan.matchTypes),
+          type: outputTypeText(output, plan.matchTypes, uses),
           ...(output.tooltip ? { docs: [doc(output.tooltip)] } : {}),
         },
       ]
@@ -138,10 +142,12 @@ function specLiteral(plan: ClassPlan): string {
 function specValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`
   if (typeof value === 'string') return quote(value)
+  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value)
   return stringifyJson(value)
 }
 
-function factoryFunction(plan: ClassPlan): FunctionDeclarationStructure {
+function factoryFunction(plan: ClassPlan, uses: Set<string>): FunctionDeclarationStructure {
+  uses.add('NodeOptions').add('createNode')
   const { def } = plan
   const allOptional = def.inputs.every(isOptionalInput)
   const args = typeArgs(plan)
@@ -175,10 +181,13 @@ function enumAlias(e: EnumPlan): TypeAliasDeclarationStructure {
   return { kind: KIND.TypeAlias, name: e.name, isExported: true, type: literalUnion(e.options) }
 }
 
-/** Structures of one category file (imports excluded: the caller adds them once names are known). */
-export function classStatements(plan: ClassPlan, codegen: CodegenPlan): StatementStructures[] {
-  const ctx: TypeContext = { enums: codegen.enumRegistry, matchTypes: plan.matchTypes }
-  return [inputsInterface(plan, ctx), nodeInterface(plan), factoryFunction(plan)]
+/**
+ * Structures of one class in a category file. Imports are left to the caller: `uses` collects the DSL names
+ * and shared unions the structures refer to.
+ */
+export function classStatements(plan: ClassPlan, codegen: CodegenPlan, uses: Set<string>): StatementStructures[] {
+  const ctx: TypeContext = { enums: codegen.enumRegistry, matchTypes: plan.matchTypes, uses }
+  return [inputsInterface(plan, ctx), nodeInterface(plan, uses), factoryFunction(plan, uses)]
 }
 
 /** Structures of the shared unions file. */
