@@ -156,7 +156,7 @@ function factoryFunction(plan: ClassPlan, uses: Set<string>): FunctionDeclaratio
     name: plan.functionName,
     isExported: true,
     typeParameters: typeParameters(plan),
-    docs: [classDoc(def)],
+    docs: [classDoc(def, plan.nameNote)],
     parameters: [
       { name: 'inputs', type: `${plan.inputsType}${args}`, ...(allOptional ? { initializer: '{}' } : {}) },
       { name: 'options', type: 'NodeOptions', hasQuestionToken: true },
@@ -166,9 +166,10 @@ function factoryFunction(plan: ClassPlan, uses: Set<string>): FunctionDeclaratio
   }
 }
 
-function classDoc(def: NodeDef): string {
+function classDoc(def: NodeDef, nameNote: string | undefined): string {
   const title = def.displayName && def.displayName !== def.classType ? `${def.displayName} (\`${def.classType}\`)` : `\`${def.classType}\``
   const lines = [`${title}${def.category ? `, category \`${def.category}\`` : ''}.`]
+  if (nameNote !== undefined) lines.push(nameNote)
   if (def.description) lines.push(def.description)
   if (def.outputNode) lines.push('An output node: `toPrompt()` roots and the server runs what these reach.')
   const tags: { tagName: string; text?: string }[] = []

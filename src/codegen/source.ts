@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseObjectInfo } from '../defs/load.js'
 import type { NormalizeResult } from '../defs/normalize.js'
 import { ComfyError } from '../errors.js'
 
@@ -28,6 +27,11 @@ export interface LoadOptions {
   readonly comfyuiVersion?: string
 }
 
+// Loaded on first use, so that it overlaps with reading the file or waiting for the server:
+function loadParser(): Promise<typeof import('../defs/load.js')> {
+  return import('../defs/load.js')
+}
+
 /** sha256 of the exact text, as written in generated headers. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
@@ -35,9 +39,12 @@ export function sha256(text: string): string {
 
 /** Reads a saved `/object_info` JSON file; the version is taken from a `v0.26.0`-like part of its name. */
 export async function loadObjectInfoFile(path: string, options: LoadOptions = {}): Promise<LoadedDefs> {
+  const reading = readFile(path, 'utf8')
+  reading.catch(() => undefined) // handled below, once the parser is loaded
+  const { parseObjectInfo } = await loadParser()
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = await reading
   } catch (error) {
     throw new ObjectInfoSourceError(`cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error })
   }
@@ -88,7 +95,11 @@ export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOpt
     if (statusCode !== 200) throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${statusCode}`)
     return text
   }
-  const [text, stats] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
+  const requests = Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
+  requests.catch(() => undefined) // handled below, once the parser is loaded
+  // The parser (zod and the normalizer, ~0.1 s to load) loads while the server prepares its answer:
+  const { parseObjectInfo } = await loadParser()
+  const [text, stats] = await requests
   let version = options.comfyuiVersion
   if (version === undefined && stats !== '') {
     try {

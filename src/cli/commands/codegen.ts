@@ -4,7 +4,6 @@
  */
 import { resolve } from 'node:path'
 import { Option } from 'commander'
-import { generateNodeFiles } from '../../codegen/generate.js'
 import { writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
 import { loadDefsFor } from '../defs-source.js'
@@ -48,7 +47,11 @@ async function runCodegen(flags: CodegenFlags, io: Parameters<CliCommand['regist
       onError: flags.skipBroken ? ('skip' as const) : ('throw' as const),
       ...(flags.comfyuiVersion ? { comfyuiVersion: flags.comfyuiVersion } : {}),
     }
-    const loaded = await loadDefsFor(flags, io, options)
+    // The definitions load (file or server) while the generator's modules load:
+    const loading = loadDefsFor(flags, io, options)
+    loading.catch(() => undefined) // awaited right below
+    const { generateNodeFiles } = await import('../../codegen/generate.js')
+    const loaded = await loading
     const files = await generateNodeFiles(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
     const outDir = resolve(io.cwd, flags.out)
     const result = await writeGeneratedFiles(outDir, files, { check: flags.check === true })
