@@ -66,13 +66,14 @@ function interfaceText(s: InterfaceDeclarationStructure): string {
   return `${head}${members.map((m) => `${m}\n`).join('')}}`
 }
 
+// Members and parameters are checked field by field (they are the many; a generic check per object costs):
 function propertyText(p: OptionalKind<PropertySignatureStructure>): string {
-  unsupported(p, ['initializer', 'leadingTrivia', 'trailingTrivia'])
+  if (p.initializer !== undefined || p.leadingTrivia !== undefined || p.trailingTrivia !== undefined) unsupported(p, ['initializer', 'leadingTrivia', 'trailingTrivia'])
   return `${docsText(p.docs, INDENT)}${INDENT}${p.isReadonly ? 'readonly ' : ''}${p.name}${p.hasQuestionToken ? '?' : ''}${typed(': ', p.type)};`
 }
 
 function methodText(m: OptionalKind<MethodSignatureStructure>): string {
-  unsupported(m, ['leadingTrivia', 'trailingTrivia'])
+  if (m.leadingTrivia !== undefined || m.trailingTrivia !== undefined) unsupported(m, ['leadingTrivia', 'trailingTrivia'])
   return `${docsText(m.docs, INDENT)}${INDENT}${m.name}${m.hasQuestionToken ? '?' : ''}${typeParametersText(m.typeParameters)}(${parametersText(m.parameters)})${typed(': ', m.returnType)};`
 }
 
@@ -110,7 +111,9 @@ function typeParametersText(params: readonly (string | OptionalKind<TypeParamete
 function parametersText(params: readonly OptionalKind<ParameterDeclarationStructure>[] | undefined): string {
   return (params ?? [])
     .map((p) => {
-      unsupported(p, ['decorators', 'isRestParameter', 'scope', 'isReadonly', 'hasOverrideKeyword'])
+      if (p.decorators !== undefined || p.isRestParameter === true || p.scope !== undefined || p.isReadonly === true || p.hasOverrideKeyword === true) {
+        unsupported(p, ['decorators', 'isRestParameter', 'scope', 'isReadonly', 'hasOverrideKeyword'])
+      }
       // ts-morph writes `any` for an optional parameter without a type:
       const type = p.type === undefined && p.hasQuestionToken ? 'any' : p.type
       const initializer = text(p.initializer)
