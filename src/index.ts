@@ -51,6 +51,8 @@ export type {
 /** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
 export {
   buildPromptJsonSchema,
+  chooseServerVersion,
+  describeServerVersion,
   formatIssue,
   formatVerdict,
   INTERNAL_SERVER_ERROR_TEXT,
@@ -62,6 +64,8 @@ export {
   promptJsonSchemaText,
   PyFloat,
   validate,
+  validateRequest,
+  validateRequestText,
 } from './validate/index.js'
 export type {
   AcceptedBody,
@@ -71,8 +75,13 @@ export type {
   NodeError,
   PromptSchemaOptions,
   RejectedBody,
+  RequestOptions,
+  RequestVerdict,
   ResponseIds,
+  ServerBehaviour,
   ServerError,
+  ServerVersionChoice,
+  ServerVersionSource,
   ValidateOptions,
   Verdict,
 } from './validate/index.js'

@@ -5,6 +5,7 @@
  */
 import type { StatementStructures } from 'ts-morph'
 import type { DefSet } from '../defs/model.js'
+import { definitionsVersionLabel } from '../validate/server-version.js'
 import { compareText, DSL_TYPE_IMPORTS, DSL_VALUE_IMPORTS, planCodegen, type CodegenPlan } from './plan.js'
 import { printStatements } from './print.js'
 import { classStatements, enumStatements } from './render.js'
@@ -80,7 +81,7 @@ function headerLines(defs: DefSet, plan: CodegenPlan, options: GenerateOptions):
     `// ${GENERATED_MARKER}`,
     `// Regenerate with \`comfy-dsl codegen\`${options.source ? ` (source: ${options.source})` : ''}.`,
     `// object_info sha256: ${defs.sha256 ?? 'unknown'}`,
-    `// ComfyUI version: ${defs.comfyuiVersion ?? 'unknown'}`,
+    `// ComfyUI version: ${definitionsVersionLabel(defs)}`,
     `// Classes: ${plan.classes.length}`,
   ]
   return `${lines.join('\n')}\n`

@@ -37,7 +37,11 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
-/** Reads a saved `/object_info` JSON file; the version is taken from a `v0.26.0`-like part of its name. */
+/**
+ * Reads a saved `/object_info` JSON file. The version is taken from a `v0.26.0`-like part of its name when there is
+ * one; otherwise the definitions carry the node-info keys the file used, from which `validate` and the generated
+ * headers tell the releases it fits (see `chooseServerVersion`).
+ */
 export async function loadObjectInfoFile(path: string, options: LoadOptions = {}): Promise<LoadedDefs> {
   const reading = readFile(path, 'utf8')
   reading.catch(() => undefined) // handled below, once the parser is loaded

@@ -18,13 +18,14 @@ import {
   type UiWorkflow,
 } from './ui-graph.js'
 import type { WarningSink } from './warnings.js'
-import { hasControlWidget } from './widgets.js'
 
 /** Where an input's value comes from: an output of an executed node, or a literal value. */
 export type Resolved =
   | { readonly kind: 'link'; readonly originId: string; readonly slot: number }
-  /** A literal: from a primitive node (then `primitive` is it) or from a subgraph instance's promoted widget. */
+  /** A literal from a primitive node (`primitive`), or one that resolution otherwise fixed. */
   | { readonly kind: 'value'; readonly value: unknown; readonly primitive?: UiNode }
+  /** The value of a widget of an executed node: an unconnected subgraph input shows the inner widget it feeds. */
+  | { readonly kind: 'widget'; readonly exec: ExecNode; readonly widget: string }
 
 /** One graph level as seen from inside: its nodes and links, and what its boundary connects to outside. */
 interface Scope {
@@ -33,8 +34,10 @@ interface Scope {
   readonly host: ExecNode | undefined
   /** Link (in the host's level) feeding boundary input `k`. */
   hostInputLink(k: number): LinkId | undefined
-  /** Value of the host's widget for boundary input `k` (a subgraph's promoted widget). */
-  promotedValue(k: number): { value: unknown } | undefined
+  /** The inner widget boundary input `k` feeds, whose value the host's promoted widget shows. */
+  promotedWidget(k: number): { readonly nodeId: string; readonly widget: string } | undefined
+  /** The boundary input an instance socket `slot` is, -1 when none. */
+  boundaryInput(slot: number): number
   /** Inner origin of the host's output `k`. */
   outputSource(k: number): { nodeId: string; slot: number } | { input: number } | undefined
 }
@@ -87,7 +90,7 @@ export class ExecGraph {
       // The editor does not run the inside of a muted or bypassed instance:
       if (!isInstance || node.mode === MODE.never || node.mode === MODE.bypass) continue
       if (within.includes(node.type)) this.fail([...node.path, 'type'], `subgraph "${node.type}" contains itself`)
-      exec.inner = subgraph !== undefined ? subgraphScope(subgraph, exec, this.options.defs) : this.groupScope(exec, group as string)
+      exec.inner = subgraph !== undefined ? subgraphScope(subgraph, exec) : this.groupScope(exec, group as string)
       if (exec.inner !== undefined) this.visit(exec.inner, `${id}:`, [...within, node.type])
     }
   }
@@ -109,7 +112,8 @@ export class ExecGraph {
       graph: expansion.graph,
       host: exec,
       hostInputLink: (k) => exec.node.inputs[k]?.link,
-      promotedValue: () => undefined,
+      promotedWidget: () => undefined,
+      boundaryInput: (slot) => slot,
       outputSource: (k) => expansion.outputs[k],
     }
   }
@@ -133,10 +137,7 @@ export class ExecGraph {
     if (link.originId === SUBGRAPH_INPUT_ID && scope.host !== undefined) {
       const k = link.originSlot
       const hostLink = scope.hostInputLink(k)
-      if (hostLink === undefined) {
-        const promoted = scope.promotedValue(k)
-        return promoted === undefined ? undefined : { kind: 'value', value: promoted.value }
-      }
+      if (hostLink === undefined) return this.promoted(scope, k)
       const hostKey = `${scope.host.id}[B]${k}`
       if (visited.has(hostKey)) this.fail(scope.host.node.path, 'the links loop back through this subgraph input')
       visited.add(hostKey)
@@ -210,6 +211,20 @@ export class ExecGraph {
     return node.inputs[slot] === undefined ? undefined : this.resolveInput(exec, slot, visited, type)
   }
 
+  // The widget an unconnected subgraph input shows: the first inner widget it feeds, followed into nested instances.
+  private promoted(scope: Scope, k: number, depth = 0): Resolved | undefined {
+    const source = scope.promotedWidget(k)
+    if (source === undefined || depth > MAX_PROMOTION_DEPTH) return undefined
+    const exec = this.nodes.get(this.prefixOf(scope) + source.nodeId)
+    if (exec === undefined) return undefined
+    if (exec.kind === 'instance') {
+      const inner = exec.inner
+      const slot = exec.node.inputs.findIndex((x) => x.widget === source.widget || x.name === source.widget)
+      return inner === undefined || slot === -1 ? undefined : this.promoted(inner, inner.boundaryInput(slot), depth + 1)
+    }
+    return exec.kind === 'node' ? { kind: 'widget', exec, widget: source.widget } : undefined
+  }
+
   private prefixOf(scope: Scope): string {
     return scope.host === undefined ? '' : `${scope.host.id}:`
   }
@@ -221,18 +236,20 @@ export class ExecGraph {
 
 // Subgraphs nested with fan-out multiply; real workflows stay far below this:
 const MAX_NODES = 250_000
+const MAX_PROMOTION_DEPTH = 64
 
 function rootScope(graph: UiGraph): Scope {
   return {
     graph,
     host: undefined,
     hostInputLink: () => undefined,
-    promotedValue: () => undefined,
+    promotedWidget: () => undefined,
+    boundaryInput: () => -1,
     outputSource: () => undefined,
   }
 }
 
-function subgraphScope(subgraph: UiSubgraph, host: ExecNode, defs: DefSet): Scope {
+function subgraphScope(subgraph: UiSubgraph, host: ExecNode): Scope {
   const instance = host.node
   // Instance sockets follow the definition's inputs by name (saved instances may list fewer):
   const used = new Set<number>()
@@ -242,26 +259,6 @@ function subgraphScope(subgraph: UiSubgraph, host: ExecNode, defs: DefSet): Scop
     if (index !== -1) used.add(index)
     return index
   })
-  // The host's own widget values belong, in order, to the inputs that feed an inner widget (by name in recent
-  // files). Older files also kept a slot for the control widget of a promoted seed:
-  const promoted = new Map<number, { node: UiNode; widget: string }>()
-  for (const l of subgraph.links.values()) {
-    if (l.originId !== SUBGRAPH_INPUT_ID || promoted.has(l.originSlot)) continue
-    const node = subgraph.byId.get(l.targetId)
-    const widget = node?.inputs[l.targetSlot]?.widget
-    if (node !== undefined && widget !== undefined) promoted.set(l.originSlot, { node, widget })
-  }
-  const widgetInputs = subgraph.inputs.map((_, k) => k).filter((k) => promoted.has(k))
-  const hostValues = Array.isArray(instance.widgetsValues) ? instance.widgetsValues : []
-  const withControls = hostValues.length > widgetInputs.length
-  const positions = new Map<number, number>()
-  let position = 0
-  for (const k of widgetInputs) {
-    positions.set(k, position++)
-    const target = promoted.get(k) as { node: UiNode; widget: string }
-    const input = defs.classes.get(target.node.type)?.inputs.find((x) => x.name === target.widget)
-    if (withControls && input !== undefined && hasControlWidget(input)) position++
-  }
   return {
     graph: subgraph,
     host,
@@ -269,13 +266,18 @@ function subgraphScope(subgraph: UiSubgraph, host: ExecNode, defs: DefSet): Scop
       const index = socketOf[k]
       return index === undefined || index === -1 ? undefined : instance.inputs[index]?.link
     },
-    promotedValue: (k) => {
-      const name = subgraph.inputs[k]?.name
-      const named = instance.widgetsValuesNamed
-      if (named !== undefined && name !== undefined && Object.hasOwn(named, name)) return { value: named[name] }
-      const at = positions.get(k)
-      return at !== undefined && at < hostValues.length ? { value: hostValues[at] } : undefined
+    // The host's promoted widget shows the first inner widget the input feeds (its own saved value is not read):
+    promotedWidget: (k) => {
+      const input = subgraph.inputs[k]
+      const links = [...(input?.linkIds ?? []).flatMap((id) => subgraph.links.get(id) ?? []), ...subgraph.links.values()]
+      for (const l of links) {
+        if (l.originId !== SUBGRAPH_INPUT_ID || l.originSlot !== k) continue
+        const widget = subgraph.byId.get(l.targetId)?.inputs[l.targetSlot]?.widget
+        if (widget !== undefined) return { nodeId: l.targetId, widget }
+      }
+      return undefined
     },
+    boundaryInput: (slot) => socketOf.indexOf(slot),
     outputSource: (k) => {
       const output = subgraph.outputs[k]
       const link =

@@ -29,6 +29,8 @@ export function detectFormat(json: unknown, options: FormatOptions = {}): Workfl
     return 'ui'
   }
   if (isRequestBody(json)) return 'api'
+  // A workflow document without nodes (the editor loads it as an empty graph):
+  if (UI_KEYS.some((key) => key in json) && !Object.values(json).some((v) => isObject(v) && typeof v['class_type'] === 'string')) return 'ui'
   for (const [id, node] of Object.entries(json)) {
     if (!isObject(node) || typeof node['class_type'] !== 'string') {
       return fail(
@@ -70,6 +72,9 @@ function isRequestBody(json: Record<string, unknown>): boolean {
   const prompt = json['prompt']
   return isObject(prompt) && typeof prompt['class_type'] !== 'string'
 }
+
+// Keys only a UI workflow document has at its top level:
+const UI_KEYS = ['last_node_id', 'last_link_id', 'links', 'groups', 'definitions', 'state']
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -8,7 +8,7 @@
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
 import { hasWidget } from '../defs/normalize.js'
 import { SUBGRAPH_INPUT_ID, type LinkId, type UiGraph, type UiGroupNodeDef, type UiLink, type UiNode } from './ui-graph.js'
-import { mapWidgetValues, widgetDefault } from './widgets.js'
+import { appendedToRequired, inputWidgets, isWidgetType, type EditorWidget } from './editor-widgets.js'
 
 /** Type prefixes of group node instances: `workflow/` before frontend 1.2.63, `workflow>` since. */
 export const GROUP_NODE_PREFIXES = ['workflow>', 'workflow/'] as const
@@ -62,6 +62,9 @@ export function expandGroupNode(
   group.nodes.forEach((node, i) => {
     const def = context.defs.classes.get(node.type)
     if (node.type === 'Reroute') {
+      // A Reroute fed from outside the group is an instance input. Editor 1.43.5 then loses the link at queue time
+      // (its group code resolves the inner Reroute to nothing) and the server rejects the prompt; this follows the
+      // link through, which is what the workflow means (a known editor bug, not followed; tested).
       if (hasLinksTo(i) && hasLinksFrom(i) && !external.has(`${i}:0`)) return
       if (!linksTo.has(`${i}:0`)) inputMap.set(`${i}:0`, next++)
       return
@@ -94,7 +97,7 @@ export function expandGroupNode(
     }
   })
 
-  const widgets = groupWidgetValues(instance, group, context.defs)
+  const overrides = groupWidgetOverrides(instance, group, context.defs)
   const links = new Map<LinkId, UiLink>()
   const nodes = group.nodes.map((node, i): UiNode => {
     const inputs = node.inputs.map((input, s) => {
@@ -111,46 +114,104 @@ export function expandGroupNode(
       }
       return { ...input, link }
     })
-    const named = widgets.get(i)
-    return named === undefined ? { ...node, inputs } : { ...node, inputs, namedWidgets: named }
+    const own = overrides.get(i)
+    return own === undefined ? { ...node, inputs } : { ...node, inputs, widgetOverrides: own }
   })
   const byId = new Map(nodes.map((n) => [n.id, n]))
   return { graph: { nodes, byId, links, path: group.path }, outputs }
 }
 
-// The instance's widget values, positionally over every inner widget that was not converted to a socket (a seed
-// also has its control widget), override the inner nodes' own values:
-function groupWidgetValues(instance: UiNode, group: UiGroupNodeDef, defs: DefSet): Map<number, [string, unknown][]> {
-  const values = Array.isArray(instance.widgetsValues) ? instance.widgetsValues : []
-  const out = new Map<number, [string, unknown][]>()
-  let next = 0
+// The editor builds the group's definition input by input (its GroupNodeConfig) and the instance's widgets from it;
+// the instance's `widgets_values` fill those widgets in order, and each inner widget the group took over gets the
+// value of its group widget. What the definition made a socket (every V1 list combo: its type is not a string) keeps
+// the inner node's own value.
+function groupWidgetOverrides(instance: UiNode, group: UiGroupNodeDef, defs: DefSet): Map<number, Map<string, unknown>> {
+  const entries = new Map<string, { readonly widgets: readonly EditorWidget[]; readonly inner?: { node: number; name: string } }>()
+  const seen = new Map<string, number>()
+  const later: (() => void)[] = []
+  const linked = new Set(group.links.flatMap(([origin, , target, slot]) => (origin === null ? [] : [`${target}:${slot}`])))
   group.nodes.forEach((node, i) => {
     const def = defs.classes.get(node.type)
     if (def === undefined) return
-    const own = ownWidgets(node, def)
-    for (const input of def.inputs) {
-      if (!hasWidget(input) || node.inputs.some((x) => x.name === input.name && x.widget === input.name)) continue
-      if (next < values.length) own.set(input.name, values[next++])
-      if (hasGroupControl(input) && next < values.length) next++
+    const name = (input: string): string => groupInputName(node, input, seen)
+    const converted = new Map<number, InputDef>()
+    const slots: (InputDef | EditorWidget)[] = []
+    const put = (key: string, widgets: readonly EditorWidget[], inner?: string): void => {
+      entries.set(key, inner === undefined ? { widgets } : { widgets, inner: { node: i, name: inner } })
     }
-    out.set(i, [...own])
+    for (const item of groupInputs(def)) {
+      const isInput = 'kind' in item && !('persisted' in item)
+      const input = isInput ? (item as InputDef) : undefined
+      const stringTyped = input === undefined || !(input.kind === 'COMBO' && input.v1Combo)
+      if (stringTyped && (input === undefined || isWidgetType(input))) {
+        const itemName = input?.name ?? (item as EditorWidget).name
+        const at = node.inputs.findIndex((x) => x.name === itemName && x.widget === itemName)
+        if (at > -1 && input !== undefined) {
+          converted.set(at, input)
+          continue
+        }
+        const key = name(itemName)
+        put(key, input === undefined ? [{ ...(item as EditorWidget), name: key }] : inputWidgets(input, key), itemName)
+      } else {
+        slots.push(item)
+      }
+    }
+    // The editor checks "linked" by the position in this list of sockets, not the node's own slot numbers:
+    slots.forEach((item, s) => {
+      if (linked.has(`${i}:${s}`)) return
+      const itemName = 'persisted' in item ? item.name : item.name
+      const key = name(itemName)
+      if (group.hiddenInputs.has(`${i}:${itemName}`)) return
+      put(key, 'persisted' in item ? [item] : inputWidgets(item, key))
+    })
+    later.push(() => {
+      ;[...converted.keys()]
+        .sort()
+        .forEach((at, k) => {
+          const input = converted.get(at) as InputDef
+          if (linked.has(`${i}:${slots.length + k}`)) return
+          const key = name(input.name)
+          put(key, inputWidgets(input, key), input.name)
+        })
+    })
   })
+  for (const add of later) add()
+
+  // The instance's values fill the group's widgets in order, skipping those the editor does not write:
+  const values = Array.isArray(instance.widgetsValues) ? instance.widgetsValues : []
+  const held = new Map<string, unknown>()
+  let next = 0
+  for (const [key, entry] of entries) {
+    entry.widgets.forEach((widget, w) => {
+      let value = widget.default
+      if (widget.persisted && next < values.length) value = values[next++]
+      if (w === 0 && !held.has(key)) held.set(key, value)
+    })
+  }
+  const out = new Map<number, Map<string, unknown>>()
+  for (const [key, entry] of entries) {
+    if (entry.inner === undefined || !held.has(key)) continue
+    const own = out.get(entry.inner.node) ?? new Map<string, unknown>()
+    own.set(entry.inner.name, held.get(key))
+    out.set(entry.inner.node, own)
+  }
   return out
 }
 
-function ownWidgets(node: UiNode, def: NodeDef): Map<string, unknown> {
-  const own = new Map<string, unknown>()
-  const values = Array.isArray(node.widgetsValues) ? node.widgetsValues : []
-  const mapping = mapWidgetValues(def, values)
-  for (const w of mapping.widgets) own.set(w.name, w.value)
-  for (const input of mapping.missing) {
-    const fallback = widgetDefault(input)
-    if (fallback !== undefined) own.set(input.name, fallback.value)
-  }
-  return own
+// The inputs of an inner node's definition as the editor's extensions left them: required, the appended ones, optional.
+function groupInputs(def: NodeDef): (InputDef | EditorWidget)[] {
+  return [...def.inputs.filter((x) => x.required), ...appendedToRequired(def), ...def.inputs.filter((x) => !x.required)]
 }
 
-function hasGroupControl(input: InputDef): boolean {
-  if (input.name === 'seed' || input.name === 'noise_seed') return true
-  return (input.kind === 'INT' || input.kind === 'FLOAT' || input.kind === 'COMBO') && input.controlAfterGenerate
+// The name of a group input: the inner name, or prefixed with the node's title (or type) when already taken.
+function groupInputName(node: UiNode, input: string, seen: Map<string, number>): string {
+  let name = input
+  let key = name
+  if ((node.type === 'PrimitiveNode' && node.title !== undefined) || seen.has(name)) {
+    const prefix = `${node.title ?? node.type} `
+    key = name = `${prefix}${input}`
+    if (seen.has(name)) name = `${prefix}${seen.get(name)} ${input}`
+  }
+  seen.set(key, (seen.get(key) ?? 1) + 1)
+  return name
 }

@@ -39,8 +39,8 @@ export interface UiNode {
   readonly properties: Readonly<Record<string, unknown>>
   /** Where the node is in the file. */
   readonly path: IssuePath
-  /** Widget values already named (nodes inside a legacy group node take them from the group instance). */
-  readonly namedWidgets?: readonly (readonly [string, unknown])[]
+  /** Widget values by name that replace the node's own (a legacy group node instance's values for its inner nodes). */
+  readonly widgetOverrides?: ReadonlyMap<string, unknown>
 }
 
 export interface UiLink {

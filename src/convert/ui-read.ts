@@ -5,6 +5,7 @@
  * @module
  */
 import { describeValue, WorkflowFormatError, type IssuePath } from '../errors.js'
+import { uniqueSubgraphNodeIds } from './node-ids.js'
 import type {
   LinkId,
   UiGraph,
@@ -39,7 +40,7 @@ export function readUiWorkflow(raw: unknown, options: ReadOptions = {}): UiWorkf
   const subgraphs = new Map<string, UiSubgraph>()
   const graph = r.graph(root, [], version === 1 ? 'objects' : 'arrays')
   r.definitions(root, [], subgraphs)
-  return { version, root: graph, subgraphs, groupNodes: r.groupNodes(root) }
+  return { version, root: graph, subgraphs: uniqueSubgraphNodeIds(graph, subgraphs, lastNodeId(root)), groupNodes: r.groupNodes(root) }
 }
 
 class Reader {
@@ -241,6 +242,13 @@ class Reader {
     }
     return out
   }
+}
+
+// The workflow's node id counter: `last_node_id` (schema 0.4) or `state.lastNodeId` (schema 1):
+function lastNodeId(root: Json): number | undefined {
+  const state = root['state']
+  const last = root['last_node_id'] ?? (typeof state === 'object' && state !== null ? (state as Json)['lastNodeId'] : undefined)
+  return typeof last === 'number' && Number.isFinite(last) ? last : undefined
 }
 
 // Socket types are strings, but the editor also accepts lists (rgthree) and numbers (legacy events):

@@ -4,23 +4,25 @@
  * resolved links; links to nodes that are not in the prompt are dropped.
  * @module
  */
-import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
+import type { DefSet, NodeDef } from '../defs/model.js'
 import type { ApiNode, ApiPrompt, ApiValue } from '../dsl/prompt.js'
 import type { IssuePath } from '../errors.js'
 import { resolveDynamicPrompt } from './dynamic-prompts.js'
+import { audioUiValue } from './editor-widgets.js'
 import { ExecGraph, type ExecNode } from './exec-graph.js'
 import { readNodeWidgets, type WidgetReading } from './node-widgets.js'
 import { applyTextReplacements, SAVE_NODE_TYPES, type ReplacementSource } from './text-replacements.js'
 import { MODE, type UiNode } from './ui-graph.js'
 import { readUiWorkflow } from './ui-read.js'
 import type { ConversionWarning, WarningSink } from './warnings.js'
+import type { NamedWidget } from './widgets.js'
 
-/** Classes that exist only in the editor and never reach the server. */
+/** Classes the editor itself defines that never reach the server. */
+export const EDITOR_VIRTUAL_TYPES: readonly string[] = ['Note', 'MarkdownNote', 'PrimitiveNode', 'Reroute']
+
+/** Classes that exist only in the editor and never reach the server: the editor's own and common extensions'. */
 export const DEFAULT_VIRTUAL_TYPES: readonly string[] = [
-  'Note',
-  'MarkdownNote',
-  'PrimitiveNode',
-  'Reroute',
+  ...EDITOR_VIRTUAL_TYPES,
   'GetNode',
   'SetNode',
   'Reroute (rgthree)',
@@ -38,6 +40,12 @@ export interface UiToApiOptions {
   readonly file?: string
   /** More classes that exist only in the editor (added to {@link DEFAULT_VIRTUAL_TYPES}). */
   readonly virtualTypes?: Iterable<string>
+  /**
+   * Whether the editor-only classes of common extensions (rgthree, KJNodes, mtb: the rest of
+   * {@link DEFAULT_VIRTUAL_TYPES}) are virtual (default true). `false` converts as an editor without those
+   * extensions does: their nodes are unknown classes, sent as they are.
+   */
+  readonly extensionVirtualTypes?: boolean
   /**
    * Text widgets with `dynamicPrompts` (CLIPTextEncode's `text`...): `resolve` removes comments and picks one option
    * of each `{a|b}` group as the editor does when queueing (default); `keep` writes the text unchanged.
@@ -61,10 +69,16 @@ export interface UiToApiResult {
  */
 export function uiToApi(workflow: unknown, defs: DefSet, options: UiToApiOptions = {}): UiToApiResult {
   const file = options.file
+  if (typeof workflow === 'object' && workflow !== null && !Array.isArray(workflow) && !('nodes' in workflow)) {
+    // The editor loads such a document as an empty graph and queues nothing:
+    const warning: ConversionWarning = { code: 'no_nodes', message: 'the document has no "nodes" list; the editor queues an empty prompt', path: ['nodes'] }
+    return { prompt: {}, warnings: [warning] }
+  }
   const ui = readUiWorkflow(workflow, file === undefined ? {} : { file })
   const warnings: ConversionWarning[] = []
   const warn: WarningSink = (w) => warnings.push(w)
-  const virtual = new Set([...DEFAULT_VIRTUAL_TYPES, ...(options.virtualTypes ?? [])])
+  const defaults = options.extensionVirtualTypes === false ? EDITOR_VIRTUAL_TYPES : DEFAULT_VIRTUAL_TYPES
+  const virtual = new Set([...defaults, ...(options.virtualTypes ?? [])])
   const graph = new ExecGraph(ui, { defs, isVirtual: (t) => virtual.has(t), warn, file })
   const emitter = new NodeEmitter(graph, defs, options, warn)
   const prompt: ApiPrompt = {}
@@ -106,8 +120,7 @@ class NodeEmitter {
     const reading = this.reading(exec)
     for (const warning of reading.warnings) this.warn(warning)
     const inputs: Record<string, ApiValue> = {}
-    for (const widget of reading.widgets) inputs[widget.name] = wrap(this.serialize(exec, widget.name, widget.input, widget.value))
-    const defInputs = new Map(def?.inputs.map((input) => [input.name, input]))
+    for (const widget of reading.widgets) inputs[widget.name] = wrap(this.serialize(exec, widget, widget.value))
     node.inputs.forEach((input, slot) => {
       const resolved = this.graph.resolveInput(exec, slot)
       if (resolved === undefined) return
@@ -115,13 +128,31 @@ class NodeEmitter {
         inputs[input.name] = [resolved.originId, resolved.slot]
         return
       }
-      // A primitive node's value goes through the target widget's serialization; a promoted value does not:
-      let value = resolved.value
-      if (resolved.primitive !== undefined) {
-        if (resolved.primitive.properties[REPLACE_PROPERTY] === true) value = this.replace(resolved.primitive.path, value)
-        value = this.serialize(exec, input.widget ?? input.name, defInputs.get(input.widget ?? input.name), value)
+      if (resolved.kind === 'widget') {
+        // A promoted widget holds the value of the inner widget it stands for, sent as it is:
+        const value = this.reading(resolved.exec).widgets.find((w) => w.name === resolved.widget)?.value
+        if (value !== undefined) inputs[input.name] = wrap(value)
+        return
       }
-      inputs[input.name] = wrap(value)
+      if (resolved.primitive === undefined) {
+        inputs[input.name] = wrap(resolved.value)
+        return
+      }
+      // A primitive node writes its value into the widget its link targets, which then serializes it; a node
+      // without that widget gets nothing:
+      const target = reading.widgets.find((w) => w.name === (input.widget ?? input.name))
+      if (target === undefined) {
+        this.warn({
+          code: 'primitive_unapplied',
+          message: `input "${input.name}" takes a primitive node's value, but the node has no widget "${input.widget ?? input.name}"; it is left out, as in the editor`,
+          path: [...node.path, 'inputs', slot],
+          nodeId: exec.id,
+        })
+        return
+      }
+      let value = resolved.value
+      if (resolved.primitive.properties[REPLACE_PROPERTY] === true) value = this.replace(resolved.primitive.path, value)
+      inputs[target.name] = wrap(this.serialize(exec, target, value))
     })
     return { inputs, class_type: node.type, _meta: { title: titleOf(node, def) } }
   }
@@ -136,9 +167,15 @@ class NodeEmitter {
   }
 
   // What the editor's widget sends for a value: save nodes expand `%...%` in filename_prefix, dynamic-prompt
-  // texts resolve their {a|b} choices.
-  private serialize(exec: ExecNode, name: string, input: InputDef | undefined, value: unknown): unknown {
+  // texts resolve their {a|b} choices, LoadAudio's player sends the file's URL.
+  private serialize(exec: ExecNode, widget: NamedWidget, value: unknown): unknown {
+    const { name, input } = widget
     if (name === 'filename_prefix' && SAVE_NODE_TYPES.has(exec.node.type)) return this.replace(exec.node.path, value)
+    if (widget.widget?.kind === 'extension' && name === 'audioUI') {
+      const def = this.defs.classes.get(exec.node.type)
+      const audio = this.reading(exec).widgets.find((w) => w.name === 'audio')?.value
+      return audioUiValue(exec.node.type, audio, def?.outputNode ?? false, this.random)
+    }
     if (this.options.dynamicPrompts === 'keep' || input?.kind !== 'STRING' || !input.dynamicPrompts || typeof value !== 'string') {
       return value
     }

@@ -25,6 +25,10 @@ export type ConversionWarningCode =
   | 'date_in_text'
   /** A legacy group node whose inner classes are unknown; its nodes are left out. */
   | 'group_node_unavailable'
+  /** A primitive node feeds an input whose widget the node does not have; the editor drops the value. */
+  | 'primitive_unapplied'
+  /** A document without a `nodes` list: the editor loads nothing and queues an empty prompt. */
+  | 'no_nodes'
   /** An API prompt value that cannot be carried by a DSL node handle and was dropped on import. */
   | 'import_dropped'
 

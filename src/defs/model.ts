@@ -166,6 +166,8 @@ export interface NodeDef {
   readonly hidden: readonly HiddenInputDef[]
   readonly outputs: readonly OutputDef[]
   readonly searchAliases: readonly string[]
+  /** Defined with the V3 schema (its info carries `output_matchtypes`); unknown for hand-made definitions. */
+  readonly v3Schema?: boolean
 }
 
 /** Every class of one server (or snapshot), plus what is known about where it came from. */
@@ -175,4 +177,9 @@ export interface DefSet {
   readonly comfyuiVersion?: string
   /** sha256 of the object_info text the set was built from, when it came from text. */
   readonly sha256?: string
+  /**
+   * The node-info keys the object_info used (`is_input_list`, `price_badge`...), when the set was parsed from one:
+   * releases add keys, so they tell which server wrote it.
+   */
+  readonly infoFields?: ReadonlySet<string>
 }

@@ -39,7 +39,9 @@ export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}
   }
   const classes = new Map<string, NodeDef>()
   const problems: ObjectInfoError[] = []
+  const infoFields = new Set<string>()
   for (const [classType, info] of Object.entries(raw as Record<string, unknown>)) {
+    if (typeof info === 'object' && info !== null) for (const key of Object.keys(info)) infoFields.add(key)
     try {
       classes.set(classType, normalizeNodeDef(classType, info))
     } catch (error) {
@@ -49,6 +51,7 @@ export function normalizeObjectInfo(raw: unknown, options: NormalizeOptions = {}
   }
   const defs: DefSet = {
     classes,
+    infoFields,
     ...(options.comfyuiVersion === undefined ? {} : { comfyuiVersion: options.comfyuiVersion }),
     ...(options.sha256 === undefined ? {} : { sha256: options.sha256 }),
   }
@@ -91,6 +94,7 @@ export function normalizeNodeDef(classType: string, info: unknown): NodeDef {
     hidden,
     outputs: normalizeOutputs(node),
     searchAliases: node.search_aliases ?? [],
+    v3Schema: node.output_matchtypes !== undefined,
   }
 }
 

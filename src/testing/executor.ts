@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { postOrder } from '../graph/post-order.js'
-import { keyOrderOf, PyFloat } from '../validate/index.js'
+import { ExecutionList } from './execution-list.js'
+import { keyOrderOf, PyFloat, withKeyOrder } from '../validate/index.js'
 import type { FaultPlan } from './faults.js'
 import type { ModelCatalog } from './models.js'
 import { Interrupted, NODE_IMPLEMENTATIONS, NodeException, type NodeContext, type NodeOutput } from './nodes/index.js'
@@ -27,8 +28,13 @@ export interface ExecutionHost {
   readonly timing: { stepMs: number; nodeMs: number }
   /** Latent previews unless the prompt's `extra_data.preview_method` is `none`. */
   readonly previews: boolean
-  /** Reuse outputs of nodes whose inputs did not change (ComfyUI's default; `--cache-none` turns it off). */
+  /**
+   * Reuse outputs of nodes whose inputs did not change since the previous prompt (ComfyUI's default "classic"
+   * cache, which keeps only what the next prompt can use; `--cache-none` turns it off).
+   */
   readonly cache: boolean
+  /** Whether the class is an output node (they run first when ready). */
+  isOutputNode(classType: string): boolean
   /** A JSON message about a prompt, routed by its `client_id` (see comfyui-protocol.md §2.13). */
   send(type: string, data: Record<string, unknown>, clientId: string | undefined): void
   /** One sampler step: `progress` plus a preview, in the order each socket expects (type 4 or type 1). */
@@ -49,8 +55,15 @@ export class Executor {
 
   constructor(private readonly host: ExecutionHost) {}
 
+  #resetPending = false
+
   clearCache(): void {
     this.#cache.clear()
+  }
+
+  /** `POST /free {"free_memory": true}`: the worker resets the executor (its cache) before the next prompt. */
+  resetBeforeNextRun(): void {
+    this.#resetPending = true
   }
 
   async run(item: QueueItem): Promise<HistoryRecord> {
@@ -59,6 +72,10 @@ export class Executor {
     const clientId = typeof item.extraData['client_id'] === 'string' ? item.extraData['client_id'] : undefined
     const previews = host.previews && item.extraData['preview_method'] !== 'none'
     this.executions.set(promptId, (this.executions.get(promptId) ?? 0) + 1)
+    if (this.#resetPending) {
+      this.#resetPending = false
+      this.clearCache()
+    }
     const messages: [string, Record<string, unknown>][] = []
     const event = (type: string, data: Record<string, unknown>): void => {
       messages.push([type, data])
@@ -68,6 +85,9 @@ export class Executor {
 
     const order = executionOrder(prompt, item.outputs)
     const signatures = await this.#signatures(prompt, order)
+    // The classic cache drops, when a prompt starts, every entry that prompt cannot use:
+    const wanted = new Set(signatures.values())
+    for (const key of [...this.#cache.keys()]) if (!wanted.has(key)) this.#cache.delete(key)
     const values = new Map<string, readonly unknown[]>()
     const cached: string[] = []
     for (const id of order) {
@@ -81,10 +101,12 @@ export class Executor {
     cached.sort((a, b) => keys.indexOf(a) - keys.indexOf(b))
     event('execution_cached', { nodes: cached, prompt_id: promptId, timestamp: Date.now() })
 
-    const progress: Record<string, Record<string, unknown>> = {}
+    // The server's progress registry is a dict: nodes in the order they started (integer-like ids included).
+    const progress = new Map<string, Record<string, unknown>>()
     const progressState = (id: string, value: number | PyFloat, max: number | PyFloat, state: string): void => {
-      progress[id] = { value, max, state, node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id }
-      host.send('progress_state', { prompt_id: promptId, nodes: { ...progress } }, clientId)
+      progress.set(id, { value, max, state, node_id: id, prompt_id: promptId, display_node_id: id, parent_node_id: null, real_node_id: id })
+      const nodes = withKeyOrder(Object.fromEntries(progress), [...progress.keys()])
+      host.send('progress_state', { prompt_id: promptId, nodes }, clientId)
     }
     const outputs: Record<string, unknown> = {}
     const meta: Record<string, unknown> = {}
@@ -102,9 +124,18 @@ export class Executor {
     }
 
     let current = ''
+    const classOf = (id: string): string => (prompt[id] as { class_type: string }).class_type
+    const list = new ExecutionList(item.outputs, {
+      links: (id) => linksOf(prompt, id).filter((dep) => dep in prompt),
+      isOutput: (id) => host.isOutputNode(classOf(id)),
+      isCached: (id) => values.has(id),
+    })
     try {
-      for (const id of order) {
-        if (values.has(id)) continue
+      for (let id = list.next(); id !== undefined; id = list.next()) {
+        if (values.has(id)) {
+          list.complete(id)
+          continue
+        }
         current = id
         if (host.queue.interruptRequested) throw new Interrupted()
         const node = prompt[id] as { class_type: string; inputs: Record<string, unknown> }
@@ -143,6 +174,7 @@ export class Executor {
         if (done === undefined) progressState(id, pyFloat(1), pyFloat(1), 'finished')
         else progressState(id, done.max, done.max, 'finished')
         executed.push(id)
+        list.complete(id)
       }
       event('execution_success', { prompt_id: promptId, timestamp: Date.now() })
       return { prompt: historyPrompt(item), outputs, status: { status_str: 'success', completed: true, messages }, meta }

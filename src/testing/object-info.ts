@@ -56,6 +56,11 @@ export class ObjectInfoSource {
     this.#models = models
   }
 
+  /** Whether the class is an output node (`OUTPUT_NODE`). */
+  isOutputNode(classType: string): boolean {
+    return this.#base.defs.classes.get(classType)?.outputNode === true
+  }
+
   /** object_info and its DefSet with the file pickers listing the given input images and the catalog's models. */
   current(inputFiles: readonly string[]): { raw: RawInfo; defs: DefSet } {
     const key = inputFiles.join('\u0000')

@@ -30,10 +30,13 @@ export class PromptQueue {
   #interrupted = false
   readonly history = new Map<string, HistoryRecord>()
 
-  /** The number the next prompt gets (`front`: negative, so it runs first), advancing the counter. */
-  nextNumber(front: boolean): number {
-    const n = this.#counter++
-    return front ? -n : n
+  /** The server's prompt counter (`PromptServer.number`): the number the next prompt without its own gets. */
+  get counter(): number {
+    return this.#counter
+  }
+
+  set counter(value: number) {
+    this.#counter = value
   }
 
   get running(): QueueItem | undefined {

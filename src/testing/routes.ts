@@ -8,12 +8,11 @@ import { readFile } from 'node:fs/promises'
 import { extname } from 'node:path'
 import sharp from 'sharp'
 import { Response } from 'undici'
-import { keyOrderOf, parsePythonJson, PyFloat, validate, type ServerError } from '../validate/index.js'
+import { parsePythonJson, PyFloat, validateRequest } from '../validate/index.js'
 import type { Executor } from './executor.js'
 import type { ModelCatalog, ModelFolder } from './models.js'
 import type { ObjectInfoSource } from './object-info.js'
 import { queueTuple, type PromptQueue } from './prompt-queue.js'
-import { pyFloat } from './py-json.js'
 import { emptyReply, fileReply, internalError, jsonReply, notFound, type Reply } from './replies.js'
 import type { FolderType, ServerFiles } from './server-files.js'
 
@@ -74,8 +73,13 @@ export async function route(request: Request, context: RouteContext): Promise<Re
       return postQueue(request, context)
     case 'POST /interrupt':
       return postInterrupt(request, context)
-    case 'POST /free':
+    case 'POST /free': {
+      // The worker frees memory before it takes the next prompt; `free_memory` also empties the node cache:
+      const json = parseBody(request)
+      if (json === undefined) return internalError()
+      if (json['free_memory'] !== undefined && json['free_memory'] !== false && json['free_memory'] !== null) context.executor.resetBeforeNextRun()
       return emptyReply()
+    }
     case 'GET /history':
       return getHistory(request, context)
     case 'POST /history':
@@ -118,6 +122,7 @@ export async function route(request: Request, context: RouteContext): Promise<Re
   return notFound()
 }
 
+// The whole body is judged as server.py's post_prompt does (see validateRequest); an accepted prompt is queued.
 async function postPrompt(request: Request, context: RouteContext): Promise<Reply> {
   let body: unknown
   try {
@@ -125,49 +130,24 @@ async function postPrompt(request: Request, context: RouteContext): Promise<Repl
   } catch {
     return internalError()
   }
-  const json = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined
-  const front = json?.['front'] === true && json['number'] === undefined
-  let number: number | PyFloat = context.queue.nextNumber(front)
-  if (json?.['number'] !== undefined) {
-    const explicit = json['number']
-    const value = explicit instanceof PyFloat ? explicit.value : typeof explicit === 'number' ? explicit : typeof explicit === 'string' ? Number(explicit) : Number.NaN
-    if (typeof explicit === 'string' && explicit.trim() === '') return internalError()
-    if (Number.isNaN(value)) return internalError()
-    number = pyFloat(value)
-  }
-  if (json === undefined || !('prompt' in json)) {
-    return jsonReply({ error: serverError('no_prompt', 'No prompt provided', 'No prompt provided'), node_errors: {} }, 400)
-  }
-  const requestedId = json['prompt_id']
-  if (requestedId !== undefined && requestedId !== null) {
-    context.promptRequests.set(String(requestedId), (context.promptRequests.get(String(requestedId)) ?? 0) + 1)
-    if (atLeast(context.version, 25) && (typeof requestedId !== 'string' || !isCanonicalUuid(requestedId))) {
-      const message = 'prompt_id must be a valid UUID'
-      return jsonReply({ error: serverError('invalid_prompt_id', message, message), node_errors: {} }, 400)
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const requested = (body as Record<string, unknown>)['prompt_id']
+    if (requested !== undefined && requested !== null) {
+      context.promptRequests.set(String(requested), (context.promptRequests.get(String(requested)) ?? 0) + 1)
     }
   }
-  const extraData = json['extra_data'] ?? {}
-  if (typeof extraData !== 'object' || extraData === null || Array.isArray(extraData)) return internalError()
-  const prompt = json['prompt']
   const { defs } = context.objectInfo.current(await context.files.listInputs())
-  const nodeOrder = typeof prompt === 'object' && prompt !== null ? keyOrderOf(prompt) : undefined
-  const verdict = validate(prompt, defs, {
-    serverVersion: context.version,
-    lint: false,
-    partialExecutionTargets: json['partial_execution_targets'] ?? null,
-    ...(nodeOrder === undefined ? {} : { nodeOrder }),
-  })
+  const verdict = validateRequest(body, defs, { serverVersion: context.version, lint: false, counter: context.queue.counter })
+  context.queue.counter = verdict.counterAfter
   if (verdict.status === 500) return internalError()
   if (!verdict.accepted) return jsonReply(verdict.response(), 400)
-  const promptId = typeof requestedId === 'string' ? requestedId : randomUUID()
-  const data: Record<string, unknown> = { ...(extraData as Record<string, unknown>) }
-  if ('client_id' in json) data['client_id'] = json['client_id']
-  data['create_time'] = Date.now()
+  const promptId = verdict.promptId ?? randomUUID()
+  const number = verdict.number as number | PyFloat
   context.queue.put({
     number: number instanceof PyFloat ? number.value : number,
     promptId,
-    prompt: prompt as Record<string, unknown>,
-    extraData: data,
+    prompt: (body as Record<string, unknown>)['prompt'] as Record<string, unknown>,
+    extraData: { ...verdict.extraData, create_time: Date.now() },
     outputs: verdict.outputs,
   })
   context.broadcastStatus()
@@ -284,17 +264,4 @@ function systemStats(version: string): unknown {
     },
     devices: [{ name: 'cpu', type: 'cpu', index: null, vram_total: 0, vram_free: 0, torch_vram_total: 0, torch_vram_free: 0 }],
   }
-}
-
-function serverError(type: string, message: string, details: string): ServerError {
-  return { type, message, details, extra_info: {} }
-}
-
-function isCanonicalUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)
-}
-
-function atLeast(version: string, minor: number): boolean {
-  const match = /^v?(\d+)\.(\d+)/.exec(version)
-  return match !== null && (Number(match[1]) > 0 || Number(match[2]) >= minor)
 }

@@ -270,6 +270,7 @@ export class TestServer {
 
   #executionHost(): ExecutionHost {
     return {
+      isOutputNode: (classType) => this.objectInfo.isOutputNode(classType),
       files: this.files,
       models: this.models,
       queue: this.queue,

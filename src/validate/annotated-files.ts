@@ -60,6 +60,9 @@ export function existsAnnotatedFile(
       return { exists: true, assumed: false }
     }
   }
+  // The loaders list only the files at the top of the input folder, so a file in a subfolder (`clipspace/...`,
+  // `pasted/...`) may well exist: it cannot be known, and is not rejected.
+  if (!folderOnly && resolved.path.includes('/')) return { exists: true, assumed: true }
   return { exists: false, assumed: true }
 }
 

@@ -230,7 +230,7 @@ export class NodeValidator {
         ? this.promptDict[sourceId]
         : pyGetItem(this.prompt, sourceId)
     const sourceDef = this.defs.classes.get(pyGetItem(source, 'class_type') as string) as NodeDef
-    const received = pyTupleItem(returnTypes(sourceDef), link[1])
+    const received = pyTupleItem(returnTypes(sourceDef), link[1], sourceDef.v3Schema === true ? 'list' : 'tuple')
     if (!linkTypeMatches(received, input.inputType)) {
       frame.errors.push(E.returnTypeMismatch(x, info, received, link))
       return undefined

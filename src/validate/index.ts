@@ -4,9 +4,10 @@
  */
 export { validate, INTERNAL_SERVER_ERROR_TYPE } from './validate.js'
 export { formatVerdict, formatIssue } from './format.js'
-export { parsePythonJson, keyOrderOf } from './python-json.js'
+export { parsePythonJson, keyOrderOf, withKeyOrder } from './python-json.js'
 export { PyFloat } from './python.js'
-export { LATEST_SERVER_VERSION } from './server-version.js'
+export { chooseServerVersion, definitionsVersionLabel, describeServerVersion, LATEST_SERVER_VERSION, serverBehaviour, versionFromInfoFields } from './server-version.js'
+export type { ServerBehaviour, ServerVersionChoice, ServerVersionSource } from './server-version.js'
 export { linkTypeMatches } from './link-types.js'
 export { buildPromptJsonSchema, promptJsonSchemaText } from './json-schema.js'
 export type { PromptSchemaOptions } from './json-schema.js'
@@ -23,3 +24,5 @@ export type {
   ValidateOptions,
   Verdict,
 } from './types.js'
+export { isCanonicalUuid, validateRequest, validateRequestText } from './request.js'
+export type { RequestOptions, RequestVerdict } from './request.js'

@@ -15,6 +15,15 @@ export function keyOrderOf(value: object): readonly string[] | undefined {
   return (value as { [KEY_ORDER]?: readonly string[] })[KEY_ORDER]
 }
 
+/**
+ * Records the order Python would hold `value`'s keys in (insertion order, which JS objects do not keep for
+ * integer-like keys), for writers that honour {@link keyOrderOf}. Returns `value`.
+ */
+export function withKeyOrder<T extends object>(value: T, keys: readonly string[]): T {
+  Object.defineProperty(value, KEY_ORDER, { value: [...keys], enumerable: false, configurable: true })
+  return value
+}
+
 type Container = { kind: 'object'; value: Record<string, unknown>; keys: string[]; key: string | undefined } | { kind: 'array'; value: unknown[] }
 
 /** Parses JSON text like Python's `json.loads`; throws JsonParseError with line and column. */

@@ -381,10 +381,13 @@ export function pyGetItem(container: unknown, key: unknown): unknown {
   throw new PyError('TypeError', `'${kind}' object is not subscriptable`)
 }
 
-/** Python `tuple[key]` (RETURN_TYPES indexed by a link's slot). */
-export function pyTupleItem<T>(tuple: readonly T[], key: unknown): T {
-  const position = sequenceIndex(key, tuple.length, 'tuple', 'list')
-  if (position === undefined) throw new PyError('IndexError', 'tuple index out of range')
+/**
+ * Python `sequence[key]` on RETURN_TYPES indexed by a link's slot: a tuple for classic nodes, a list for V3 nodes
+ * (their schema builds RETURN_TYPES as a list), which changes the error text.
+ */
+export function pyTupleItem<T>(tuple: readonly T[], key: unknown, kind: 'tuple' | 'list' = 'tuple'): T {
+  const position = sequenceIndex(key, tuple.length, kind, 'list')
+  if (position === undefined) throw new PyError('IndexError', `${kind} index out of range`)
   return tuple[position] as T
 }
 

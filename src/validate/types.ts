@@ -3,6 +3,7 @@
  * @module
  */
 import type { IssuePath } from '../errors.js'
+import type { ServerVersionChoice } from './server-version.js'
 
 /** One error object exactly as ComfyUI sends it (`error` or an entry of `node_errors[id].errors`). */
 export interface ServerError {
@@ -82,7 +83,8 @@ export type LintType =
 export interface ValidateOptions {
   /**
    * The ComfyUI release to imitate (`"0.8.0"`); selects the differences between releases (unknown-class error
-   * type, cycle handling). Default: the version recorded in the DefSet, else the latest known (0.26.0).
+   * type, cycle handling). Default: the version recorded in the DefSet, else the one its object_info's keys tell
+   * (see `chooseServerVersion`), else the latest known (0.26.0). `verdict.server` says which was used.
    */
   readonly serverVersion?: string
   /** The request's `partial_execution_targets`: only these output nodes are validated and run. */
@@ -120,6 +122,8 @@ export interface Verdict {
   /** Every server error with its location, in a stable order. */
   readonly issues: readonly Issue[]
   readonly warnings: readonly LintWarning[]
+  /** The ComfyUI release whose behaviour was imitated, and how it was chosen. */
+  readonly server: ServerVersionChoice
   /** The body the server would send: an object for 200/400, the plain text for 500. */
   response(ids?: ResponseIds): AcceptedBody | RejectedBody | string
 }

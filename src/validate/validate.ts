@@ -9,7 +9,7 @@ import { collectWarnings } from './lint.js'
 import { keyOrderOf } from './python-json.js'
 import { PyError, pyContains, pyGetItem, pyKind, pyStr } from './python.js'
 import * as E from './server-errors.js'
-import { LATEST_SERVER_VERSION, serverBehaviour, type ServerBehaviour } from './server-version.js'
+import { chooseServerVersion, type ServerBehaviour } from './server-version.js'
 import {
   INTERNAL_SERVER_ERROR_TEXT,
   type Issue,
@@ -36,7 +36,11 @@ interface OutputNode {
  * it). Throws InvalidArgumentError only for bad options (an unreadable `serverVersion`).
  */
 export function validate(prompt: unknown, defs: DefSet, options: ValidateOptions = {}): Verdict {
-  const behaviour = serverBehaviour(options.serverVersion ?? defs.comfyuiVersion ?? LATEST_SERVER_VERSION)
+  const server = chooseServerVersion(defs, options.serverVersion)
+  return { ...judge(prompt, defs, options, server.behaviour), server }
+}
+
+function judge(prompt: unknown, defs: DefSet, options: ValidateOptions, behaviour: ServerBehaviour): Omit<Verdict, 'server'> {
   if (prompt === undefined) return rejected(E.noPrompt(), {}, [], [], { withNodeErrors: false })
   let outputs: OutputNode[]
   try {
@@ -168,7 +172,7 @@ function accepted(
   nodeErrors: Record<string, NodeError>,
   issues: readonly Issue[],
   warnings: readonly LintWarning[],
-): Verdict {
+): Omit<Verdict, 'server'> {
   return {
     accepted: true,
     status: 200,
@@ -191,7 +195,7 @@ function rejected(
   issues: readonly Issue[],
   warnings: readonly LintWarning[],
   { withNodeErrors = true, dropped = [] as readonly string[] } = {},
-): Verdict {
+): Omit<Verdict, 'server'> {
   return {
     accepted: false,
     status: 400,
@@ -205,7 +209,7 @@ function rejected(
   }
 }
 
-function internalServerError(ex: PyError): Verdict {
+function internalServerError(ex: PyError): Omit<Verdict, 'server'> {
   const error: ServerError = {
     type: INTERNAL_SERVER_ERROR_TYPE,
     message: 'Internal Server Error: the prompt makes the server raise outside validation',

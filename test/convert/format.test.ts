@@ -84,3 +84,8 @@ function catchError(run: () => unknown): unknown {
   }
   throw new Error('expected an error')
 }
+
+test('a litegraph document without nodes is a UI workflow (the editor queues nothing); other objects are not', () => {
+  expect(detectFormat({ last_node_id: 0, links: [], version: 0.4 })).toBe('ui')
+  expect(() => detectFormat({ name: 'package', version: 1 })).toThrow(/neither an API prompt/)
+})

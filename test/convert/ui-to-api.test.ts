@@ -225,7 +225,7 @@ describe('subgraphs', () => {
   test('inner nodes get execution ids outer:inner, at any depth, and outer links reach them', () => {
     const { prompt } = convert(fixture('browser_tests__subgraphs__subgraph-nested-promotion.json'))
     expect(Object.keys(prompt)).toEqual(['1', '2', '5:4', '5:3', '5:6:11', '5:6:10', '5:6:9:8', '5:6:9:7'])
-    expect(prompt['2']?.inputs).toEqual({ source: ['5:6:9:7', 0] })
+    expect(prompt['2']?.inputs).toMatchObject({ source: ['5:6:9:7', 0] })
     expect(prompt['5:3']?.inputs).toMatchObject({ string_a: ['1', 0], string_b: ['5:4', 0] })
     expect(prompt['5:6:10']?.inputs).toMatchObject({ string_a: ['5:3', 0], string_b: ['5:6:11', 0] })
     expect(prompt['5:6:9:7']?.inputs).toMatchObject({ string_a: ['5:6:10', 0], string_b: ['5:6:9:8', 0] })
@@ -238,32 +238,27 @@ describe('subgraphs', () => {
     expect(prompt['18']?.inputs).toEqual({ images: ['19:16', 0] })
   })
 
-  test('promoted values by position, with a slot for a promoted seed’s control in older files, or by name', () => {
+  test('an unconnected subgraph input shows the inner widget it feeds; the instance’s own saved value is not read', () => {
     const workflow = fixture('browser_tests__subgraphs__test-values-input-subgraph.json') as { nodes: Record<string, unknown>[]; links: unknown[] }
     const host = workflow.nodes.find((n) => n['id'] === 19) as Record<string, unknown>
     workflow.links = workflow.links.filter((l) => (l as unknown[])[0] !== 22)
     ;(host['inputs'] as Record<string, unknown>[])[1] = { name: 'seed', type: 'INT', link: null, widget: { name: 'seed' } }
     host['widgets_values'] = [42]
-    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(42)
-    // A second promoted widget, the inner text, after the seed:
     const definition = (workflow as unknown as { definitions: { subgraphs: Record<string, unknown>[] } }).definitions.subgraphs[0] as Record<string, unknown>
-    ;(definition['inputs'] as unknown[]).push({ id: 'x', name: 'text', type: 'STRING', linkIds: [99] })
-    ;(definition['links'] as unknown[]).push({ id: 99, origin_id: -10, origin_slot: 3, target_id: 15, target_slot: 1, type: 'STRING' })
-    const inner = (definition['nodes'] as Record<string, unknown>[]).find((n) => n['id'] === 15) as { inputs: Record<string, unknown>[] }
-    ;(inner.inputs[1] as Record<string, unknown>)['link'] = 99
-    host['widgets_values'] = [43, 'hello']
-    expect(convert(workflow).prompt['19:15']?.inputs['text']).toBe('hello')
-    host['widgets_values'] = [43, 'fixed', 'hello']
-    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(43)
-    expect(convert(workflow).prompt['19:15']?.inputs['text']).toBe('hello')
-    host['widgets_values_named'] = { seed: 44 }
-    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(44)
+    const sampler = (definition['nodes'] as Record<string, unknown>[]).find((n) => n['id'] === 12) as Record<string, unknown>
+    sampler['widgets_values'] = [7, 'fixed', 20, 8, 'euler', 'simple', 1]
+    expect(convert(workflow).prompt['19:12']?.inputs['seed']).toBe(7)
   })
 
-  test('an unconnected promoted widget takes the instance’s value; a muted instance runs nothing', () => {
+  test('the editor makes node ids unique across subgraphs: a clashing inner id takes the next free one', () => {
+    const { prompt } = convert(fixture('browser_tests__subgraphs__subgraph-duplicate-links.json'))
+    expect(Object.keys(prompt)).toEqual(['2:1', '2:3'])
+    expect(prompt['2:1']?.inputs['latent_image']).toEqual(['2:3', 0])
+  })
+
+  test('a muted instance runs nothing', () => {
     const workflow = fixture('browser_tests__subgraphs__subgraph-with-promoted-text-widget.json') as { nodes: Record<string, unknown>[] }
-    ;(workflow.nodes[0] as Record<string, unknown>)['widgets_values'] = ['from the host']
-    expect(convert(workflow).prompt['11:10']?.inputs).toEqual({ text: 'from the host' })
+    expect(convert(workflow).prompt['11:10']?.inputs).toEqual({ text: '' })
     ;(workflow.nodes[0] as Record<string, unknown>)['mode'] = 2
     expect(convert(workflow).prompt).toEqual({})
   })
@@ -293,11 +288,13 @@ describe('subgraph definitions that cannot be expanded', () => {
 })
 
 describe('legacy group nodes', () => {
-  test('inner nodes run as <instance>:<index> with the instance’s widget values', () => {
+  test('inner nodes run as <instance>:<index>; the instance’s values fill the group’s widgets in the editor’s order', () => {
+    // The editor's group definition makes widgets of the INT/FLOAT inputs first and of the list combos after; the
+    // instance's values (saved in the inner nodes' own order) land shifted, and the editor sends them so:
     const { prompt } = convert(fixture('browser_tests__groupnodes__legacy_group_node.json'))
     expect(Object.keys(prompt)).toEqual(['15:0', '15:1'])
-    expect(prompt['15:0']).toMatchObject({ class_type: 'KSamplerAdvanced', inputs: { add_noise: 'enable', noise_seed: 0, end_at_step: 10000 } })
-    expect(prompt['15:1']).toMatchObject({ class_type: 'KSampler', inputs: { seed: 0, denoise: 1 } })
+    expect(prompt['15:0']).toMatchObject({ class_type: 'KSamplerAdvanced', inputs: { add_noise: 'enable', noise_seed: 'enable', steps: 'randomize', end_at_step: 'euler' } })
+    expect(prompt['15:1']).toMatchObject({ class_type: 'KSampler', inputs: { seed: 0, steps: 20, denoise: 'euler' } })
   })
 
   test('a group whose inner classes are unknown is left out, with a warning', () => {
@@ -305,5 +302,37 @@ describe('legacy group nodes', () => {
     const { prompt, warnings } = uiToApi(workflow, { classes: new Map() })
     expect(prompt).toEqual({})
     expect(warnings).toMatchObject([{ code: 'group_node_unavailable', nodeId: '15' }])
+  })
+})
+
+describe('what the editor does that a reader might not expect', () => {
+  test('a primitive node writes into the target’s widget; an input whose widget the node lacks gets nothing', () => {
+    const { prompt, warnings } = convert(fixture('browser_tests__inputs__renamed_converted_widget.json'))
+    expect(prompt['3']?.inputs).toEqual({ width: 512, height: 512, batch_size: 1 })
+    expect(warnings).toMatchObject([{ code: 'primitive_unapplied', nodeId: '3', path: ['nodes', 0, 'inputs', 0] }])
+  })
+
+  test('a document without nodes queues an empty prompt, with a warning', () => {
+    expect(convert({ version: 0.4, links: [], extra: {} })).toEqual({
+      prompt: {},
+      warnings: [{ code: 'no_nodes', message: expect.stringContaining('no "nodes"'), path: ['nodes'] }],
+    })
+  })
+
+  test('extension-only classes (rgthree reroutes) are virtual unless asked to convert as a bare editor does', () => {
+    const workflow = fixture('comfyscript__rgthree-reroute.ui.json')
+    expect(convert(workflow).prompt['3']?.inputs['positive']).toEqual(['6', 0])
+    const bare = convert(workflow, { extensionVirtualTypes: false }).prompt
+    expect(bare['3']?.inputs['positive']).toEqual(['12', 0])
+    expect(bare['12']?.class_type).toBe('Reroute (rgthree)')
+  })
+
+  test('editor bug not followed: links into a legacy group node through an inner Reroute are kept', () => {
+    // Editor 1.43.5 drops these links (its group node code resolves an inner Reroute to nothing), and the server
+    // then rejects the prompt for missing inputs; the converter keeps them, which is what the workflow means.
+    const workflow = parseJson(readFixture('workflows', 'pairs', 'edit_models__sdxl_edit_model.ui.json'))
+    const { prompt } = convert(workflow)
+    expect(prompt['37:3']?.inputs['model']).toEqual(['4', 0])
+    expect(prompt['37:6']?.inputs).toMatchObject({ positive: ['6', 0], negative: ['7', 0], pixels: ['13', 0] })
   })
 })

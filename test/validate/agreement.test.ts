@@ -1,19 +1,17 @@
 /**
- * The validator against what a real ComfyUI 0.8.0 answered for 561 prompts (test/fixtures/server-verdicts).
- * Node error order, dependent_outputs order and tracebacks are nondeterministic on the server; they are
- * compared as sets or left out.
+ * The validator against what a real ComfyUI 0.8.0 answered for 561 requests (test/fixtures/server-verdicts): each
+ * whole POST /prompt body judged by `validateRequest`. Node error order, dependent_outputs order and tracebacks are
+ * nondeterministic on the server; they are compared as sets or left out. Once with the release named, once with
+ * nothing but the object_info to go by (a user's file, whose name carries no version).
  */
 import { describe, expect, it } from 'vitest'
 import { stringifyJson } from '../../src/json/lossless.js'
-import { PyFloat, validate } from '../../src/validate/index.js'
+import { PyFloat, validateRequest } from '../../src/validate/index.js'
 import type { Verdict } from '../../src/validate/types.js'
-import { loadVerdictCases, verdictDefs, type VerdictCase } from './verdict-cases.js'
+import { loadVerdictCases, neutralVerdictDefs, verdictDefs, type VerdictCase } from './verdict-cases.js'
 
-/** Cases the validator cannot match, with the reason. */
-const UNMATCHED: Readonly<Record<string, string>> = {
-  '2169_special_body_number_string.json':
-    'the request body\'s "number" is "abc": float() fails in post_prompt before the prompt is validated (HTTP 500)',
-}
+/** Cases the validator cannot match, with the reason (none since whole bodies are judged). */
+const UNMATCHED: Readonly<Record<string, string>> = {}
 
 interface Comparison {
   readonly verdict: boolean
@@ -88,23 +86,28 @@ function compare(c: VerdictCase, verdict: Verdict): Comparison {
   }
 }
 
-describe('agreement with ComfyUI 0.8.0 verdicts', () => {
-  const cases = loadVerdictCases()
-  const defs = verdictDefs()
+describe.each([
+  { how: 'serverVersion 0.8.0 given', defs: verdictDefs, serverVersion: '0.8.0' },
+  { how: 'nothing named: the release the definitions tell', defs: neutralVerdictDefs, serverVersion: undefined },
+])('agreement with ComfyUI 0.8.0 verdicts ($how)', ({ defs: load, serverVersion }) => {
+  const cases = loadVerdictCases({ all: true })
+  const defs = load()
   const results = cases.map((c) => {
-    const verdict = validate(c.prompt, defs, {
-      serverVersion: '0.8.0',
-      ...(c.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: c.partialExecutionTargets }),
-    })
+    const verdict = validateRequest(c.body, defs, serverVersion === undefined ? {} : { serverVersion })
     return { c, verdict, comparison: compare(c, verdict) }
   })
   const share = (key: keyof Comparison): number => results.filter((r) => r.comparison[key]).length / results.length
 
-  it('covers every case that sends a prompt', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(559)
+  it('covers every recorded request', () => {
+    expect(cases.length).toBe(561)
   })
 
-  it('agrees on at least 99% of verdicts and of node error types', () => {
+  it('imitates 0.8.0 behaviour', () => {
+    expect(results[0]?.verdict.server.behaviour).toMatchObject({ missingNodeType: false, dependencyCycle: false })
+    expect(results[0]?.verdict.server.source).toBe(serverVersion === undefined ? 'object_info' : 'option')
+  })
+
+  it('agrees on every verdict and on at least 99.5% of node error types', () => {
     const figures = {
       cases: results.length,
       verdict: `${(share('verdict') * 100).toFixed(1)}%`,
@@ -112,8 +115,8 @@ describe('agreement with ComfyUI 0.8.0 verdicts', () => {
       wholeBody: `${(share('body') * 100).toFixed(1)}%`,
     }
     console.info(`server-verdict agreement: ${JSON.stringify(figures)}`)
-    expect(share('verdict')).toBeGreaterThanOrEqual(0.99)
-    expect(share('errorTypes')).toBeGreaterThanOrEqual(0.99)
+    expect(share('verdict')).toBe(1)
+    expect(share('errorTypes')).toBeGreaterThanOrEqual(0.995)
     // Messages, details and extra_info too (they differ only where the server's order is random):
     expect(share('body')).toBeGreaterThanOrEqual(0.97)
   })

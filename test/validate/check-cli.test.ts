@@ -1,5 +1,5 @@
 /** `comfy-dsl check`: verdicts per file, --json, UI workflows, exit codes. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -46,10 +46,11 @@ describe('comfy-dsl check', () => {
     const run = await check('--json', 'good.json', 'bad.json')
     const reports = JSON.parse(run.stdout) as Record<string, unknown>[]
     expect(reports.map((r) => Object.keys(r))).toEqual([
-      ['file', 'accepted', 'outputs', 'error', 'node_errors'],
-      ['file', 'accepted', 'outputs', 'error', 'node_errors'],
+      ['file', 'accepted', 'status', 'outputs', 'error', 'node_errors', 'server'],
+      ['file', 'accepted', 'status', 'outputs', 'error', 'node_errors', 'server'],
     ])
-    expect(reports[0]).toEqual({ file: 'good.json', accepted: true, outputs: ['2'], error: null, node_errors: {} })
+    expect(reports[0]).toMatchObject({ file: 'good.json', accepted: true, status: 200, outputs: ['2'], error: null, node_errors: {} })
+    expect(reports[0]?.['server']).toMatchObject({ version: '0.26.0', source: 'definitions' })
     expect(reports[1]).toMatchObject({
       accepted: false,
       outputs: [],
@@ -62,7 +63,7 @@ describe('comfy-dsl check', () => {
     const ui = fixturePath('workflows', 'pairs', 'flux__flux_dev_example.ui.json')
     const run = await check('--object-info', verdictDefs, '--json', ui)
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.stdout)).toEqual([{ file: ui, accepted: true, outputs: ['9'], error: null, node_errors: {} }])
+    expect(JSON.parse(run.stdout)).toMatchObject([{ file: ui, accepted: true, outputs: ['9'], error: null, node_errors: {} }])
   })
 
   it('reads POST /prompt bodies with their partial_execution_targets', async () => {
@@ -96,6 +97,45 @@ describe('comfy-dsl check', () => {
     expect(run.stderr).toContain('missing.json: unusable: cannot read the file: ENOENT')
     const json = await check('--json', 'missing.json')
     expect(JSON.parse(json.stdout)[0]).toMatchObject({ accepted: false, error: { type: 'unusable_input' } })
+  })
+
+  it('tells the release from the object_info itself when its file name says nothing, and shows it', async () => {
+    const neutral = write('object_info.json', readFileSync(verdictDefs, 'utf8'))
+    const unknown = write('unknown-class.json', { '1': { class_type: 'NoSuchNode', inputs: {} } })
+    const json = JSON.parse((await check('--json', '--object-info', neutral, unknown)).stdout)[0]
+    expect(json.error.type).toBe('invalid_prompt')
+    expect(json.server).toMatchObject({ version: '0.8.0', source: 'object_info', fits: { before: '0.9.0' } })
+    expect(json.server.evidence).toContain('"is_input_list" absent (before v0.12)')
+    const human = await check('--object-info', neutral, unknown)
+    expect(human.stderr).toContain('note: judged as ComfyUI 0.8.0')
+    const named = JSON.parse((await check('--json', '--object-info', neutral, '--server-version', '0.26.0', unknown)).stdout)[0]
+    expect([named.error.type, named.server.source]).toEqual(['missing_node_type', 'option'])
+  })
+
+  it('--body judges whole POST /prompt bodies, as the server reads them', async () => {
+    const files = [
+      write('b-ok.json', { client_id: 'c', prompt: { '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } }, '2': { class_type: 'PreviewImage', inputs: { images: ['1', 0] } } }, number: 5 }),
+      write('b-none.json', { client_id: 'c' }),
+      write('b-extra.json', { client_id: 'c', extra_data: 'x', prompt: {} }),
+      write('b-text.json', '{not json'),
+    ]
+    const run = await check('--json', '--body', ...files)
+    const reports = JSON.parse(run.stdout) as { status: number; error: { type: string } | null; response: unknown }[]
+    expect(reports.map((r) => [r.status, r.error?.type ?? null])).toEqual([
+      [200, null],
+      [400, 'no_prompt'],
+      [500, 'internal_server_error'],
+      [500, 'internal_server_error'],
+    ])
+    expect(reports[0]?.response).toMatchObject({ number: 5, node_errors: {} })
+    expect(reports[3]?.response).toBe('500 Internal Server Error\n\nServer got itself in trouble')
+    expect(run.code).toBe(1)
+  })
+
+  it('a UI document without nodes is what the editor makes of it: an empty prompt, which the server rejects', async () => {
+    const empty = write('no-nodes.json', { last_node_id: 0, links: [], version: 0.4 })
+    const run = await check('--json', empty)
+    expect(JSON.parse(run.stdout)[0]).toMatchObject({ status: 400, error: { type: 'prompt_no_outputs' } })
   })
 
   it('exits 2 when the definitions cannot be loaded', async () => {

@@ -161,6 +161,14 @@ describe('links', () => {
     expect(verdict.nodeErrors['2']?.errors[0]).toMatchObject({ type, details })
   })
 
+  it('a V3 node’s outputs are a list in Python: an out-of-range slot says so', () => {
+    const prompt = {
+      '1': { class_type: 'PrimitiveInt', inputs: { value: 5 } },
+      '2': { class_type: 'PreviewAny', inputs: { source: ['1', 1] } },
+    }
+    expect(validate(prompt, latest).nodeErrors['2']?.errors[0]).toMatchObject({ type: 'exception_during_validation', details: 'list index out of range' })
+  })
+
   it('reports a bad link of an upstream node on that node, as an inner exception', () => {
     const prompt = {
       '1': { class_type: 'ImageInvert', inputs: { image: ['99', 0] } },
@@ -340,6 +348,13 @@ describe('custom validators (LoadImage & co.)', () => {
     ])
     expect(verdict.warnings.find((w) => w.type === 'file_not_verified')).toMatchObject({ nodeId: '1', inputName: 'image' })
     expect(load('missing.png', { files: 'assume-present' }).accepted).toBe(true)
+  })
+
+  it('a file in a subfolder cannot be listed by the server: accepted, with a warning that it was not verified', () => {
+    const verdict = load('clipspace/clipspace-mask-123.png [input]')
+    expect(verdict.accepted).toBe(true)
+    expect(verdict.warnings.find((w) => w.type === 'file_not_verified')).toMatchObject({ nodeId: '1', inputName: 'image' })
+    expect(load('clipspace/').accepted).toBe(false)
   })
 
   it('raises for a missing or non-string image, as the Python validator does', () => {

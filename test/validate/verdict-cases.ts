@@ -12,6 +12,8 @@ export interface VerdictCase {
   /** The prompt as the server read it (Python JSON semantics: key order, floats, NaN). */
   readonly prompt: unknown
   readonly partialExecutionTargets?: unknown
+  /** The whole POST /prompt body as the server read it (`{prompt, client_id}` where the case gives only a prompt). */
+  readonly body: unknown
   readonly status: 200 | 400 | 500
   readonly response: unknown
 }
@@ -19,26 +21,23 @@ export interface VerdictCase {
 const CASES = fixturePath('server-verdicts', 'cases')
 
 /**
- * Every case that sends a prompt: from `prompt`, or from the request body when the case has one (raw bodies are
- * read with Python's JSON rules, so NaN tokens and key order survive).
+ * Every case, with the body it sent: `request_body` or `request_body_raw` (read with Python's JSON rules, so NaN
+ * tokens and key order survive), else `{prompt, client_id}`. `all: false` keeps those that send a prompt.
  */
-export function loadVerdictCases(): VerdictCase[] {
+export function loadVerdictCases({ all = false } = {}): VerdictCase[] {
   const cases: VerdictCase[] = []
   for (const file of readdirSync(CASES).sort()) {
     const text = readFileSync(join(CASES, file), 'utf8')
     const record = parsePythonJson(text) as Record<string, unknown>
-    let body: Record<string, unknown> = { prompt: record['prompt'] }
-    if (typeof record['request_body_raw'] === 'string') {
-      const raw = parsePythonJson(record['request_body_raw'])
-      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) continue
-      body = raw as Record<string, unknown>
-    } else if (record['request_body'] !== undefined) {
-      body = record['request_body'] as Record<string, unknown>
-    }
-    if (!Object.hasOwn(body, 'prompt')) continue
+    let whole: unknown = { prompt: record['prompt'], client_id: 'oracle' }
+    if (typeof record['request_body_raw'] === 'string') whole = parsePythonJson(record['request_body_raw'])
+    else if (record['request_body'] !== undefined) whole = record['request_body']
+    const body = (typeof whole === 'object' && whole !== null && !Array.isArray(whole) ? whole : {}) as Record<string, unknown>
+    if (!all && (body !== whole || !Object.hasOwn(body, 'prompt'))) continue
     cases.push({
       file,
       mutation: String(record['mutation']),
+      body: whole,
       prompt: body['prompt'],
       ...(Object.hasOwn(body, 'partial_execution_targets')
         ? { partialExecutionTargets: body['partial_execution_targets'] }
@@ -56,4 +55,12 @@ let defs: DefSet | undefined
 export function verdictDefs(): DefSet {
   defs ??= parseObjectInfo(readFileSync(fixturePath('server-verdicts', 'object_info_0.8.0.json'), 'utf8')).defs
   return defs
+}
+
+let neutral: DefSet | undefined
+
+/** The same /object_info read as a user's file would be: no version in a name, nothing but the content. */
+export function neutralVerdictDefs(): DefSet {
+  neutral ??= parseObjectInfo(readFileSync(fixturePath('server-verdicts', 'object_info_0.8.0.json'), 'utf8')).defs
+  return neutral
 }

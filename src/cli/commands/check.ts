@@ -1,6 +1,7 @@
 /**
- * `comfy-dsl check FILE... [--object-info FILE | --server URL] [--json]`: the verdict a ComfyUI server would give
- * each API or UI workflow, without a server. Exit 0: all accepted; 1: some rejected; 2: some file unusable.
+ * `comfy-dsl check FILE... [--object-info FILE | --server URL] [--json] [--body]`: the verdict a ComfyUI server would
+ * give each API or UI workflow (or, with `--body`, each whole POST /prompt request body), without a server.
+ * Exit 0: all accepted; 1: some rejected; 2: some file unusable.
  * @module
  */
 import { readFile } from 'node:fs/promises'
@@ -12,7 +13,18 @@ import { formatWarning } from '../../convert/warnings.js'
 import type { DefSet } from '../../defs/model.js'
 import { ComfyError } from '../../errors.js'
 import { parseJson, stringifyJson } from '../../json/lossless.js'
-import { formatVerdict, parsePythonJson, validate, type ServerError, type ValidateOptions, type Verdict } from '../../validate/index.js'
+import {
+  chooseServerVersion,
+  describeServerVersion,
+  formatVerdict,
+  parsePythonJson,
+  validate,
+  validateRequestText,
+  type ServerError,
+  type ServerVersionChoice,
+  type ValidateOptions,
+  type Verdict,
+} from '../../validate/index.js'
 import { loadDefsFor } from '../defs-source.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from '../io.js'
 
@@ -23,19 +35,26 @@ interface CheckFlags {
   serverVersion?: string
   lint: boolean
   files: 'listed' | 'assume-present'
+  body?: boolean
 }
 
 /** One file's outcome; `--json` prints these keys. */
 interface FileReport {
   readonly file: string
   readonly accepted: boolean
+  /** The HTTP status the server would answer (0 for an unusable file). */
+  readonly status: number
   readonly outputs: readonly string[]
   readonly error: ServerError | null
   readonly node_errors: Verdict['nodeErrors']
+  /** The ComfyUI release imitated and why (`source`: option, definitions, object_info or default). */
+  readonly server: { readonly version: string; readonly source: string; readonly fits?: ServerVersionChoice['fits']; readonly evidence: readonly string[] }
+  /** With `--body`: the whole response body the server would send. */
+  readonly response?: unknown
 }
 
 type Checked =
-  | { readonly kind: 'verdict'; readonly file: string; readonly verdict: Verdict; readonly notes: readonly string[] }
+  | { readonly kind: 'verdict'; readonly file: string; readonly verdict: Verdict; readonly notes: readonly string[]; readonly body?: boolean }
   | { readonly kind: 'unusable'; readonly file: string; readonly reason: string }
 
 // Files are read this many at a time; validation itself is synchronous and fast.
@@ -52,6 +71,7 @@ export const checkCommand: CliCommand = {
       .option('--json', 'print one JSON array with {file, accepted, outputs, error, node_errors} per file')
       .option('--server-version <version>', 'imitate this ComfyUI release (default: the definitions\' version)')
       .option('--no-lint', 'leave out warnings about things the server accepts')
+      .option('--body', 'each file is a whole POST /prompt request body, judged as the server reads it (any JSON, even invalid)')
       .addOption(
         new Option('--files <mode>', 'files loaded by LoadImage & co.: listed = only those the definitions list')
           .choices(['listed', 'assume-present'])
@@ -77,27 +97,45 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
   }
   let results: Checked[]
   try {
-    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => checkFile(file, io.cwd, defs, options))
+    const one = flags.body === true ? checkBody : checkFile
+    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => one(file, io.cwd, defs, options))
   } catch (error) {
     return reportError(error, io)
   }
-  if (flags.json) io.stdout.write(`${stringifyJson(results.map(toReport), 2)}\n`)
+  const server = chooseServerVersion(defs, options.serverVersion)
+  if (flags.json) io.stdout.write(`${stringifyJson(results.map((r) => toReport(r, server)), 2)}\n`)
   else printHuman(results, io)
+  // A release guessed from the definitions is worth saying; a named one is not:
+  if (!flags.json && server.source === 'object_info') io.stderr.write(`note: judged as ${describeServerVersion(server)}\n`)
   if (results.some((r) => r.kind === 'unusable')) return EXIT.unusable
   return results.some((r) => r.kind === 'verdict' && !r.verdict.accepted) ? EXIT.failed : EXIT.ok
 }
 
-async function checkFile(file: string, cwd: string, defs: DefSet, options: ValidateOptions): Promise<Checked> {
-  let text: string
+async function readText(file: string, cwd: string): Promise<{ text: string } | { reason: string }> {
   try {
-    text = await readFile(resolve(cwd, file), 'utf8')
+    return { text: await readFile(resolve(cwd, file), 'utf8') }
   } catch (error) {
-    return { kind: 'unusable', file, reason: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }
+    return { reason: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }
   }
+}
+
+/** `--body`: the file's text is the request body, judged whole (invalid JSON is the server's HTTP 500). */
+async function checkBody(file: string, cwd: string, defs: DefSet, options: ValidateOptions): Promise<Checked> {
+  const read = await readText(file, cwd)
+  if ('reason' in read) return { kind: 'unusable', file, reason: read.reason }
+  return { kind: 'verdict', file, verdict: validateRequestText(read.text, defs, options), notes: [], body: true }
+}
+
+async function checkFile(file: string, cwd: string, defs: DefSet, options: ValidateOptions): Promise<Checked> {
+  const read = await readText(file, cwd)
+  if ('reason' in read) return { kind: 'unusable', file, reason: read.reason }
+  const { text } = read
   try {
     // Read as the server reads it: key order, `5.0` vs `5`, NaN tokens all matter to the verdict.
     const json = parsePythonJson(text, { file })
-    if (isUiWorkflow(json)) {
+    // A litegraph document without nodes is a UI workflow too: the editor queues an empty prompt for it.
+    const ui = isUiWorkflow(json) || (requestBody(json) === undefined && !looksLikeApiPrompt(json) && detectFormat(json, { file }) === 'ui')
+    if (ui) {
       const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
       const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
       return { kind: 'verdict', file, verdict: validate(converted.prompt, defs, options), notes }
@@ -140,23 +178,34 @@ function looksLikeApiPrompt(json: unknown): boolean {
   return isRecord(json) && Object.values(json).some((node) => isRecord(node) && 'class_type' in node)
 }
 
-function toReport(result: Checked): FileReport {
+function toReport(result: Checked, server: ServerVersionChoice): FileReport {
+  const imitated = (choice: ServerVersionChoice): FileReport['server'] => ({
+    version: choice.behaviour.version,
+    source: choice.source,
+    ...(choice.fits === undefined ? {} : { fits: choice.fits }),
+    evidence: choice.evidence,
+  })
   if (result.kind === 'unusable') {
     return {
       file: result.file,
       accepted: false,
+      status: 0,
       outputs: [],
       error: { type: 'unusable_input', message: result.reason, details: '', extra_info: {} },
       node_errors: {},
+      server: imitated(server),
     }
   }
   const { verdict } = result
   return {
     file: result.file,
     accepted: verdict.accepted,
+    status: verdict.status,
     outputs: verdict.outputs,
     error: verdict.error ?? null,
     node_errors: verdict.nodeErrors,
+    server: imitated(verdict.server),
+    ...(result.body === true ? { response: verdict.response() } : {}),
   }
 }
 
