@@ -27,7 +27,15 @@ export type {
   ApiNode,
   ApiPrompt,
   ApiValue,
+  AnyOutput,
+  BooleanInput,
+  ComboInput,
   DynamicSpec,
+  FileInput,
+  FloatInput,
+  IntInput,
+  LiteralValue,
+  StringInput,
   InputValue,
   Link,
   NodeFunctionOptions,
@@ -39,8 +47,6 @@ export type {
   ToPromptResult,
   UntypedNode,
 } from './dsl/index.js'
-/** The widget input types generated factories use (`comfy-dsl codegen` output imports them from here). */
-export type { AnyOutput, BooleanInput, ComboInput, FileInput, FloatInput, IntInput, LiteralValue, StringInput } from './dsl/index.js'
 
 /** The offline validator: the verdict of a ComfyUI server's `POST /prompt`, in its own vocabulary. */
 export {

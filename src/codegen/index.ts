@@ -1,5 +1,5 @@
 /**
- * `comfy-dsl/codegen`: typed node factories from a server's `/object_info` (Node only; ts-morph is loaded lazily).
+ * `comfy-dsl/codegen`: typed node factories from a server's `/object_info` (Node only; generating loads neither ts-morph nor TypeScript).
  *
  * ```ts
  * const { defs } = await loadObjectInfoFile('object_info.json')
@@ -13,8 +13,6 @@ export { writeGeneratedFiles } from './write.js'
 export type { WriteResult } from './write.js'
 export { loadObjectInfoFile, loadObjectInfoFromServer, ObjectInfoSourceError, sha256 } from './source.js'
 export type { LoadedDefs, LoadOptions } from './source.js'
-export { startCodegen } from './parallel.js'
-export type { CodegenRunner } from './parallel.js'
 export { SymbolCollection, toCamelCase, toPascalCase } from './names.js'
 export { planCodegen } from './plan.js'
 export type { ClassPlan, CodegenPlan } from './plan.js'

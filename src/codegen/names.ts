@@ -62,9 +62,7 @@ export class SymbolCollection {
   }
 
   allocate(desired: string, fallback = 'node'): string {
-    let base = desired === '' ? fallback : desired
-    if (/^\d/.test(base)) base = `_${base}`
-    if (RESERVED_WORDS.has(base)) base = `${base}Node`
+    const base = identifierBase(desired, fallback)
     let name = base
     for (let n = 2; this.#taken.has(name); n++) name = `${base}${n}`
     this.#taken.add(name)
@@ -74,6 +72,32 @@ export class SymbolCollection {
   has(name: string): boolean {
     return this.#taken.has(name)
   }
+
+  /** Marks a name as taken (the caller checked it is free). */
+  take(name: string): void {
+    this.#taken.add(name)
+  }
+}
+
+/** The identifier {@link SymbolCollection.allocate} starts from: a fallback for '', `_` before a digit, reserved words suffixed. */
+export function identifierBase(desired: string, fallback = 'node'): string {
+  let base = desired === '' ? fallback : desired
+  if (/^\d/.test(base)) base = `_${base}`
+  if (RESERVED_WORDS.has(base)) base = `${base}Node`
+  return base
+}
+
+// Words that say nothing about a custom-node pack ("ComfyUI-Impact-Pack" is "Impact"):
+const PACK_NOISE = new Set(['comfy', 'comfyui', 'ui', 'node', 'nodes', 'suite', 'pack', 'custom'])
+
+/**
+ * A short PascalCase label for a custom-node pack, from its folder in `python_module`
+ * (`custom_nodes.was-node-suite-comfyui` -> `Was`, `custom_nodes.ComfyUI-Impact-Pack` -> `Impact`).
+ */
+export function packLabel(pack: string): string {
+  const words = splitWords(pack)
+  const meaningful = words.filter((w) => !PACK_NOISE.has(w.toLowerCase()))
+  return (meaningful.length > 0 ? meaningful : words).map((w) => capitalize(w.toLowerCase())).join('')
 }
 
 /** True when `name` can be written as a property name without quotes. */
@@ -86,7 +110,10 @@ export function propertyKey(name: string): string {
   return isIdentifier(name) ? name : quote(name)
 }
 
+const NEEDS_ESCAPE = /[\\'\r\n\u2028\u2029]/
+
 /** A single-quoted TypeScript string literal. */
 export function quote(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `'${text}'`
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`
 }

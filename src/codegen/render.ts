@@ -6,21 +6,21 @@ import type {
   FunctionDeclarationStructure,
   InterfaceDeclarationStructure,
   StatementStructures,
-  StructureKind,
   TypeAliasDeclarationStructure,
 } from 'ts-morph'
 import type { InputDef, NodeDef } from '../defs/model.js'
 import { stringifyJson } from '../json/lossless.js'
 import { propertyKey, quote } from './names.js'
+import { KIND } from './print.js'
 import type { ClassPlan, CodegenPlan, EnumPlan } from './plan.js'
 import { hasFillableDefault } from '../dsl/node.js'
 import { inputTypeText, isOptionalInput, literalUnion, outputTypeText, type TypeContext } from './type-text.js'
 
-/** ts-morph's StructureKind enum, passed in by the caller that loaded ts-morph lazily. */
-export type Kinds = typeof StructureKind
+const DOC_ESCAPE = /\*\/|\r/
 
 /** Keeps generated JSDoc from closing early and trims noise. */
 export function docText(text: string): string {
+  if (!DOC_ESCAPE.test(text)) return text.trim()
   return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n').trim()
 }
 
@@ -33,7 +33,7 @@ function doc(description: string, tags: { tagName: string; text?: string }[] = [
 
 function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}`
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value)
   return stringifyJson(value)
 }
 
@@ -64,10 +64,10 @@ function typeArgs(plan: ClassPlan): string {
   return params.length > 0 ? `<${params.map((p) => p.name).join(', ')}>` : ''
 }
 
-function inputsInterface(Kind: Kinds, plan: ClassPlan, ctx: TypeContext): InterfaceDeclarationStructure {
+function inputsInterface(plan: ClassPlan, ctx: TypeContext): InterfaceDeclarationStructure {
   const { def } = plan
   return {
-    kind: Kind.Interface,
+    kind: KIND.Interface,
     name: plan.inputsType,
     isExported: true,
     typeParameters: typeParameters(plan),
@@ -85,10 +85,11 @@ function inputsInterface(Kind: Kinds, plan: ClassPlan, ctx: TypeContext): Interf
   }
 }
 
-function nodeInterface(Kind: Kinds, plan: ClassPlan): InterfaceDeclarationStructure {
+function nodeInterface(plan: ClassPlan, uses: Set<string>): InterfaceDeclarationStructure {
+  uses.add('NodeHandle')
   const { def } = plan
   return {
-    kind: Kind.Interface,
+    kind: KIND.Interface,
     name: plan.nodeType,
     isExported: true,
     typeParameters: typeParameters(plan),
@@ -97,7 +98,7 @@ function nodeInterface(Kind: Kinds, plan: ClassPlan): InterfaceDeclarationStruct
     methods: def.outputs.map((output) => ({
       name: 'out',
       parameters: [{ name: 'slot', type: String(output.index) }],
-      returnType: outputTypeText(output, plan.matchTypes),
+      returnType: outputTypeText(output, plan.matchTypes, uses),
       docs: [doc(`${output.name}${output.isList ? ' (a list)' : ''}${output.tooltip ? `: ${output.tooltip}` : ''}`)],
     })),
     properties: def.outputs.flatMap((output) => {
@@ -107,7 +108,7 @@ function nodeInterface(Kind: Kinds, plan: ClassPlan): InterfaceDeclarationStruct
         {
           name: propertyKey(name),
           isReadonly: true,
-          type: outputTypeText(output, plan.matchTypes),
+          type: outputTypeText(output, plan.matchTypes, uses),
           ...(output.tooltip ? { docs: [doc(output.tooltip)] } : {}),
         },
       ]
@@ -141,19 +142,21 @@ function specLiteral(plan: ClassPlan): string {
 function specValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`
   if (typeof value === 'string') return quote(value)
+  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value)
   return stringifyJson(value)
 }
 
-function factoryFunction(Kind: Kinds, plan: ClassPlan): FunctionDeclarationStructure {
+function factoryFunction(plan: ClassPlan, uses: Set<string>): FunctionDeclarationStructure {
+  uses.add('NodeOptions').add('createNode')
   const { def } = plan
   const allOptional = def.inputs.every(isOptionalInput)
   const args = typeArgs(plan)
   return {
-    kind: Kind.Function,
+    kind: KIND.Function,
     name: plan.functionName,
     isExported: true,
     typeParameters: typeParameters(plan),
-    docs: [classDoc(def)],
+    docs: [classDoc(def, plan.nameNote)],
     parameters: [
       { name: 'inputs', type: `${plan.inputsType}${args}`, ...(allOptional ? { initializer: '{}' } : {}) },
       { name: 'options', type: 'NodeOptions', hasQuestionToken: true },
@@ -163,9 +166,10 @@ function factoryFunction(Kind: Kinds, plan: ClassPlan): FunctionDeclarationStruc
   }
 }
 
-function classDoc(def: NodeDef): string {
+function classDoc(def: NodeDef, nameNote: string | undefined): string {
   const title = def.displayName && def.displayName !== def.classType ? `${def.displayName} (\`${def.classType}\`)` : `\`${def.classType}\``
   const lines = [`${title}${def.category ? `, category \`${def.category}\`` : ''}.`]
+  if (nameNote !== undefined) lines.push(nameNote)
   if (def.description) lines.push(def.description)
   if (def.outputNode) lines.push('An output node: `toPrompt()` roots and the server runs what these reach.')
   const tags: { tagName: string; text?: string }[] = []
@@ -174,17 +178,20 @@ function classDoc(def: NodeDef): string {
   return doc(lines.join('\n\n'), tags)
 }
 
-function enumAlias(Kind: Kinds, e: EnumPlan): TypeAliasDeclarationStructure {
-  return { kind: Kind.TypeAlias, name: e.name, isExported: true, type: literalUnion(e.options) }
+function enumAlias(e: EnumPlan): TypeAliasDeclarationStructure {
+  return { kind: KIND.TypeAlias, name: e.name, isExported: true, type: literalUnion(e.options) }
 }
 
-/** Structures of one category file (imports excluded: the caller adds them once names are known). */
-export function classStatements(Kind: Kinds, plan: ClassPlan, codegen: CodegenPlan): StatementStructures[] {
-  const ctx: TypeContext = { enums: codegen.enumRegistry, matchTypes: plan.matchTypes }
-  return [inputsInterface(Kind, plan, ctx), nodeInterface(Kind, plan), factoryFunction(Kind, plan)]
+/**
+ * Structures of one class in a category file. Imports are left to the caller: `uses` collects the DSL names
+ * and shared unions the structures refer to.
+ */
+export function classStatements(plan: ClassPlan, codegen: CodegenPlan, uses: Set<string>): StatementStructures[] {
+  const ctx: TypeContext = { enums: codegen.enumRegistry, matchTypes: plan.matchTypes, uses }
+  return [inputsInterface(plan, ctx), nodeInterface(plan, uses), factoryFunction(plan, uses)]
 }
 
 /** Structures of the shared unions file. */
-export function enumStatements(Kind: Kinds, codegen: CodegenPlan): StatementStructures[] {
-  return codegen.enums.map((e) => enumAlias(Kind, e))
+export function enumStatements(codegen: CodegenPlan): StatementStructures[] {
+  return codegen.enums.map((e) => enumAlias(e))
 }

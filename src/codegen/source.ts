@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseObjectInfo } from '../defs/load.js'
 import type { NormalizeResult } from '../defs/normalize.js'
 import { ComfyError } from '../errors.js'
 
@@ -28,6 +27,11 @@ export interface LoadOptions {
   readonly comfyuiVersion?: string
 }
 
+// Loaded on first use, so that it overlaps with reading the file or waiting for the server:
+function loadParser(): Promise<typeof import('../defs/load.js')> {
+  return import('../defs/load.js')
+}
+
 /** sha256 of the exact text, as written in generated headers. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
@@ -39,9 +43,12 @@ export function sha256(text: string): string {
  * headers tell the releases it fits (see `chooseServerVersion`).
  */
 export async function loadObjectInfoFile(path: string, options: LoadOptions = {}): Promise<LoadedDefs> {
+  const reading = readFile(path, 'utf8')
+  reading.catch(() => undefined) // handled below, once the parser is loaded
+  const { parseObjectInfo } = await loadParser()
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = await reading
   } catch (error) {
     throw new ObjectInfoSourceError(`cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error })
   }
@@ -55,25 +62,48 @@ export async function loadObjectInfoFile(path: string, options: LoadOptions = {}
   return { ...result, source: path }
 }
 
+/**
+ * One GET with node:http(s): loads in a few milliseconds, where undici costs ~100 ms of module loading, a tenth
+ * of a codegen run. 30 s without a byte from the server fail the request.
+ */
+async function httpGet(url: string): Promise<{ statusCode: number; text: string }> {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch (error) {
+    throw new ObjectInfoSourceError(`not a URL: ${url} (expected e.g. http://127.0.0.1:8188)`, { cause: error })
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ObjectInfoSourceError(`cannot reach ${url}: not an http:// or https:// URL (did you mean http://${url}?)`)
+  }
+  const { request } = parsed.protocol === 'https:' ? await import('node:https') : await import('node:http')
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => reject(new ObjectInfoSourceError(`cannot reach ${url}: ${error.message}`, { cause: error }))
+    const req = request(parsed, { method: 'GET', headers: { accept: 'application/json' } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('error', fail)
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.setTimeout(30_000, () => req.destroy(new Error('no answer for 30 s')))
+    req.on('error', fail)
+    req.end()
+  })
+}
+
 /** Fetches `/object_info` (and the version from `/system_stats`) from a running server. */
 export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOptions = {}): Promise<LoadedDefs> {
   const base = baseUrl.replace(/\/+$/, '')
-  // undici is loaded only when a server is asked, keeping file-based codegen fast to start:
-  const { request } = await import('undici')
   const get = async (path: string): Promise<string> => {
-    let response
-    try {
-      response = await request(`${base}${path}`, { headersTimeout: 30_000, bodyTimeout: 60_000 })
-    } catch (error) {
-      throw new ObjectInfoSourceError(`cannot reach ${base}${path}: ${(error as Error).message}`, { cause: error })
-    }
-    const text = await response.body.text()
-    if (response.statusCode !== 200) {
-      throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${response.statusCode}`)
-    }
+    const { statusCode, text } = await httpGet(`${base}${path}`)
+    if (statusCode !== 200) throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${statusCode}`)
     return text
   }
-  const [text, stats] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
+  const requests = Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
+  requests.catch(() => undefined) // handled below, once the parser is loaded
+  // The parser (zod and the normalizer, ~0.1 s to load) loads while the server prepares its answer:
+  const { parseObjectInfo } = await loadParser()
+  const [text, stats] = await requests
   let version = options.comfyuiVersion
   if (version === undefined && stats !== '') {
     try {

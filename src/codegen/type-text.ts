@@ -19,6 +19,8 @@ export type MatchTypeParams = ReadonlyMap<string, { readonly name: string; reado
 export interface TypeContext {
   readonly enums: EnumRegistry
   readonly matchTypes: MatchTypeParams
+  /** Collects the DSL types and shared unions the type texts name, for the file's import lines. */
+  readonly uses: Set<string>
 }
 
 /** A literal union of combo options as type text (`'euler' | 'heun'`), `never` when empty. */
@@ -36,28 +38,30 @@ function socketTypes(types: readonly string[]): string {
 export function inputTypeText(input: InputDef, ctx: TypeContext): string {
   switch (input.kind) {
     case 'INT':
-      return 'IntInput'
+      return use(ctx, 'IntInput')
     case 'FLOAT':
-      return 'FloatInput'
+      return use(ctx, 'FloatInput')
     case 'STRING':
-      return 'StringInput'
+      return use(ctx, 'StringInput')
     case 'BOOLEAN':
-      return 'BooleanInput'
+      return use(ctx, 'BooleanInput')
     case 'COMBO': {
-      const one = input.fileBacked ? 'string' : (ctx.enums.lookup(input.options) ?? literalUnion(input.options))
-      if (input.multiselect) return `${one === 'never' ? 'string' : paren(one)}[] | readonly ${paren(one)}[] | Link<'COMBO'>`
-      return input.fileBacked ? 'FileInput' : one === 'never' ? 'FileInput' : `ComboInput<${one}>`
+      const shared = input.fileBacked ? undefined : ctx.enums.lookup(input.options)
+      if (shared !== undefined) ctx.uses.add(shared)
+      const one = input.fileBacked ? 'string' : (shared ?? literalUnion(input.options))
+      if (input.multiselect) return `${one === 'never' ? 'string' : paren(one)}[] | readonly ${paren(one)}[] | ${use(ctx, 'Link')}<'COMBO'>`
+      return input.fileBacked || one === 'never' ? use(ctx, 'FileInput') : `${use(ctx, 'ComboInput')}<${one}>`
     }
     case 'LINK': {
-      const link = input.types.includes('*') ? 'AnyOutput' : `Link<${socketTypes(input.types)}>`
-      return hasWidget(input) ? `${link} | LiteralValue` : link
+      const link = input.types.includes('*') ? use(ctx, 'AnyOutput') : `${use(ctx, 'Link')}<${socketTypes(input.types)}>`
+      return hasWidget(input) ? `${link} | ${use(ctx, 'LiteralValue')}` : link
     }
     case 'MATCHTYPE': {
       const param = ctx.matchTypes.get(input.templateId)
-      return param ? `Link<${param.name}>` : 'AnyOutput'
+      return param ? `${use(ctx, 'Link')}<${param.name}>` : use(ctx, 'AnyOutput')
     }
     case 'DYNAMIC_SLOT':
-      return input.types.includes('*') ? 'AnyOutput' : `Link<${socketTypes(input.types)}>`
+      return input.types.includes('*') ? use(ctx, 'AnyOutput') : `${use(ctx, 'Link')}<${socketTypes(input.types)}>`
     case 'AUTOGROW': {
       const item = inputTypeText(input.template, ctx)
       if (input.prefix !== undefined) {
@@ -81,6 +85,11 @@ export function inputTypeText(input: InputDef, ctx: TypeContext): string {
   }
 }
 
+function use(ctx: TypeContext, name: string): string {
+  ctx.uses.add(name)
+  return name
+}
+
 function paren(type: string): string {
   return type.includes('|') ? `(${type})` : type
 }
@@ -93,7 +102,8 @@ export function isOptionalInput(input: InputDef): boolean {
 }
 
 /** The type of an output handle. */
-export function outputTypeText(output: OutputDef, matchTypes: MatchTypeParams): string {
+export function outputTypeText(output: OutputDef, matchTypes: MatchTypeParams, uses: Set<string>): string {
+  uses.add('Output')
   if (output.matchType !== undefined) {
     const param = matchTypes.get(output.matchType)
     if (param) return `Output<${param.name}>`

@@ -5,7 +5,8 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { StaleGeneratedCodeError } from '../errors.js'
-import { GENERATED_MARKER, type GeneratedFile } from './generate.js'
+import type { GeneratedFile } from './generate.js'
+import { GENERATED_MARKER } from './marker.js'
 
 export interface WriteResult {
   /** Files whose content changed (or would change with `check`). */

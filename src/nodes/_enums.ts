@@ -83,6 +83,7 @@ export type Resolution9 = '540p' | '720p' | '1080p' | '4k';
 export type Resolution10 = '720P' | '1080P';
 export type Resolution11 = '720p' | '1080p' | '4k';
 export type Resolution12 = '720p' | '1080p';
+export type Resolution13 = 'original' | '720p' | '1080p' | '2K/QHD' | '4K/UHD' | '8K';
 export type ResponseModalities = 'IMAGE' | 'IMAGE+TEXT';
 export type ResponseModalities2 = 'IMAGE+TEXT' | 'IMAGE';
 export type Rotation = 'none' | '90 degrees' | '180 degrees' | '270 degrees';

@@ -4,7 +4,7 @@
 // ComfyUI version: 0.26.0
 // Classes: 792
 
-import { createNode, type BooleanInput, type ComboInput, type FileInput, type FloatInput, type IntInput, type Link, type NodeHandle, type NodeOptions, type Output, type StringInput } from '../dsl/index.js'
+import { createNode, type BooleanInput, type ComboInput, type FloatInput, type IntInput, type Link, type NodeHandle, type NodeOptions, type Output, type StringInput } from '../dsl/index.js'
 import type { SetCondArea } from './_enums.js'
 
 /** Inputs of `ARVideoI2V`. */
@@ -1176,8 +1176,7 @@ export function fluxKontextImageScale(inputs: FluxKontextImageScaleInputs, optio
 /** Inputs of `FluxKontextMultiReferenceLatentMethod`. */
 export interface FluxKontextMultiReferenceLatentMethodInputs {
   readonly conditioning: Link<'CONDITIONING'>;
-  /** A file on the server; checked against its list at validation time. */
-  readonly reference_latents_method: FileInput;
+  readonly reference_latents_method: ComboInput<'offset' | 'index' | 'uxo/uno' | 'index_timestep_zero'>;
 }
 
 /** A `FluxKontextMultiReferenceLatentMethod` node: its outputs by slot and by name. */
@@ -2336,8 +2335,7 @@ export function svdImg2VidConditioning(inputs: SVDImg2VidConditioningInputs, opt
 /** Inputs of `SetUnionControlNetType`. */
 export interface SetUnionControlNetTypeInputs {
   readonly control_net: Link<'CONTROL_NET'>;
-  /** A file on the server; checked against its list at validation time. */
-  readonly type: FileInput;
+  readonly type: ComboInput<'auto' | 'openpose' | 'depth' | 'hed/pidi/scribble/ted' | 'canny/lineart/anime_lineart/mlsd' | 'normal' | 'segment' | 'tile' | 'repaint'>;
 }
 
 /** A `SetUnionControlNetType` node: its outputs by slot and by name. */

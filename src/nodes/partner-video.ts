@@ -4,8 +4,8 @@
 // ComfyUI version: 0.26.0
 // Classes: 792
 
-import { createNode, type BooleanInput, type ComboInput, type FileInput, type FloatInput, type IntInput, type Link, type NodeHandle, type NodeOptions, type Output, type StringInput } from '../dsl/index.js'
-import type { AspectRatio, AspectRatio3, AspectRatio4, AspectRatio5, AspectRatio7, AspectRatio10, Concept1, Creativity, Duration, Duration2, Duration3, Duration4, Duration5, DurationSeconds, DynamicCompressionLevel, Fps, Mode2, Model2, Model5, Model6, ModelName, MotionMode, MovementAmplitude, PersonGeneration, Ratio, Ratio2, Ratio3, Resolution, Resolution2, Resolution5, Resolution6, Resolution7, Resolution8, Resolution9, Resolution10, Resolution11, Resolution12, ShotType, UpscalerResolution } from './_enums.js'
+import { createNode, type BooleanInput, type ComboInput, type FloatInput, type IntInput, type Link, type NodeHandle, type NodeOptions, type Output, type StringInput } from '../dsl/index.js'
+import type { AspectRatio, AspectRatio3, AspectRatio4, AspectRatio5, AspectRatio7, AspectRatio10, Concept1, Creativity, Duration, Duration2, Duration3, Duration4, Duration5, DurationSeconds, DynamicCompressionLevel, Fps, Mode2, Model2, Model5, Model6, ModelName, MotionMode, MovementAmplitude, PersonGeneration, Ratio, Ratio2, Ratio3, Resolution, Resolution2, Resolution5, Resolution6, Resolution7, Resolution8, Resolution9, Resolution10, Resolution11, Resolution12, Resolution13, ShotType, UpscalerResolution } from './_enums.js'
 
 /** Inputs of `BeebleSwitchXVideoEdit`. */
 export interface BeebleSwitchXVideoEditInputs {
@@ -881,7 +881,7 @@ export function happyHorseVideoEditApi(inputs: HappyHorseVideoEditApiInputs, opt
 
 /** Inputs of `HitPawVideoEnhance`. */
 export interface HitPawVideoEnhanceInputs {
-  readonly model: { readonly key: 'Portrait Restore Model (1x)'; readonly resolution: FileInput } | { readonly key: 'Portrait Restore Model (2x)'; readonly resolution: FileInput } | { readonly key: 'General Restore Model (1x)'; readonly resolution: FileInput } | { readonly key: 'General Restore Model (2x)'; readonly resolution: FileInput } | { readonly key: 'General Restore Model (4x)'; readonly resolution: FileInput } | { readonly key: 'Ultra HD Model (2x)'; readonly resolution: FileInput } | { readonly key: 'Generative Model (1x)'; readonly resolution: FileInput };
+  readonly model: { readonly key: 'Portrait Restore Model (1x)'; readonly resolution: ComboInput<Resolution13> } | { readonly key: 'Portrait Restore Model (2x)'; readonly resolution: ComboInput<Resolution13> } | { readonly key: 'General Restore Model (1x)'; readonly resolution: ComboInput<Resolution13> } | { readonly key: 'General Restore Model (2x)'; readonly resolution: ComboInput<Resolution13> } | { readonly key: 'General Restore Model (4x)'; readonly resolution: ComboInput<Resolution13> } | { readonly key: 'Ultra HD Model (2x)'; readonly resolution: ComboInput<Resolution13> } | { readonly key: 'Generative Model (1x)'; readonly resolution: ComboInput<'original' | '720p' | '1080p' | '2K/QHD' | '4K/UHD'> };
   readonly video: Link<'VIDEO'>;
 }
 
@@ -1648,11 +1648,9 @@ export interface KlingStartEndFrameNodeInputs {
   readonly aspect_ratio: ComboInput<AspectRatio3>;
   /**
    * The configuration to use for the video generation following the format: mode / duration / model_name.
-   *
-   * A file on the server; checked against its list at validation time.
    * @default "pro mode / 5s duration / kling-v2-5-turbo"
    */
-  readonly mode: FileInput;
+  readonly mode?: ComboInput<'pro mode / 5s duration / kling-v1-5' | 'pro mode / 10s duration / kling-v1-5' | 'pro mode / 5s duration / kling-v1-6' | 'pro mode / 10s duration / kling-v1-6' | 'pro mode / 5s duration / kling-v2-1' | 'pro mode / 10s duration / kling-v2-1' | 'pro mode / 5s duration / kling-v2-5-turbo' | 'pro mode / 10s duration / kling-v2-5-turbo'>;
 }
 
 /** A `KlingStartEndFrameNode` node: its outputs by slot and by name. */
@@ -1674,7 +1672,7 @@ export interface KlingStartEndFrameNodeNode extends NodeHandle {
  * Generate a video sequence that transitions between your provided start and end images. The node creates all frames in between, producing a smooth transformation from the first frame to the last.
  */
 export function klingStartEndFrameNode(inputs: KlingStartEndFrameNodeInputs, options?: NodeOptions): KlingStartEndFrameNodeNode {
-  return createNode<KlingStartEndFrameNodeNode>({ classType: 'KlingStartEndFrameNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.5 } }, inputs, options)
+  return createNode<KlingStartEndFrameNodeNode>({ classType: 'KlingStartEndFrameNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.5, mode: 'pro mode / 5s duration / kling-v2-5-turbo' } }, inputs, options)
 }
 
 /** Inputs of `KlingTextToVideoNode`. */
@@ -1693,11 +1691,9 @@ export interface KlingTextToVideoNodeInputs {
   readonly aspect_ratio?: ComboInput<AspectRatio3>;
   /**
    * The configuration to use for the video generation following the format: mode / duration / model_name.
-   *
-   * A file on the server; checked against its list at validation time.
    * @default "pro mode / 5s duration / kling-v2-5-turbo"
    */
-  readonly mode: FileInput;
+  readonly mode?: ComboInput<'standard mode / 5s duration / kling-v1-6' | 'standard mode / 10s duration / kling-v1-6' | 'pro mode / 5s duration / kling-v2-master' | 'pro mode / 10s duration / kling-v2-master' | 'standard mode / 5s duration / kling-v2-master' | 'standard mode / 10s duration / kling-v2-master' | 'pro mode / 5s duration / kling-v2-1-master' | 'pro mode / 10s duration / kling-v2-1-master' | 'pro mode / 5s duration / kling-v2-5-turbo' | 'pro mode / 10s duration / kling-v2-5-turbo'>;
 }
 
 /** A `KlingTextToVideoNode` node: its outputs by slot and by name. */
@@ -1719,7 +1715,7 @@ export interface KlingTextToVideoNodeNode extends NodeHandle {
  * Kling Text to Video Node
  */
 export function klingTextToVideoNode(inputs: KlingTextToVideoNodeInputs, options?: NodeOptions): KlingTextToVideoNodeNode {
-  return createNode<KlingTextToVideoNodeNode>({ classType: 'KlingTextToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 1, aspect_ratio: '16:9' } }, inputs, options)
+  return createNode<KlingTextToVideoNodeNode>({ classType: 'KlingTextToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 1, aspect_ratio: '16:9', mode: 'pro mode / 5s duration / kling-v2-5-turbo' } }, inputs, options)
 }
 
 /** Inputs of `KlingTextToVideoWithAudio`. */

@@ -64,4 +64,21 @@ describe('comfy-dsl codegen --server', () => {
     expect(refused.code).toBe(3)
     expect(refused.stderr).toContain('cannot reach http://127.0.0.1:9/object_info')
   })
+
+  test('a server answering an error status, or an address without http://, is reported as such', async () => {
+    const { createServer } = await import('node:http')
+    const hostile = createServer((_req, res) => res.writeHead(500).end('boom'))
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve))
+    const { port } = hostile.address() as { port: number }
+    try {
+      const failed = await runCommand(['codegen', '--server', `http://127.0.0.1:${port}`, '--out', join(dir, 'none')], { only: [codegenCommand] })
+      expect(failed.code).toBe(2)
+      expect(failed.stderr).toContain(`http://127.0.0.1:${port}/object_info answered HTTP 500`)
+    } finally {
+      hostile.close()
+    }
+    const bare = await runCommand(['codegen', '--server', 'localhost:8188', '--out', join(dir, 'none')], { only: [codegenCommand] })
+    expect(bare.code).toBe(2)
+    expect(bare.stderr).toContain('did you mean --server http://localhost:8188')
+  })
 })

@@ -158,3 +158,38 @@ describe('__proto__ keys', () => {
     expect(Object.getPrototypeOf(inputs)).toBe(Object.prototype)
   })
 })
+
+describe(toPromptJson.name, () => {
+  // toPromptJson builds its own JSON-ready prompt; it must give exactly the bytes of stringifyJson(toPrompt()):
+  test('writes exactly what stringifyJson(toPrompt()) writes, whatever the graph holds', async () => {
+    const { stringifyJson } = await import('../../src/json/lossless.js')
+    const ckpt = n('CheckpointLoaderSimple', { ckpt_name: 'm.safetensors' }, { id: 'loader' })
+    const text = n('CLIPTextEncode', { text: 'quote " backslash \\ newline \n tab \t lone \ud800 emoji 😀', clip: ckpt.out(1) }, { id: 12, title: 'Prompt "1"' })
+    const latent = n('EmptyLatentImage', { width: 512, height: 512 }, { id: 3 })
+    const sample = n('KSampler', {
+      model: ckpt.out(0), seed: 18446744073709551615n, steps: 20, cfg: -0, denoise: 1e-7, sampler_name: 'euler', scheduler: 'normal',
+      positive: text.out(0), negative: text.out(0), latent_image: latent.out(0),
+    })
+    const custom = node('Custom', {
+      list: [1, 2n ** 60n, 'x', { deep: [-(2n ** 70n), 7n] }],
+      object: { a: 1n, ['__proto__']: { b: 2 }, c: null, d: true },
+      big: 9007199254740993n,
+      small: 5n,
+      flag: false,
+      none: null,
+      image: sample.out(0),
+    })
+    const roots = [custom, n('SaveImage', { images: n('VAEDecode', { samples: sample.out(0), vae: ckpt.out(2) }).out(0), filename_prefix: 'x' })]
+    expect(toPromptJson(roots)).toBe(stringifyJson(toPrompt(...roots)))
+    expect(toPromptJson(roots, 2)).toBe(stringifyJson(toPrompt(...roots), 2))
+    expect(toPromptJson(roots)).toContain('"seed":18446744073709551615')
+    expect(toPromptJson(roots)).toContain('"deep":[-1180591620717411303424,7]')
+    expect(toPromptJson([txt2img(7n)])).toBe(stringifyJson(toPrompt(txt2img(7n))))
+  })
+
+  test('rejects what JSON cannot carry, as toPrompt does', () => {
+    const bad = node('Custom', { value: Number.NaN })
+    expect(() => toPromptJson([bad])).toThrow(SerializationError)
+    expect(() => toPromptJson([node('Custom', { list: [() => 1] as never })])).toThrow(/function cannot be written as JSON/)
+  })
+})

@@ -7,8 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { Option } from 'commander'
-import { GENERATED_MARKER } from '../../codegen/generate.js'
-import { startCodegen } from '../../codegen/parallel.js'
+import { GENERATED_MARKER } from '../../codegen/marker.js'
 import { writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
 import { loadDefsFor } from '../defs-source.js'
@@ -53,16 +52,18 @@ async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
   if ((flags.objectInfo === undefined) === (flags.server === undefined)) {
     return report.finish(report.fail(new CliUsageError('give exactly one of --object-info FILE or --server URL')))
   }
-  // Loading ts-morph in a worker overlaps with reading and parsing the definitions:
-  const runner = startCodegen()
   try {
     if (flags.server !== undefined) serverUrl(flags.server)
     const options = {
       onError: flags.skipBroken ? ('skip' as const) : ('throw' as const),
       ...(flags.comfyuiVersion ? { comfyuiVersion: flags.comfyuiVersion } : {}),
     }
-    const loaded = await loadDefsFor(flags, io, options, report)
-    const files = await runner.generate(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
+    // The definitions load (file or server) while the generator's modules load:
+    const loading = loadDefsFor(flags, io, options, report)
+    loading.catch(() => undefined) // awaited right below
+    const { generateNodeFiles } = await import('../../codegen/generate.js')
+    const loaded = await loading
+    const files = await generateNodeFiles(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
     const outDir = resolve(io.cwd, flags.out)
     if (!flags.check && !flags.overwrite) await refuseForeignFiles(outDir, flags.out, files.map((f) => f.path))
     report.set('classes', loaded.defs.classes.size)
@@ -85,8 +86,6 @@ async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
     return report.finish(EXIT.ok)
   } catch (error) {
     return report.finish(report.fail(error))
-  } finally {
-    await runner.close()
   }
 }
 
