@@ -31,6 +31,7 @@ import { Http } from './http.js'
 import { Job, type JobHost, type WaitOptions } from './job.js'
 import type { JobResults } from './outputs.js'
 import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeError } from './protocol.js'
+import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
 
@@ -98,7 +99,7 @@ export interface ClientEvents {
 
 const ORPHANS_KEPT = 256
 
-export class ComfyClient {
+export class ComfyClient implements ComfyRunner {
   readonly endpoint: Endpoint
   readonly clientId: string
   readonly http: Http

@@ -10,6 +10,12 @@
  * @module
  */
 export { ComfyClient } from './client.js'
+export type { ComfyJob, ComfyRunner } from './runner.js'
+export { ComfyPool } from './pool/pool.js'
+export type { ComfyPoolOptions, PoolEvents, PoolRunOptions, PoolSubmitOptions } from './pool/pool.js'
+export { PoolJob } from './pool/pool-job.js'
+export type { PoolServerInfo, PoolServerSpec, ServerState } from './pool/server.js'
+export { NoCapableServerError, TooManyMovesError } from './pool/errors.js'
 export type { ClientEvents, ComfyClientOptions, RunOptions, SubmitOptions } from './client.js'
 export { Job, statusOfHistory } from './job.js'
 export type { WaitOptions } from './job.js'

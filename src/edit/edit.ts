@@ -5,9 +5,11 @@
  * @module
  */
 import { access } from 'node:fs/promises'
-import type { ComfyClient } from '../client/client.js'
 import type { JobEventListener } from '../client/events.js'
+import { sniffMime } from '../client/frames.js'
 import type { JobTiming } from '../client/outputs.js'
+import type { ComfyRunner } from '../client/runner.js'
+import { contentName } from '../client/upload.js'
 import type { ApiPrompt } from '../dsl/prompt.js'
 import { InvalidArgumentError } from '../errors.js'
 import {
@@ -110,8 +112,8 @@ export interface EditResult {
 // The edit flow sets these itself from its own options:
 const OWN_PARAMS = ['image', 'positive', 'negative', 'mask', 'maskSource', 'controlImage']
 
-/** Runs one edit on the client's server. */
-export async function edit<T extends TemplateName = TemplateName>(client: ComfyClient, options: EditOptions<T>): Promise<EditResult> {
+/** Runs one edit on a client's server, or on a pool's server that can run the template. */
+export async function edit<T extends TemplateName = TemplateName>(runner: Pick<ComfyRunner, 'run'>, options: EditOptions<T>): Promise<EditResult> {
   const template = options.template ?? (options.mask === undefined ? 'img2img_default' : 'inpaint_masked')
   if (!Object.hasOwn(templates, template)) {
     throw new InvalidArgumentError(`unknown template "${template}"; one of ${Object.keys(templates).join(', ')}`)
@@ -141,26 +143,31 @@ export async function edit<T extends TemplateName = TemplateName>(client: ComfyC
     mask = drawn ? await prepareMask(drawn, prepared.transform) : await maskFromAlpha(prepared.data)
   }
 
-  const signal = options.signal === undefined ? {} : { signal: options.signal }
-  const uploaded = await client.upload(prepared.data, signal)
+  // The images upload with the run, onto the server that runs it (a pool picks it); their content-hash names
+  // are known beforehand, so the rendered prompt already carries them.
+  const control = template !== 'controlnet_canny' || options.control === undefined
+    ? prepared.data
+    : (await prepareImage(options.control, { maxSide, multipleOf: 8, alpha: 'drop' })).data
   const values: Record<string, ParamValue> = {
     ...(options.params as Readonly<Record<string, ParamValue>> | undefined),
-    image: uploaded.ref,
+    image: uploadName(prepared.data),
     positive: options.positive,
     ...(options.negative === undefined ? {} : { negative: options.negative }),
   }
   if (template === 'inpaint_masked') values['maskSource'] = 'alpha'
-  if (template === 'controlnet_canny') {
-    const control =
-      options.control === undefined
-        ? uploaded
-        : await client.upload((await prepareImage(options.control, { maxSide, multipleOf: 8, alpha: 'drop' })).data, signal)
-    values['controlImage'] = control.ref
+  if (template === 'controlnet_canny') values['controlImage'] = uploadName(control)
+  const rendered = templates[template].render(values as never)
+  const { prompt } = rendered
+  const images: Record<string, Uint8Array> = {}
+  for (const binding of rendered.bindings) {
+    if (binding.input !== 'image') continue
+    if (binding.param === 'image') images[binding.node] = prepared.data
+    if (binding.param === 'controlImage') images[binding.node] = control
   }
-  const { prompt } = templates[template].render(values as never)
   options.onPrompt?.(prompt)
 
-  const results = await client.run(prompt, {
+  const results = await runner.run(prompt, {
+    images,
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
@@ -214,6 +221,10 @@ async function readMask(image: ImageInput, mask: EditMask): Promise<Mask> {
   if (typeof mask === 'object' && mask !== null && 'polygons' in mask) return maskFromPolygons(width, height, mask.polygons)
   const read = await maskFromImage(mask as ImageInput)
   return read.width === width && read.height === height ? read : resizeMask(read, width, height)
+}
+
+function uploadName(bytes: Uint8Array): string {
+  return contentName(bytes, sniffMime(bytes))
 }
 
 async function exists(path: string): Promise<boolean> {

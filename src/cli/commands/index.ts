@@ -27,6 +27,8 @@ const commands: Readonly<Record<string, CommandEntry>> = {
   schema: { summary: 'write a JSON Schema of API prompts with per-class inputs', load: async () => (await import('./schema.js')).schemaCommand },
   run: { summary: 'run a workflow on a ComfyUI server with a progress bar', load: async () => (await import('./run.js')).runCommand },
   edit: { summary: 'edit an image with prompts through a template', load: async () => (await import('./edit.js')).editCommand },
+  enqueue: { summary: 'validate a workflow and add it to the durable job queue (Redis)', load: async () => (await import('./enqueue.js')).enqueueCommand },
+  worker: { summary: 'run jobs of the durable queue on one or more ComfyUI servers', load: async () => (await import('./worker.js')).workerCommand },
   'test-server': { summary: 'start the ComfyUI-protocol test server', load: async () => (await import('./test-server.js')).testServerCommand },
 }
 

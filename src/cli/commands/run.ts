@@ -107,7 +107,7 @@ async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: R
   return loaded.prompt
 }
 
-async function loadModule(path: string): Promise<GraphInput> {
+export async function loadModule(path: string): Promise<GraphInput> {
   if (!existsSync(path)) throw new InvalidArgumentError(`${path}: no such file`, { file: path })
   let module: { default?: unknown }
   try {
@@ -135,7 +135,7 @@ async function importWithTsx(path: string): Promise<{ default?: unknown }> {
 }
 
 /** `--input name=path`: a template parameter (from FILE.params.json), a node id or a node title. */
-async function imageInputs(workflow: string, inputs: readonly string[], cwd: string): Promise<Record<string, string>> {
+export async function imageInputs(workflow: string, inputs: readonly string[], cwd: string): Promise<Record<string, string>> {
   const images: Record<string, string> = {}
   if (inputs.length === 0) return images
   const manifest = await readManifest(workflow)
