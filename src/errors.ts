@@ -106,7 +106,7 @@ function formatLongPath(path: IssuePath): string {
   if (path.length <= 12) return formatPath(path)
   const head = formatPath(path.slice(0, 6))
   const tail = formatPath(path.slice(-4)).slice(1)
-  return `${head}...(${path.length - 10} more)...${tail}`
+  return `${head}…(${path.length - 10} more)…${tail}`
 }
 
 /** A node definition in /object_info that does not have the expected shape. */
