@@ -80,7 +80,7 @@ export function renderWorkflowSvg(workflow: unknown, options: RenderOptions = {}
     '</svg>',
     '',
   ].join('\n')
-  return { svg, width, height, nodes: boxes.length, links: linkPaths.length, groups: graph.groups.length, warnings }
+  return { svg, width: Number(num(width)), height: Number(num(height)), nodes: boxes.length, links: linkPaths.length, groups: graph.groups.length, warnings }
 }
 
 function drawGroup(group: RenderGroup): string {
