@@ -50,6 +50,8 @@ export interface RenderLink {
   readonly targetId: string
   readonly targetSlot: number
   readonly type: string
+  /** Native reroutes the link passes through, from the origin side to the target side. */
+  readonly via: readonly { readonly x: number; readonly y: number }[]
 }
 
 export interface RenderGroup {
@@ -85,7 +87,8 @@ export function readRenderGraph(raw: unknown, file?: string): RenderGraph {
   const nodes = nodesRaw.map((n, i) => readNode(n, ['nodes', i], subgraphs, fail))
   const linksRaw = raw['links'] ?? []
   if (!Array.isArray(linksRaw)) return fail(['links'], `expected the list of links, found ${describeValue(linksRaw)}`)
-  const links = linksRaw.flatMap((l, i) => (l === null ? [] : [readLink(l, ['links', i], fail)]))
+  const reroutes = readReroutes(raw)
+  const links = linksRaw.flatMap((l, i) => (l === null ? [] : [withReroutes(readLink(l, ['links', i], fail), reroutes)]))
   const groupsRaw = raw['groups'] ?? []
   if (!Array.isArray(groupsRaw)) return fail(['groups'], `expected the list of groups, found ${describeValue(groupsRaw)}`)
   const groups = groupsRaw.flatMap((g, i) => readGroup(g, ['groups', i], fail))
@@ -138,10 +141,12 @@ function readInput(value: unknown): RenderInput {
   }
 }
 
-function readLink(value: unknown, path: IssuePath, fail: Fail): RenderLink {
+type ReadLink = Omit<RenderLink, 'via'> & { readonly parentId: string | undefined }
+
+function readLink(value: unknown, path: IssuePath, fail: Fail): ReadLink {
   if (Array.isArray(value)) {
     if (value.length < 5) return fail(path, `expected a link [id, origin, origin slot, target, target slot, type], found ${describeValue(value)}`)
-    return { id: String(value[0]), originId: String(value[1]), originSlot: Number(value[2]), targetId: String(value[3]), targetSlot: Number(value[4]), type: typeName(value[5]) }
+    return { id: String(value[0]), originId: String(value[1]), originSlot: Number(value[2]), targetId: String(value[3]), targetSlot: Number(value[4]), type: typeName(value[5]), parentId: undefined }
   }
   if (!isObject(value)) return fail(path, `expected a link (a list or an object), found ${describeValue(value)}`)
   return {
@@ -151,7 +156,45 @@ function readLink(value: unknown, path: IssuePath, fail: Fail): RenderLink {
     targetId: String(value['target_id']),
     targetSlot: Number(value['target_slot']),
     type: typeName(value['type']),
+    parentId: value['parentId'] === undefined || value['parentId'] === null ? undefined : String(value['parentId']),
   }
+}
+
+interface Reroutes {
+  readonly byId: ReadonlyMap<string, { readonly x: number; readonly y: number; readonly parentId: string | undefined }>
+  /** A link's last reroute (schema 0.4 keeps it in `extra.linkExtensions`). */
+  readonly linkParents: ReadonlyMap<string, string>
+}
+
+// Native reroutes: `reroutes` (schema 1) or `extra.reroutes` (0.4), each with a position and the reroute before it:
+function readReroutes(raw: Json): Reroutes {
+  const extra = isObject(raw['extra']) ? raw['extra'] : {}
+  const byId = new Map<string, { x: number; y: number; parentId: string | undefined }>()
+  for (const r of [...list(raw['reroutes']), ...list(extra['reroutes'])]) {
+    const pos = isObject(r) ? pair(r['pos']) : undefined
+    if (!isObject(r) || pos === undefined || r['id'] === undefined) continue
+    byId.set(String(r['id']), { x: pos[0], y: pos[1], parentId: r['parentId'] === undefined || r['parentId'] === null ? undefined : String(r['parentId']) })
+  }
+  const linkParents = new Map<string, string>()
+  for (const e of list(extra['linkExtensions'])) {
+    if (isObject(e) && e['id'] !== undefined && e['parentId'] !== undefined && e['parentId'] !== null) linkParents.set(String(e['id']), String(e['parentId']))
+  }
+  return { byId, linkParents }
+}
+
+// The chain of reroutes from the link's last one back to the origin, reversed (a loop in the file ends the chain):
+function withReroutes(link: ReadLink, reroutes: Reroutes): RenderLink {
+  const { parentId, ...rest } = link
+  const via: { x: number; y: number }[] = []
+  const seen = new Set<string>()
+  for (let id = parentId ?? reroutes.linkParents.get(link.id); id !== undefined && !seen.has(id); ) {
+    seen.add(id)
+    const reroute = reroutes.byId.get(id)
+    if (reroute === undefined) break
+    via.unshift({ x: reroute.x, y: reroute.y })
+    id = reroute.parentId
+  }
+  return { ...rest, via }
 }
 
 function readGroup(value: unknown, path: IssuePath, fail: Fail): RenderGroup[] {

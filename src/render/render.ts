@@ -54,9 +54,14 @@ export function renderWorkflowSvg(workflow: unknown, options: RenderOptions = {}
   const byId = new Map(boxes.map((box) => [box.node.id, box] as const))
   const warnings: RenderWarning[] = []
   const linkPaths: string[] = []
+  // A reroute shared by several links is drawn once, in the colour of the first:
+  const reroutes = new Map<string, string>()
   graph.links.forEach((link, i) => {
     const drawn = drawLink(link, byId)
-    if (drawn !== undefined) linkPaths.push(drawn)
+    if (drawn !== undefined) {
+      linkPaths.push(drawn.path)
+      for (const dot of drawn.dots) if (!reroutes.has(dot.at)) reroutes.set(dot.at, dot.svg)
+    }
     else warnings.push({ code: 'dangling_link', message: `link ${link.id} joins ${link.originId}:${link.originSlot} to ${link.targetId}:${link.targetSlot}, which is not in the graph; it is not drawn`, path: ['links', i] })
   })
 
@@ -76,6 +81,7 @@ export function renderWorkflowSvg(workflow: unknown, options: RenderOptions = {}
     `<g class="links" fill="none" stroke-width="${METRICS.linkWidth}" stroke-linecap="round">`,
     ...linkPaths,
     '</g>',
+    ...reroutes.values(),
     ...boxes.map(drawNode),
     '</svg>',
     '',
@@ -96,17 +102,26 @@ function drawGroup(group: RenderGroup): string {
   ].join('\n')
 }
 
-// Litegraph's spline: control points a quarter of the distance out of the output (right) and into the input (left).
-function drawLink(link: RenderLink, byId: ReadonlyMap<string, NodeBox>): string | undefined {
+// Litegraph's spline: control points a quarter of the distance out of the output (right) and into the input (left),
+// one such curve between each two points when the link passes through reroutes.
+function drawLink(link: RenderLink, byId: ReadonlyMap<string, NodeBox>): { path: string; dots: { at: string; svg: string }[] } | undefined {
   const origin = byId.get(link.originId)
   const target = byId.get(link.targetId)
   const from = origin?.output(link.originSlot)
   const to = target?.input(link.targetSlot)
   if (from === undefined || to === undefined) return undefined
   const type = link.type !== '*' ? link.type : (origin?.node.outputs[link.originSlot]?.type ?? '*')
-  const d = Math.hypot(to.x - from.x, to.y - from.y) * 0.25
-  const path = `M${pt(from)} C${num(from.x + d)} ${num(from.y)} ${num(to.x - d)} ${num(to.y)} ${pt(to)}`
-  return `<path class="link" data-id="${escapeXml(link.id)}" data-type="${escapeXml(type)}" d="${path}" stroke="${escapeXml(typeColor(type))}"/>`
+  const color = escapeXml(typeColor(type))
+  const points = [from, ...link.via, to]
+  let d = `M${pt(from)}`
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1] as Point
+    const b = points[i] as Point
+    const dist = Math.hypot(b.x - a.x, b.y - a.y) * 0.25
+    d += ` C${num(a.x + dist)} ${num(a.y)} ${num(b.x - dist)} ${num(b.y)} ${pt(b)}`
+  }
+  const dots = link.via.map((p) => ({ at: pt(p), svg: `<circle class="reroute" cx="${num(p.x)}" cy="${num(p.y)}" r="5" fill="${color}"/>` }))
+  return { path: `<path class="link" data-id="${escapeXml(link.id)}" data-type="${escapeXml(type)}" d="${d}" stroke="${color}"/>`, dots }
 }
 
 function drawNode(box: NodeBox): string {

@@ -132,6 +132,19 @@ describe('renderWorkflowSvg', () => {
     expect(box?.attributes['height']).toBe('30')
   })
 
+  it('draws links through native reroutes, one curve between each two points, and each reroute once', () => {
+    const single = parseSvg(renderWorkflowSvg(load('ui/browser_tests__reroute__single-native-reroute-default-workflow.json')).svg)
+    const d = byClass(single, 'path', 'link').find((p) => p.attributes['data-id'] === '3')?.attributes['d'] ?? ''
+    expect(d.match(/C/g)).toHaveLength(2)
+    expect(d).toContain(' 372.67 415.33 C')
+    expect(byClass(single, 'circle', 'reroute')).toEqual([expect.objectContaining({ attributes: expect.objectContaining({ cx: '372.67', cy: '415.33', fill: '#FFD500' }) })])
+    // Chains of reroutes shared by several links (the litegraph test fixture): 6 reroutes with links, each drawn once.
+    const complex = parseSvg(renderWorkflowSvg(load('ui/src__lib__litegraph__src____fixtures____assets__reroutesComplex.json')).svg)
+    expect(byClass(complex, 'path', 'link')).toHaveLength(6)
+    const dots = byClass(complex, 'circle', 'reroute').map((c) => `${c.attributes['cx']},${c.attributes['cy']}`)
+    expect(new Set(dots).size).toBe(dots.length)
+  })
+
   it('leaves out links to missing nodes or slots, with a warning naming the link', () => {
     const result = renderWorkflowSvg(load('ui/browser_tests__links__bad_link.json'), { file: 'bad_link.json' })
     expect(result.links).toBe(0)
