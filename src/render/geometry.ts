@@ -17,6 +17,8 @@ export interface Point {
 
 export interface NodeBox {
   readonly node: RenderNode
+  /** The title shown: the file's, else the subgraph's name or the class's display name. */
+  readonly title: string
   /** The whole node, title bar included. */
   readonly x: number
   readonly y: number
@@ -38,7 +40,7 @@ export interface NodeBox {
 const { titleHeight, slotHeight, widgetHeight, widgetGap } = METRICS
 
 /** The layout of one node. */
-export function layoutNode(node: RenderNode, widgets: readonly WidgetRow[]): NodeBox {
+export function layoutNode(node: RenderNode, title: string, widgets: readonly WidgetRow[]): NodeBox {
   const widgetIndex = new Map(widgets.map((w, i) => [w.name, i] as const))
   const socketRows = new Map<number, number>()
   const widgetSockets = new Map<number, number>()
@@ -66,10 +68,11 @@ export function layoutNode(node: RenderNode, widgets: readonly WidgetRow[]): Nod
   }
 
   if (node.collapsed) {
-    const width = Math.max(METRICS.collapsedMinWidth, textWidth(node.title, METRICS.titleFont) + 40)
+    const width = Math.max(METRICS.collapsedMinWidth, textWidth(title, METRICS.titleFont) + 40)
     const mid = { y: node.y - titleHeight / 2 }
     return {
       node,
+      title,
       x: node.x,
       y: node.y - titleHeight,
       width,
@@ -83,9 +86,10 @@ export function layoutNode(node: RenderNode, widgets: readonly WidgetRow[]): Nod
       input: (slot) => (slot >= 0 && slot < node.inputs.length ? { x: node.x, y: mid.y } : undefined),
     }
   }
-  const width = node.size?.[0] ?? estimateWidth(node, widgets)
+  const width = node.size?.[0] ?? estimateWidth(node, title, widgets)
   return {
     node,
+    title,
     x: node.x,
     y: node.y - titleHeight,
     width,
@@ -107,9 +111,9 @@ export function layoutNode(node: RenderNode, widgets: readonly WidgetRow[]): Nod
 }
 
 // Wide enough for the title and for an input and an output label side by side, as the editor sizes new nodes:
-function estimateWidth(node: RenderNode, widgets: readonly WidgetRow[]): number {
+function estimateWidth(node: RenderNode, title: string, widgets: readonly WidgetRow[]): number {
   const font = METRICS.textFont
-  let width = Math.max(METRICS.minWidth, textWidth(node.title, METRICS.titleFont) + 40)
+  let width = Math.max(METRICS.minWidth, textWidth(title, METRICS.titleFont) + 40)
   const rows = Math.max(node.inputs.length, node.outputs.length)
   for (let i = 0; i < rows; i++) {
     width = Math.max(width, textWidth(node.inputs[i]?.name ?? '', font) + textWidth(node.outputs[i]?.name ?? '', font) + 60)

@@ -24,7 +24,8 @@ export interface RenderOutput {
 export interface RenderNode {
   readonly id: string
   readonly type: string
-  readonly title: string
+  /** The title written in the file (the editor writes one only when it differs from the class's display name). */
+  readonly title: string | undefined
   /** Top-left corner of the body (the title bar is drawn above it, as in the editor). */
   readonly x: number
   readonly y: number
@@ -108,7 +109,7 @@ function readNode(value: unknown, path: IssuePath, subgraphs: ReadonlyMap<string
   if (pos === undefined) return fail([...path, 'pos'], `node ${id}: expected its position [x, y], found ${describeValue(value['pos'])}`)
   const size = pair(value['size'])
   const subgraph = subgraphs.get(type)
-  const title = typeof value['title'] === 'string' ? value['title'] : (subgraph ?? type)
+  const title = typeof value['title'] === 'string' ? value['title'] : undefined
   const flags = value['flags']
   const widgets = value['widgets_values']
   return {

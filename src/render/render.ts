@@ -9,7 +9,7 @@ import type { DefSet } from '../defs/model.js'
 import type { IssuePath } from '../errors.js'
 import { layoutNode, type NodeBox, type Point } from './geometry.js'
 import { COLORS, METRICS, safeColor, typeColor } from './palette.js'
-import { readRenderGraph, type RenderGroup, type RenderLink } from './read.js'
+import { readRenderGraph, type RenderGroup, type RenderLink, type RenderNode } from './read.js'
 import { escapeXml, fitText, num, textWidth, wrapText } from './svg-text.js'
 import { formatValue, widgetRows, type WidgetRow } from './widgets.js'
 
@@ -50,7 +50,8 @@ const LINE = 15
  */
 export function renderWorkflowSvg(workflow: unknown, options: RenderOptions = {}): RenderResult {
   const graph = readRenderGraph(workflow, options.file)
-  const boxes = graph.nodes.map((node) => layoutNode(node, widgetRows(node, options.defs)))
+  const title = (node: RenderNode): string => node.title ?? node.subgraph ?? options.defs?.classes.get(node.type)?.displayName ?? node.type
+  const boxes = graph.nodes.map((node) => layoutNode(node, title(node), widgetRows(node, options.defs)))
   const byId = new Map(boxes.map((box) => [box.node.id, box] as const))
   const warnings: RenderWarning[] = []
   const linkPaths: string[] = []
@@ -134,7 +135,7 @@ function drawNode(box: NodeBox): string {
   const r = METRICS.radius
   // A subgraph instance shows a second box behind it, like a stack of nodes:
   if (node.subgraph !== undefined) out.push(`<rect x="${num(box.x + 5)}" y="${num(box.y - 5)}" width="${num(box.width)}" height="${num(box.height)}" rx="${r}" fill="${escapeXml(color)}" stroke="${COLORS.nodeOutline}"/>`)
-  const title = fitText(node.title, box.width - 36, titleFont)
+  const title = fitText(box.title, box.width - 36, titleFont)
   if (node.collapsed) {
     out.push(
       `<rect class="node-box" data-id="${escapeXml(node.id)}" x="${num(box.x)}" y="${num(box.y)}" width="${num(box.width)}" height="${titleHeight}" rx="${r}" fill="${escapeXml(color)}" stroke="${COLORS.nodeOutline}"/>`,

@@ -99,6 +99,8 @@ describe('renderWorkflowSvg', () => {
   it('names widgets and shows their values as the editor does', () => {
     const elements = parseSvg(renderWorkflowSvg(load('ui/browser_tests__default.json'), { defs: coreDefs }).svg)
     const texts = elements.filter((e) => e.name === 'text').map((e) => e.text)
+    // Titles: the class's display name where the file has no title of its own, as the editor shows them:
+    expect(texts).toEqual(expect.arrayContaining(['Load Checkpoint', 'CLIP Text Encode (Prompt)', 'Empty Latent Image', 'VAE Decode', 'Save Image']))
     expect(texts).toEqual(expect.arrayContaining(['seed', '156680208700286', 'control_after_generate', 'true', 'cfg', '8.0', 'denoise', '1.00', 'ckpt_name']))
   })
 
