@@ -457,6 +457,7 @@ export class ComfyClient implements ComfyRunner {
     },
     pollSoon: () => this.pollSoon(),
     debug: (message) => this.#emit('debug', message),
+    warning: (message) => this.#emit('warning', message),
     }
   }
 

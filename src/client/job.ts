@@ -40,6 +40,8 @@ export interface JobHost {
   /** Asks the client to poll soon (an event was missed and `/history` had nothing yet). */
   pollSoon(): void
   debug(message: string): void
+  /** Something the user should know (an output that could not be used). */
+  warning(message: string): void
 }
 
 export interface WaitOptions {
@@ -416,6 +418,10 @@ export class Job implements AsyncIterable<JobEvent> {
       source,
       timing,
     })
+    for (const warning of results.warnings) {
+      this.warnings.push(warning)
+      this.host.warning(`job ${this.#id}: ${warning}`)
+    }
     this.#log.push({ type: 'done', status: 'completed', error: undefined })
     this.host.finished(this)
     this.#resolve(results)
