@@ -36,6 +36,7 @@ import type { JobResults } from './outputs.js'
 import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeError } from './protocol.js'
 import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
+import { watchedSocketAgent, type SocketWatch } from './socket-watch.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
 
 export interface ComfyClientOptions {
@@ -138,6 +139,7 @@ export class ComfyClient implements ComfyRunner {
   readonly http: Http
   readonly #socket: ComfySocket
   readonly #ownDispatcher: Agent | undefined
+  readonly #socketDispatcher: Agent | undefined
   readonly #jobs = new Map<string, Job>()
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { debug: new Set(), warning: new Set(), status: new Set() }
   readonly #options: ComfyClientOptions
@@ -163,13 +165,16 @@ export class ComfyClient implements ComfyRunner {
     const basic = this.endpoint.authorization()
     if (basic !== undefined && !hasHeader(headers, 'authorization')) headers['authorization'] = basic
     const maxMessageSize = options.maxMessageSize ?? 16 * 1024 * 1024
-    this.#ownDispatcher =
-      options.dispatcher === undefined ? new Agent({ connections: 16, pipelining: 1, webSocket: { maxPayloadSize: maxMessageSize } }) : undefined
+    this.#ownDispatcher = options.dispatcher === undefined ? new Agent({ connections: 16, pipelining: 1 }) : undefined
     const dispatcher = options.dispatcher ?? (this.#ownDispatcher as Agent)
+    // The socket's own dispatcher enforces maxMessageSize and learns why attempts fail (see socket-watch.ts):
+    const watch: SocketWatch = { connectError: undefined, oversized: false }
+    this.#socketDispatcher = options.dispatcher === undefined ? watchedSocketAgent(maxMessageSize, watch) : undefined
     this.http = new Http(this.endpoint, dispatcher, headers, options.timeout ?? 30_000)
     this.#socket = new ComfySocket({
       endpoint: this.endpoint,
-      dispatcher,
+      dispatcher: this.#socketDispatcher ?? dispatcher,
+      watch: this.#socketDispatcher === undefined ? undefined : watch,
       headers,
       clientId: this.clientId,
       previewMetadata: options.previewMetadata ?? true,
@@ -219,7 +224,7 @@ export class ComfyClient implements ComfyRunner {
     for (const job of [...this.#jobs.values()]) job.abandon(new ClientClosedError())
     this.#jobs.clear()
     await Promise.allSettled([...this.#tasks])
-    await this.#ownDispatcher?.close()
+    await Promise.all([this.#ownDispatcher?.close(), this.#socketDispatcher?.destroy()])
   }
 
   /** Uploads an image to the server's input folder (name from the content hash unless given). */

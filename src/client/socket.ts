@@ -8,6 +8,7 @@ import type { Endpoint } from './endpoint.js'
 import { MessageTooLargeError, ServerUnreachableError } from './errors.js'
 import { parseBinaryFrame, parseTextFrame, type Frame } from './frames.js'
 import { errorCode } from './http.js'
+import type { SocketWatch } from './socket-watch.js'
 
 export interface ReconnectOptions {
   /** First delay after a drop or a failed attempt (ms). */
@@ -25,6 +26,8 @@ export interface SocketOptions {
   readonly previewMetadata: boolean
   /** Largest message accepted (bytes); enforced by the dispatcher's `webSocket.maxPayloadSize`, named in errors. */
   readonly maxMessageSize: number
+  /** Filled by the socket's own dispatcher (absent with a dispatcher given by the caller). */
+  readonly watch: SocketWatch | undefined
   readonly reconnect: ReconnectOptions
   readonly onFrame: (frame: Frame) => void
   /** The socket is open and registered; `reconnected` after a drop. */
@@ -109,7 +112,7 @@ export class ComfySocket {
       if (ws !== this.#ws) return
       this.#ws = undefined
       if (this.#closed) return
-      const tooLarge = event.code === 1009 || /payload size exceeds/i.test(`${event.reason} ${describeError(lastError)}`)
+      const tooLarge = this.options.watch?.oversized === true || event.code === 1009
       if (tooLarge) {
         const error = new MessageTooLargeError(this.options.endpoint.display, this.options.maxMessageSize)
         this.options.onWarning(error.message)
@@ -135,7 +138,10 @@ export class ComfySocket {
     this.options.onReady(reconnected)
   }
 
-  #failed(error: unknown): void {
+  #failed(failure: unknown): void {
+    // undici's handshake errors are empty TypeErrors; the dispatcher saw the real one (ECONNREFUSED...):
+    const seen = this.options.watch?.connectError
+    const error = seen !== undefined && failure instanceof TypeError && failure.message === '' ? seen : failure
     this.options.onDebug(`WebSocket attempt failed: ${describeError(error)}`)
     this.#settle(error instanceof MessageTooLargeError ? error : new ServerUnreachableError(this.options.endpoint.display, errorCode(error), { cause: error }))
     this.#schedule()
