@@ -23,6 +23,7 @@ import {
   ServerProtocolError,
   ServerUnreachableError,
   PromptRejectedError,
+  SubmitUnconfirmedError,
 } from '../errors.js'
 import type { JobEventListener } from '../events.js'
 import { preparePrompt, withImageInputs, type GraphInput, type ImageInputKey } from '../graph.js'
@@ -590,6 +591,8 @@ export class ComfyPool implements ComfyRunner {
 function isMovable(error: unknown): boolean {
   if (error instanceof ServerHttpError) return error.status >= 500
   if (error instanceof Error && error.name === 'JobOutcomeUnknownError') return true
+  // Its answer was lost and the server could not be asked: the client deleted it there; it is cleaned up again when the server answers.
+  if (error instanceof SubmitUnconfirmedError) return true
   return (
     error instanceof ServerUnreachableError ||
     error instanceof RequestTimeoutError ||
