@@ -94,6 +94,8 @@ export * from './render/index.js'
 
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
+export { assertJsonDepth } from './json/depth.js'
+export type { DepthOptions } from './json/depth.js'
 export type { JsonValue } from './json/lossless.js'
 
 /** Errors: one base class, structured subclasses. */
@@ -101,7 +103,11 @@ export {
   ComfyError,
   InvalidArgumentError,
   NodeInputError,
+  JsonDepthError,
+  JsonIntegerTooLongError,
   JsonParseError,
+  MAX_INTEGER_DIGITS,
+  MAX_JSON_DEPTH,
   ObjectInfoError,
   SerializationError,
   StaleGeneratedCodeError,
