@@ -89,6 +89,9 @@ export type {
 /** Workflow files: API or UI JSON, UI to API conversion, API import into node handles. */
 export * from './convert/index.js'
 
+/** UI workflows from code: the editor's format, laid out left to right, with groups. */
+export * from './workflow/index.js'
+
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
 export type { JsonValue } from './json/lossless.js'
