@@ -31,6 +31,7 @@ interface RunFlags {
   json?: boolean
   timeout?: string
   header: string[]
+  workflow: boolean
 }
 
 export const runCommand: CliCommand = {
@@ -46,6 +47,7 @@ export const runCommand: CliCommand = {
       .option('--json', 'print one JSON object: {ok, exitCode, promptId, status, files, text, timing, warnings}')
       .option('--timeout <seconds>', 'cancel the job if it has not finished after this long')
       .option('--header <name:value>', 'HTTP header for every request (auth); repeatable', collect, [])
+      .option('--no-workflow', 'do not send the UI workflow in extra_pnginfo (saved PNGs then open no graph in ComfyUI)')
       .action(async (file: string, flags: RunFlags) => {
         done(await runWorkflow(file, flags, io))
       })
@@ -70,12 +72,14 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
     const timeout = flags.timeout === undefined ? undefined : parseSeconds(flags.timeout)
     client = new ComfyClient({ url, headers })
     client.on('warning', (message) => report.warn(message))
-    const graph = await loadGraph(path, client, io, report)
+    const { graph, workflow } = await loadGraph(path, client, io, report)
     const { prompt } = preparePrompt(graph)
     progress = new RunProgress(io, prompt, { quiet: report.json })
     const images = await imageInputs(path, flags.input, io.cwd)
     const results = await client.run(graph, {
       images,
+      // As the editor does: the server writes the workflow into the PNGs it saves (a UI file is sent as it is).
+      ...(flags.workflow ? { workflow: workflow ?? true } : {}),
       signal: controller.signal,
       onEvent: (event) => progress?.update(event),
       ...(timeout === undefined ? {} : { timeout }),
@@ -94,17 +98,18 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
 }
 
 /** A JSON workflow (API, POST body or UI format) or a TypeScript/JavaScript module's default export. */
-async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: Report): Promise<GraphInput> {
+async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: Report): Promise<{ graph: GraphInput; workflow?: Record<string, unknown> }> {
   const ext = extname(path).toLowerCase()
-  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return loadModule(path)
+  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return { graph: await loadModule(path) }
   const text = await readInput(path, io)
   const shown = path === STDIO ? 'stdin' : path
-  const format = detectFormat(parseJson(text, { file: shown }), { file: shown })
+  const json = parseJson(text, { file: shown })
+  const format = detectFormat(json, { file: shown })
   // UI workflows name widget values by position: the server's own definitions convert them best.
   const defs = format === 'ui' ? await client.defs() : { classes: new Map() }
   const loaded = loadWorkflow(text, defs, { file: shown })
   for (const warning of loaded.warnings) report.warn(formatWarning(warning, shown), shown)
-  return loaded.prompt
+  return format === 'ui' ? { graph: loaded.prompt, workflow: json as Record<string, unknown> } : { graph: loaded.prompt }
 }
 
 export async function loadModule(path: string): Promise<GraphInput> {
