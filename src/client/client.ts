@@ -210,7 +210,7 @@ export class ComfyClient implements ComfyRunner {
     if (options.workflow !== undefined) {
       const workflow = options.workflow === true ? await this.#workflowOf(prompt, defs) : options.workflow
       const pnginfo = extraData['extra_pnginfo']
-      extraData['extra_pnginfo'] = { ...(typeof pnginfo === 'object' && pnginfo !== null ? pnginfo : {}), workflow }
+      if (workflow !== undefined) extraData['extra_pnginfo'] = { ...(typeof pnginfo === 'object' && pnginfo !== null ? pnginfo : {}), workflow }
     }
     const body: Record<string, unknown> = { prompt, client_id: this.clientId, prompt_id: promptId }
     if (Object.keys(extraData).length > 0) body['extra_data'] = extraData
@@ -255,9 +255,15 @@ export class ComfyClient implements ComfyRunner {
   }
 
   // The workflow module (layout, editor widget rules) loads only when a workflow is asked for:
-  async #workflowOf(prompt: ApiPrompt, defs: DefSet | undefined): Promise<Record<string, unknown>> {
-    const [{ apiToWorkflow }, known] = await Promise.all([import('../workflow/from-api.js'), defs ?? this.defs()])
-    return apiToWorkflow(prompt, known) as unknown as Record<string, unknown>
+  // A prompt the workflow cannot be built for (a link to a missing node) is still sent, for the server to judge:
+  async #workflowOf(prompt: ApiPrompt, defs: DefSet | undefined): Promise<Record<string, unknown> | undefined> {
+    try {
+      const [{ apiToWorkflow }, known] = await Promise.all([import('../workflow/from-api.js'), defs ?? this.defs()])
+      return apiToWorkflow(prompt, known) as unknown as Record<string, unknown>
+    } catch (error) {
+      this.#emit('warning', `no UI workflow sent with the prompt: ${error instanceof Error ? error.message : String(error)}`)
+      return undefined
+    }
   }
 
   /** A handle on a job submitted elsewhere (another process, an earlier run): completes from `/history`. */
