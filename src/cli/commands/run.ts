@@ -8,7 +8,6 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { Option } from 'commander'
 import { ComfyClient, type GraphInput, type JobResults } from '../../client/index.js'
 import { preparePrompt } from '../../client/graph.js'
@@ -22,6 +21,9 @@ import { jobExitCode } from '../job-exit.js'
 import { readInput, Report, STDIO } from '../output.js'
 import { RunProgress } from '../progress.js'
 import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
+import { loadModule } from '../graph-module.js'
+
+export { loadModule }
 
 interface RunFlags {
   server: string
@@ -110,33 +112,6 @@ async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: R
   const loaded = loadWorkflow(text, defs, { file: shown })
   for (const warning of loaded.warnings) report.warn(formatWarning(warning, shown), shown)
   return format === 'ui' ? { graph: loaded.prompt, workflow: json as Record<string, unknown> } : { graph: loaded.prompt }
-}
-
-export async function loadModule(path: string): Promise<GraphInput> {
-  if (!existsSync(path)) throw new InvalidArgumentError(`${path}: no such file`, { file: path })
-  let module: { default?: unknown }
-  try {
-    module = (await import(pathToFileURL(path).href)) as { default?: unknown }
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
-    module = await importWithTsx(path)
-  }
-  let value = module.default
-  if (typeof value === 'function') value = await (value as () => unknown)()
-  if (value === undefined || value === null) {
-    throw new InvalidArgumentError(`${path} has no default export (expected output nodes, or a function returning them)`, { file: path })
-  }
-  return value as GraphInput
-}
-
-async function importWithTsx(path: string): Promise<{ default?: unknown }> {
-  let api: { tsImport: (specifier: string, parent: string) => Promise<unknown> }
-  try {
-    api = (await import('tsx/esm/api' as string)) as typeof api
-  } catch {
-    throw new InvalidArgumentError(`running ${path} needs tsx (npm install tsx), or run the CLI through tsx`, { file: path })
-  }
-  return (await api.tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }
 }
 
 /** `--input name=path`: a template parameter (from FILE.params.json), a node id or a node title. */
