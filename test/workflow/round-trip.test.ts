@@ -2,7 +2,7 @@
  * Round trips through the UI format: DSL → UI → (our UI → API converter) → API equals DSL → API for every template
  * and every importable fixture workflow; API → UI → API for the API fixtures.
  */
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { loadWorkflow } from '../../src/convert/load.js'
 import { importApiPrompt } from '../../src/convert/import-api.js'
@@ -106,5 +106,14 @@ describe('API fixtures: API → UI → API', () => {
       delete expected[id]
     }
     expect(actual).toEqual(expected)
+  })
+})
+
+describe('workflows/<template>.ui.json (generated)', () => {
+  test.each(Object.keys(templates))('%s.ui.json queues %s.json', (name) => {
+    const root = fixturePath('..', '..', 'workflows')
+    const ui = parseJson(readFileSync(`${root}/${name}.ui.json`, 'utf8'))
+    const api = parseJson(readFileSync(`${root}/${name}.json`, 'utf8')) as unknown as ApiPrompt
+    expect(queue(ui, defs026)).toEqual(withTitles(api, defs026))
   })
 })
