@@ -14,6 +14,7 @@ export {
   buildPrompt,
   castOutput,
   createNode,
+  defineSubgraph,
   isNodeHandle,
   isOutput,
   node,
