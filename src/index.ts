@@ -14,6 +14,7 @@ export {
   buildPrompt,
   castOutput,
   createNode,
+  defineSubgraph,
   isNodeHandle,
   isOutput,
   node,
@@ -91,6 +92,9 @@ export * from './convert/index.js'
 
 /** Pictures: a UI workflow drawn as SVG in the editor's look. */
 export * from './render/index.js'
+
+/** UI workflows from code: the editor's format, laid out left to right, with groups. */
+export * from './workflow/index.js'
 
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
