@@ -19,7 +19,7 @@ import { decodeDefSet, encodeNodeDef } from '../defs/core/codec.js'
 import type { DefSet } from '../defs/model.js'
 import type { NormalizeResult } from '../defs/normalize.js'
 
-const FORMAT = 'comfy-dsl object_info cache 1'
+const FORMAT = 'comfy-dsl object_info cache 2'
 /** Entries kept; the least recently written go first. */
 const MAX_ENTRIES = 16
 
@@ -53,13 +53,16 @@ export function normalizerFingerprint(): string {
   return fingerprintMemo
 }
 
-interface Entry {
+/**
+ * An entry's text: the sha256 of the rest, a line; this header as JSON, a line; then two lines per class, its type
+ * as a JSON string and its JSON text (codec.ts), in the order the object_info listed them. Class texts stay
+ * text until a class is read (checking a prompt reads a few).
+ */
+interface Header {
   readonly format: string
   readonly fingerprint: string
   readonly source: string
   readonly infoFields: readonly string[]
-  /** Class type and its JSON text (codec.ts), in the order the object_info listed them. */
-  readonly classes: readonly (readonly [string, string])[]
 }
 
 function entryPath(dir: string, sourceSha256: string): string {
@@ -78,16 +81,20 @@ export async function readCachedDefs(dir: string, sourceSha256: string): Promise
     return undefined
   }
   try {
-    // First line: the body's sha256; then the body.
     const newline = text.indexOf('\n')
     const body = text.slice(newline + 1)
     if (newline !== 64 || createHash('sha256').update(body).digest('hex') !== text.slice(0, 64)) return undefined
-    const entry = JSON.parse(body) as Entry
-    if (entry.format !== FORMAT || entry.fingerprint !== normalizerFingerprint() || entry.source !== sourceSha256) return undefined
-    if (!Array.isArray(entry.classes) || !entry.classes.every((c) => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'string')) {
-      return undefined
+    const lines = body.split('\n')
+    const header = JSON.parse(lines[0] as string) as Header
+    if (header.format !== FORMAT || header.fingerprint !== normalizerFingerprint() || header.source !== sourceSha256) return undefined
+    if (lines.length % 2 !== 1 || !Array.isArray(header.infoFields)) return undefined
+    const classes: [string, string][] = []
+    for (let i = 1; i < lines.length; i += 2) {
+      const name = JSON.parse(lines[i] as string) as unknown
+      if (typeof name !== 'string') return undefined
+      classes.push([name, lines[i + 1] as string])
     }
-    const defs: DefSet = { ...decodeDefSet(entry.classes, { sha256: sourceSha256 }), infoFields: new Set(entry.infoFields) }
+    const defs: DefSet = { ...decodeDefSet(classes, { sha256: sourceSha256 }), infoFields: new Set(header.infoFields) }
     return { defs, problems: [] }
   } catch {
     return undefined
@@ -101,14 +108,15 @@ export async function readCachedDefs(dir: string, sourceSha256: string): Promise
 export async function writeCachedDefs(dir: string, sourceSha256: string, result: NormalizeResult): Promise<void> {
   if (result.problems.length > 0) return
   try {
-    const entry: Entry = {
+    const header: Header = {
       format: FORMAT,
       fingerprint: normalizerFingerprint(),
       source: sourceSha256,
       infoFields: [...(result.defs.infoFields ?? [])],
-      classes: [...result.defs.classes].map(([name, def]) => [name, encodeNodeDef(def)] as const),
     }
-    const body = JSON.stringify(entry)
+    const lines = [JSON.stringify(header)]
+    for (const [name, def] of result.defs.classes) lines.push(JSON.stringify(name), encodeNodeDef(def))
+    const body = lines.join('\n')
     await mkdir(dir, { recursive: true })
     const target = entryPath(dir, sourceSha256)
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
