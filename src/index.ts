@@ -14,6 +14,7 @@ export {
   buildPrompt,
   castOutput,
   createNode,
+  defineSubgraph,
   isNodeHandle,
   isOutput,
   node,
@@ -88,6 +89,12 @@ export type {
 
 /** Workflow files: API or UI JSON, UI to API conversion, API import into node handles. */
 export * from './convert/index.js'
+
+/** Pictures: a UI workflow drawn as SVG in the editor's look. */
+export * from './render/index.js'
+
+/** UI workflows from code: the editor's format, laid out left to right, with groups. */
+export * from './workflow/index.js'
 
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'

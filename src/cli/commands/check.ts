@@ -29,6 +29,7 @@ interface CheckFlags {
   json?: boolean
   serverVersion?: string
   lint: boolean
+  cache: boolean
   files?: 'listed' | 'assume-present'
   body?: boolean
 }
@@ -74,6 +75,7 @@ export const checkCommand: CliCommand = {
       .option('--json', 'print one JSON object: {ok, exitCode, files: [{file, accepted, outputs, error, node_errors, warnings}], warnings}')
       .option('--server-version <version>', 'imitate this ComfyUI release (default: the definitions\' version)')
       .option('--no-lint', 'leave out warnings about things the server accepts')
+      .option('--no-cache', 'validate --object-info / --server definitions again instead of reading them from the cache')
       .option('--body', 'each file is a whole POST /prompt request body, judged as the server reads it (any JSON, even invalid)')
       .addOption(
         new Option(
@@ -93,7 +95,7 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
   let bundled: boolean
   try {
     if (flags.server !== undefined) serverUrl(flags.server)
-    const loaded = await loadDefsFor(flags, io, { onError: 'skip' }, report)
+    const loaded = await loadDefsFor(flags, io, { onError: 'skip', ...(flags.cache ? {} : { cache: false as const }) }, report)
     defs = loaded.defs
     bundled = loaded.bundled
   } catch (error) {
