@@ -85,10 +85,10 @@ const wrongType: fc.Arbitrary<Json> = fc.oneof(
   { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('a', '__value__', 'link', 'name', 'type'), scalar, { maxKeys: 3 }) },
 )
 
-// One in five at the maximum, the others spread evenly on a log scale from 8 up:
+// One in twenty at the maximum, the others spread evenly on a log scale from 8 up:
 function size(max: number): fc.Arbitrary<number> {
   const steps = Math.floor(Math.log2(max) * 4)
-  return fc.oneof({ weight: 1, arbitrary: fc.constant(max) }, { weight: 4, arbitrary: fc.integer({ min: 12, max: steps }).map((x) => Math.round(2 ** (x / 4))) })
+  return fc.oneof({ weight: 1, arbitrary: fc.constant(max) }, { weight: 19, arbitrary: fc.integer({ min: 12, max: steps }).map((x) => Math.round(2 ** (x / 4))) })
 }
 
 function special(sizes: Sizes): fc.Arbitrary<Special> {
