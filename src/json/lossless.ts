@@ -25,7 +25,8 @@ const BIGINT_STRING = new RegExp(`"\\\\u0000bigint:${NONCE}:(-?\\d+)"`, 'g')
  * a `"__proto__"` key becomes an own property, never a prototype.
  */
 export function parseJson(text: string, options: { file?: string } = {}): JsonValue {
-  const unsafe = scanJson(text, options.file === undefined ? {} : { file: options.file })
+  const scan = scanJson(text, options.file === undefined ? {} : { file: options.file })
+  const unsafe = scan.unsafeIntegers
   try {
     if (unsafe.length === 0) return JSON.parse(text) as JsonValue
     // Unsafe integers become marked strings before JSON.parse (3x faster than a lossless parser), then bigints:
@@ -41,22 +42,41 @@ export function parseJson(text: string, options: { file?: string } = {}): JsonVa
     return reviveBigints(JSON.parse(parts.join('')) as JsonValue)
   } catch {
     // Node 20's JSON.parse gives no position; the lossless parser does, so it reports the error. The scan bounded
-    // the nesting it can reach, so its recursion is safe:
+    // the nesting it can reach, so its recursion is safe.
   }
+  const unterminated = scan.unterminatedString
+  if (unterminated < 0) {
+    try {
+      // Not expected to succeed; if it does, the value is still right, only slower to get:
+      return losslessParse(text, null, LOSSLESS) as JsonValue
+    } catch (error) {
+      throw parseError(text, error, options.file).error
+    }
+  }
+  // A string that never ends (found by the scan): the lossless parser, slow on long strings, reads only the text
+  // before it, for an earlier error; if there is none, the string is the error.
   try {
-    // Not expected to succeed; if it does, the value is still right, only slower to get:
-    return losslessParse(text, null, {
-      parseNumber: (n) => (isSafeOrFloat(n) ? Number(n) : BigInt(n)),
-      onDuplicateKey: ({ newValue }) => newValue,
-    }) as JsonValue
+    losslessParse(text.slice(0, unterminated), null, LOSSLESS)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const position = /position (\d+)/.exec(message)
-    const offset = position ? Number(position[1]) : 0
-    const { line, column } = lineAndColumn(text, offset)
-    const detail = message.replace(/ at position \d+/, '')
-    throw new JsonParseError(detail, line, column, options.file === undefined ? {} : { file: options.file })
+    const parsed = parseError(text, error, options.file)
+    if (parsed.offset < unterminated) throw parsed.error
   }
+  const { line, column } = lineAndColumn(text, unterminated)
+  throw new JsonParseError('unterminated string', line, column, options.file === undefined ? {} : { file: options.file })
+}
+
+const LOSSLESS = {
+  parseNumber: (n: string): number | bigint => (isSafeOrFloat(n) ? Number(n) : BigInt(n)),
+  onDuplicateKey: ({ newValue }: { newValue: unknown }): unknown => newValue,
+}
+
+/** The lossless parser's error as a JsonParseError with line and column, and its offset. */
+function parseError(text: string, error: unknown, file: string | undefined): { error: JsonParseError; offset: number } {
+  const message = error instanceof Error ? error.message : String(error)
+  const position = /position (\d+)/.exec(message)
+  const offset = position ? Number(position[1]) : 0
+  const { line, column } = lineAndColumn(text, offset)
+  return { error: new JsonParseError(message.replace(/ at position \d+/, ''), line, column, file === undefined ? {} : { file }), offset }
 }
 
 function isSafeOrFloat(literal: string): boolean {

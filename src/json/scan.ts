@@ -12,8 +12,12 @@ export interface ScanLimits {
   readonly file?: string
 }
 
-/** Offsets `[start, end)` of every unsafe integer literal, flattened: `[s0, e0, s1, e1, ...]`. */
-export type UnsafeIntegerSpans = readonly number[]
+export interface ScanResult {
+  /** Offsets `[start, end)` of every unsafe integer literal, flattened: `[s0, e0, s1, e1, ...]`. */
+  readonly unsafeIntegers: readonly number[]
+  /** Where a string opens that no quote closes (the text is then not JSON), or -1. */
+  readonly unterminatedString: number
+}
 
 const QUOTE = 34
 const BACKSLASH = 92
@@ -27,7 +31,7 @@ const PLUS = 43
  * Scans `text` once. Every character is looked at a bounded number of times (strings are skipped with
  * `indexOf`; backslashes before a quote are counted once), so the time is linear on any input.
  */
-export function scanJson(text: string, limits: ScanLimits = {}): UnsafeIntegerSpans {
+export function scanJson(text: string, limits: ScanLimits = {}): ScanResult {
   const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH
   const maxDigits = limits.maxIntegerDigits ?? MAX_INTEGER_DIGITS
   const spans: number[] = []
@@ -43,7 +47,7 @@ export function scanJson(text: string, limits: ScanLimits = {}): UnsafeIntegerSp
     const c = text.charCodeAt(i)
     if (c === QUOTE) {
       const end = closingQuote(text, i)
-      if (end < 0) return spans
+      if (end < 0) return { unsafeIntegers: spans, unterminatedString: i }
       const top = kinds.length - 1
       if (expectKey && top >= 0) {
         keyStarts[top] = i
@@ -64,7 +68,7 @@ export function scanJson(text: string, limits: ScanLimits = {}): UnsafeIntegerSp
       i++
     } else if (c === 125 || c === 93) {
       // `}` or `]`: a closer with nothing open is the parser's to report.
-      if (kinds.length === 0) return spans
+      if (kinds.length === 0) return { unsafeIntegers: spans, unterminatedString: -1 }
       kinds.pop()
       indexes.pop()
       keyStarts.pop()
@@ -114,21 +118,19 @@ export function scanJson(text: string, limits: ScanLimits = {}): UnsafeIntegerSp
       i++
     }
   }
-  return spans
+  return { unsafeIntegers: spans, unterminatedString: -1 }
 }
 
 /** The offset of the quote that ends the string opening at `open`, or -1 when it is not terminated. */
 function closingQuote(text: string, open: number): number {
-  let from = open + 1
-  for (;;) {
-    const quote = text.indexOf('"', from)
-    if (quote < 0) return -1
-    // An odd run of backslashes escapes the quote. The run lies after the last quote seen, so it is counted once.
-    let b = quote - 1
-    while (b > open && text.charCodeAt(b) === BACKSLASH) b--
-    if ((quote - 1 - b) % 2 === 0) return quote
-    from = quote + 1
+  // A plain loop: one step per character, however dense the escapes (indexOf per quote costs more on `\"\"\"`).
+  const n = text.length
+  for (let j = open + 1; j < n; j++) {
+    const c = text.charCodeAt(j)
+    if (c === QUOTE) return j
+    if (c === BACKSLASH) j++
   }
+  return -1
 }
 
 function isDigit(c: number): boolean {
