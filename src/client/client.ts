@@ -740,7 +740,8 @@ export class ComfyClient implements ComfyRunner {
 
   #pollFailed(error: unknown): void {
     this.#emit('debug', `poll failed: ${error instanceof Error ? error.message : String(error)}`)
-    if (error instanceof ServerUnreachableError) this.#unreachableSince ??= Date.now()
+    // Only refused connections: a lost answer (the server is there) is not a dead server.
+    if (neverSent(error)) this.#unreachableSince ??= Date.now()
     this.#lastPollError = error
   }
 
