@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
 import { Agent, type Dispatcher } from 'undici'
 import type { DefSet } from '../defs/model.js'
+import type { ApiPrompt } from '../dsl/prompt.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
 import type { TemplateName } from '../templates/index.js'
 import type { NodeHandle } from '../dsl/output.js'
@@ -90,6 +91,12 @@ export interface SubmitOptions {
   readonly images?: ReadonlyMap<ImageInputKey, UploadSource> | Readonly<Record<string, UploadSource>>
   /** `extra_data` keys (`extra_pnginfo`, API keys of partner nodes...). */
   readonly extraData?: Readonly<Record<string, unknown>>
+  /**
+   * The UI workflow to send in `extra_data.extra_pnginfo.workflow`, as the editor does: the server writes it into the
+   * PNGs it saves, and dragging one into ComfyUI opens the graph. `true` builds it from the prompt sent (laid out by
+   * `apiToWorkflow`, with the definitions given here, the client's, or the server's); an object is sent as it is.
+   */
+  readonly workflow?: true | Readonly<Record<string, unknown>>
   /** `extra_data.preview_method`: ask the server for latent previews (`auto`) or none. */
   readonly previewMethod?: 'default' | 'none' | 'auto' | 'latent2rgb' | 'taesd'
   /** Jump the queue. */
@@ -261,7 +268,12 @@ export class ComfyClient implements ComfyRunner {
     if (options.onEvent) job.on(options.onEvent)
     this.#jobs.set(promptId, job)
     this.#watchStalls()
-    const extraData = { ...options.extraData, ...(options.previewMethod === undefined ? {} : { preview_method: options.previewMethod }) }
+    const extraData: Record<string, unknown> = { ...options.extraData, ...(options.previewMethod === undefined ? {} : { preview_method: options.previewMethod }) }
+    if (options.workflow !== undefined) {
+      const workflow = options.workflow === true ? await this.#workflowOf(prompt, defs) : options.workflow
+      const pnginfo = extraData['extra_pnginfo']
+      if (workflow !== undefined) extraData['extra_pnginfo'] = { ...(typeof pnginfo === 'object' && pnginfo !== null ? pnginfo : {}), workflow }
+    }
     const body: Record<string, unknown> = { prompt, client_id: this.clientId, prompt_id: promptId }
     if (Object.keys(extraData).length > 0) body['extra_data'] = extraData
     if (options.front !== undefined) body['front'] = options.front
@@ -305,6 +317,18 @@ export class ComfyClient implements ComfyRunner {
   async edit<T extends TemplateName = TemplateName>(options: EditOptions<T>): Promise<EditResult> {
     const { edit } = await import('../edit/edit.js')
     return edit(this, options)
+  }
+
+  // The workflow module (layout, editor widget rules) loads only when a workflow is asked for:
+  // A prompt the workflow cannot be built for (a link to a missing node) is still sent, for the server to judge:
+  async #workflowOf(prompt: ApiPrompt, defs: DefSet | undefined): Promise<Record<string, unknown> | undefined> {
+    try {
+      const [{ apiToWorkflow }, known] = await Promise.all([import('../workflow/from-api.js'), defs ?? this.defs()])
+      return apiToWorkflow(prompt, known) as unknown as Record<string, unknown>
+    } catch (error) {
+      this.#emit('warning', `no UI workflow sent with the prompt: ${error instanceof Error ? error.message : String(error)}`)
+      return undefined
+    }
   }
 
   /** A handle on a job submitted elsewhere (another process, an earlier run): completes from `/history`. */

@@ -169,6 +169,8 @@ export async function edit<T extends TemplateName = TemplateName>(runner: Pick<C
 
   const results = await runner.run(prompt, {
     images,
+    // As the editor does: the saved PNG carries the graph, so dropping it into ComfyUI opens it.
+    workflow: true,
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
