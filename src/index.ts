@@ -90,11 +90,16 @@ export type {
 /** Workflow files: API or UI JSON, UI to API conversion, API import into node handles. */
 export * from './convert/index.js'
 
+/** Pictures: a UI workflow drawn as SVG in the editor's look. */
+export * from './render/index.js'
+
 /** UI workflows from code: the editor's format, laid out left to right, with groups. */
 export * from './workflow/index.js'
 
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
+export { assertJsonDepth } from './json/depth.js'
+export type { DepthOptions } from './json/depth.js'
 export type { JsonValue } from './json/lossless.js'
 
 /** Errors: one base class, structured subclasses. */
@@ -102,7 +107,11 @@ export {
   ComfyError,
   InvalidArgumentError,
   NodeInputError,
+  JsonDepthError,
+  JsonIntegerTooLongError,
   JsonParseError,
+  MAX_INTEGER_DIGITS,
+  MAX_JSON_DEPTH,
   ObjectInfoError,
   SerializationError,
   StaleGeneratedCodeError,

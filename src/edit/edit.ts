@@ -14,6 +14,7 @@ import type { ApiPrompt } from '../dsl/prompt.js'
 import { InvalidArgumentError } from '../errors.js'
 import {
   compareImages,
+  DEFAULT_IMAGE_LIMITS,
   inspectImage,
   maskFromAlpha,
   maskFromImage,
@@ -176,7 +177,8 @@ export async function edit<T extends TemplateName = TemplateName>(runner: Pick<C
   })
   const image = results.images[0]
   if (image === undefined) throw new EditError(`the ${template} run (${results.promptId}) produced no image`)
-  const result = await image.buffer()
+  // Refused while it streams: a hostile or broken server cannot make the client hold more than the limit.
+  const result = await image.buffer({ maxBytes: DEFAULT_IMAGE_LIMITS.maxBytes })
 
   const comparison = await compareImages(prepared.data, result, {
     ...(mask ? { mask } : {}),

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename, extname, join, resolve } from 'node:path'
+import { extname, resolve } from 'node:path'
 import { Option } from 'commander'
 import { ComfyClient, type GraphInput, type JobResults } from '../../client/index.js'
 import { preparePrompt } from '../../client/graph.js'
@@ -148,10 +148,13 @@ async function reportResults(results: JobResults, flags: RunFlags, io: CliIo, re
   for (const entry of results.nodeErrors) {
     report.warn(`output node ${entry.nodeId} (${entry.class_type}) was dropped: ${entry.errors.map((e) => e.message).join('; ')}`)
   }
+  for (const warning of results.warnings) report.warn(warning)
   const out = flags.out === undefined ? undefined : resolve(io.cwd, flags.out)
+  // One distinct path per output (same-named outputs keep their subfolders), checked before anything is written:
+  const targets = out === undefined ? [] : results.targets(out)
   if (out !== undefined && !flags.overwrite) {
     // Every output is checked before any is written, so a refused run leaves --out as it was:
-    const existing = results.files.map((f) => join(out, basename(f.filename))).filter((target) => existsSync(target))
+    const existing = targets.filter((target) => existsSync(target))
     if (existing.length > 0) {
       throw new CliUsageError(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''}; pass --overwrite to replace them (the outputs stay on the server, prompt ${results.promptId})`, {
         file: existing[0] as string,
@@ -160,10 +163,12 @@ async function reportResults(results: JobResults, flags: RunFlags, io: CliIo, re
   }
   const files: { nodeId: string; filename: string; url: string; path?: string }[] = []
   for (const node of results.nodes) for (const text of node.text) report.line(`${node.nodeId}: ${text}`)
-  for (const file of results.files) {
-    const saved = out === undefined ? undefined : await file.save(out)
-    files.push({ nodeId: file.nodeId, filename: file.filename, url: file.url, ...(saved === undefined ? {} : { path: saved }) })
-    report.line(saved ?? `${file.nodeId}: ${file.filename} ${file.url}`)
+  const saved = out === undefined ? [] : await results.saveAll(out)
+  for (const [i, file] of results.files.entries()) {
+    const path = saved[i]
+    // displayUrl: the server URL's query values (auth tokens) masked.
+    files.push({ nodeId: file.nodeId, filename: file.filename, url: file.displayUrl, ...(path === undefined ? {} : { path }) })
+    report.line(path ?? `${file.nodeId}: ${file.filename} ${file.displayUrl}`)
   }
   report.set('promptId', results.promptId)
   report.set('status', cached ? 'cached' : 'completed')
