@@ -4,7 +4,7 @@
  * Written with `zod/mini` (functional API, tree-shakable): the browser bundle carries only what is used here.
  * @module
  */
-import * as z from 'zod/mini'
+import * as z from './zod.js'
 
 const numberLike = z.union([z.number(), z.bigint()])
 export const comboOptionSchema = z.union([z.string(), z.number(), z.boolean()])
