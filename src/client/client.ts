@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { DefSet } from '../defs/model.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
 import type { TemplateName } from '../templates/index.js'
@@ -34,6 +34,7 @@ import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeEr
 import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
+import { LazyAgent } from './undici.js'
 
 export interface ComfyClientOptions {
   /** `http(s)://host:port`, optionally with a path prefix such as `/api`; credentials in it become Basic auth. */
@@ -104,7 +105,7 @@ export class ComfyClient implements ComfyRunner {
   readonly clientId: string
   readonly http: Http
   readonly #socket: ComfySocket
-  readonly #ownDispatcher: Agent | undefined
+  readonly #ownDispatcher: LazyAgent | undefined
   readonly #jobs = new Map<string, Job>()
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { debug: new Set(), warning: new Set(), status: new Set() }
   readonly #options: ComfyClientOptions
@@ -124,8 +125,8 @@ export class ComfyClient implements ComfyRunner {
     this.clientId = options.clientId ?? randomUUID()
     const headers: Record<string, string> = { ...options.headers }
     if (this.endpoint.basicAuth !== undefined && !hasHeader(headers, 'authorization')) headers['authorization'] = this.endpoint.basicAuth
-    this.#ownDispatcher = options.dispatcher === undefined ? new Agent({ connections: 16, pipelining: 1 }) : undefined
-    const dispatcher = options.dispatcher ?? (this.#ownDispatcher as Agent)
+    this.#ownDispatcher = options.dispatcher === undefined ? new LazyAgent({ connections: 16, pipelining: 1 }) : undefined
+    const dispatcher = options.dispatcher ?? (this.#ownDispatcher as LazyAgent)
     this.http = new Http(this.endpoint, dispatcher, headers, options.timeout ?? 30_000)
     this.#socket = new ComfySocket({
       endpoint: this.endpoint,

@@ -3,11 +3,12 @@
  * turned into a typed error that names the endpoint but never the auth headers.
  * @module
  */
-import { errors as undiciErrors, request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { JsonParseError } from '../errors.js'
 import { parseJson, stringifyJson, type JsonValue } from '../json/lossless.js'
 import type { Endpoint } from './endpoint.js'
 import { RequestTimeoutError, ServerHttpError, ServerProtocolError, ServerUnreachableError } from './errors.js'
+import { resolveDispatcher, undici, undiciIfLoaded, type DispatcherSource } from './undici.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE'
 
@@ -31,7 +32,7 @@ export interface JsonResponse {
 export class Http {
   constructor(
     readonly endpoint: Endpoint,
-    readonly dispatcher: Dispatcher,
+    readonly dispatcher: DispatcherSource,
     private readonly headers: Readonly<Record<string, string>>,
     readonly timeout: number,
   ) {}
@@ -79,11 +80,13 @@ export class Http {
       body = stringifyJson(options.json)
     }
     try {
+      // undici and the client's Agent load with the first request, not with the client:
+      const [{ request }, dispatcher] = await Promise.all([undici(), resolveDispatcher(this.dispatcher)])
       return await request(this.endpoint.url(path, options.query), {
         method,
         headers,
         body: body ?? null,
-        dispatcher: this.dispatcher,
+        dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -97,11 +100,14 @@ export class Http {
   mapError(error: unknown, method: string, path: string, timeout: number, signal?: AbortSignal): unknown {
     if (signal?.aborted && (error === signal.reason || isAbort(error))) return signal.reason
     const where = this.endpoint.describe(path)
-    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    // An undici error comes from a request, so undici is loaded by then:
+    const undiciErrors = undiciIfLoaded()?.errors
+    if (undiciErrors !== undefined && (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError)) {
       return new RequestTimeoutError(method, where, timeout)
     }
     const code = errorCode(error)
-    if (code !== undefined || error instanceof undiciErrors.SocketError || error instanceof undiciErrors.ConnectTimeoutError) {
+    const lostSocket = undiciErrors !== undefined && (error instanceof undiciErrors.SocketError || error instanceof undiciErrors.ConnectTimeoutError)
+    if (code !== undefined || lostSocket) {
       return new ServerUnreachableError(this.endpoint.display, code, { cause: error })
     }
     return error
