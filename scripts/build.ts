@@ -1,31 +1,47 @@
 /**
- * `npm run build`: compiles src/ to dist/ with tsc, then bundles the zod module (see src/defs/zod.ts) so that
- * the package loads zod without its locales. The benchmarks build through here too, so they measure what
- * `npm pack` ships.
+ * `npm run build`: compiles src/ to dist/ with tsc, then replaces each vendored module (a src file that only
+ * re-exports a few names from a dependency) with a bundle of just those names. zod's entries re-export all
+ * its locales and lossless-json's spreads one function over ten modules, so, imported as published, they
+ * were most of the start-up of `import 'comfy-dsl'`. The benchmarks build through here too, so they measure
+ * what `npm pack` ships.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import { ROOT } from './paths.js'
 
-const ZOD_MODULE = join(ROOT, 'dist/defs/zod.js')
+interface Vendored {
+  /** The compiled re-exporting module, replaced by the bundle. */
+  readonly module: string
+  readonly dependency: string
+  /** Paths inside the dependency that must not end up in the bundle (the reason it is bundled). */
+  readonly excluded?: RegExp
+}
+
+const VENDORED: readonly Vendored[] = [
+  { module: 'dist/defs/zod.js', dependency: 'zod', excluded: /\/locales\// },
+  { module: 'dist/json/lossless-json.js', dependency: 'lossless-json' },
+]
 
 export async function buildPackage(): Promise<void> {
   rmSync(join(ROOT, 'dist'), { recursive: true, force: true })
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
     stdio: 'inherit',
   })
-  await bundleZod()
+  for (const vendored of VENDORED) await bundle(vendored)
 }
 
-/** Replaces dist/defs/zod.js (re-exports from zod/mini) with one module holding just those exports. */
-async function bundleZod(): Promise<void> {
-  const zod = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('zod/package.json'), 'utf8')) as { version: string }
+async function bundle({ module, dependency, excluded }: Vendored): Promise<void> {
+  const folder = join(ROOT, 'node_modules', dependency)
+  const { version, license } = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { version: string; license: string }
+  const licenseFile = ['LICENSE', 'LICENSE.md'].map((name) => join(folder, name)).find((file) => existsSync(file))
+  const copyright = licenseFile === undefined ? '' : (/^Copyright .*$/m.exec(readFileSync(licenseFile, 'utf8'))?.[0] ?? '')
+  const file = join(ROOT, module)
   const result = await build({
-    entryPoints: [ZOD_MODULE],
-    outfile: ZOD_MODULE,
+    absWorkingDir: ROOT, // metafile paths relative to the repository
+    entryPoints: [file],
+    outfile: file,
     allowOverwrite: true,
     bundle: true,
     format: 'esm',
@@ -33,16 +49,17 @@ async function bundleZod(): Promise<void> {
     target: 'es2022',
     minifySyntax: true,
     minifyWhitespace: true,
-    legalComments: 'inline',
-    banner: { js: `/*! zod ${zod.version}, MIT License, Copyright (c) 2025 Colin McDonnell. Only the exports named in src/defs/zod.ts (scripts/build.ts). */` },
+    banner: { js: `/*! ${dependency} ${version}, ${license} License, ${copyright}. Only the exports this package uses (scripts/build.ts). */` },
     metafile: true,
     logLevel: 'warning',
   })
-  const output = Object.values(result.metafile.outputs)[0]
-  const kept = Object.entries(output?.inputs ?? {}).filter(([, use]) => use.bytesInOutput > 0)
-  // The point of the bundle: a locale in it means a change in zod brought them back.
-  const locales = kept.map(([input]) => input).filter((input) => input.includes('/locales/'))
-  if (locales.length > 0) throw new Error(`the zod bundle includes locales: ${locales.join(', ')}`)
+  const kept = Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})
+    .filter(([, use]) => use.bytesInOutput > 0)
+    .map(([input]) => input)
+  const strays = kept.filter((input) => !input.startsWith(`node_modules/${dependency}/`) && input !== module)
+  if (strays.length > 0) throw new Error(`${module}: the bundle of ${dependency} took in other modules: ${strays.join(', ')}`)
+  const unwanted = excluded === undefined ? [] : kept.filter((input) => excluded.test(input))
+  if (unwanted.length > 0) throw new Error(`${module}: the bundle of ${dependency} includes ${unwanted.join(', ')}`)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
