@@ -1,14 +1,17 @@
 /**
- * `npm run build`: compiles src/ to dist/ with tsc, then replaces each vendored module (a src file that only
- * re-exports a few names from a dependency) with a bundle of just those names. zod's entries re-export all
- * its locales and lossless-json's spreads one function over ten modules, so, imported as published, they
- * were most of the start-up of `import 'comfy-dsl'`. The benchmarks build through here too, so they measure
- * what `npm pack` ships.
+ * `npm run build`: compiles src/ to dist/ with tsc, then
+ * - replaces each vendored module (a src file that only re-exports a few names from a dependency) with a
+ *   bundle of just those names: zod's entries re-export all its locales and lossless-json's spreads one
+ *   function over ten modules, so, imported as published, they were most of the start-up of `import 'comfy-dsl'`;
+ * - writes the CLI's file of the core definitions (src/cli/core-defs.ts).
+ * The benchmarks build through here too, so they measure what `npm pack` ships.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
+import { encodeCoreDefsFile } from '../src/cli/core-defs.js'
 import { ROOT } from './paths.js'
 
 interface Vendored {
@@ -30,6 +33,13 @@ export async function buildPackage(): Promise<void> {
     stdio: 'inherit',
   })
   for (const vendored of VENDORED) await bundle(vendored)
+  await writeCoreDefsFile()
+}
+
+/** The CLI's file of the core definitions (src/cli/core-defs.ts), from the compiled generated module. */
+async function writeCoreDefsFile(): Promise<void> {
+  const snapshot = (await import(pathToFileURL(join(ROOT, 'dist/defs/core/snapshot.js')).href)) as typeof import('../src/defs/core/snapshot.js')
+  writeFileSync(join(ROOT, 'dist/defs/core/classes.data'), encodeCoreDefsFile(snapshot.CORE_CLASSES, snapshot.CORE_SNAPSHOT))
 }
 
 async function bundle({ module, dependency, excluded }: Vendored): Promise<void> {
