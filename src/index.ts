@@ -89,6 +89,9 @@ export type {
 /** Workflow files: API or UI JSON, UI to API conversion, API import into node handles. */
 export * from './convert/index.js'
 
+/** Pictures: a UI workflow drawn as SVG in the editor's look. */
+export * from './render/index.js'
+
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
 export type { JsonValue } from './json/lossless.js'

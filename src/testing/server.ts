@@ -42,6 +42,8 @@ export interface TestServerOptions {
   readonly previews?: boolean
   /** Cache node outputs across prompts (default true; false is ComfyUI's `--cache-none`). */
   readonly cache?: boolean
+  /** Embed the prompt and `extra_pnginfo` in saved PNGs as SaveImage does (default true; false is `--disable-metadata`). */
+  readonly metadata?: boolean
   /** Folder holding input/, output/ and temp/ (default: a fresh temporary folder, removed by `close`). */
   readonly dir?: string
 }
@@ -67,6 +69,7 @@ export class TestServer {
   readonly timing: { stepMs: number; nodeMs: number }
   readonly #previews: boolean
   readonly #cache: boolean
+  readonly #metadata: boolean
   readonly #ownDir: boolean
   readonly #http: Server
   readonly #wss = new WebSocketServer({ noServer: true })
@@ -87,6 +90,7 @@ export class TestServer {
     this.timing = { stepMs: options.stepMs ?? 10, nodeMs: options.nodeMs ?? 0 }
     this.#previews = options.previews ?? true
     this.#cache = options.cache ?? true
+    this.#metadata = options.metadata ?? true
     this.executor = new Executor(this.#executionHost())
     this.#http = createServer((req, res) => void this.#onRequest(req, res))
     this.#http.on('connection', (socket: Socket) => {
@@ -278,6 +282,7 @@ export class TestServer {
       timing: this.timing,
       previews: this.#previews,
       cache: this.#cache,
+      metadata: this.#metadata,
       send: (type, data, clientId) => this.#send(type, data, clientId),
       sendStep: (progress, preview, clientId) => {
         if (this.#muted.has(String(progress['prompt_id']))) return
