@@ -8,7 +8,9 @@
  * A last, untimed run per case counts the modules it loads (bench/lib/loaded-modules.mjs).
  *
  * Run: `npm run bench -- startup`. `STARTUP_RUNS=20` changes the number of timed runs (default 15);
- * `STARTUP_PROFILE=1` also writes a `--cpu-prof` profile per case and prints where its time goes.
+ * `STARTUP_PROFILE=1` also writes a `--cpu-prof` profile per case and prints where its time goes;
+ * `STARTUP_BEFORE=DIR` also measures another built checkout of the package (say, main before a change) in the
+ * same interleaved rounds, as rows marked "(before)".
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -31,6 +33,7 @@ writeFileSync(
   }),
 )
 const bin = join(root, 'bin', 'comfy-dsl.js')
+const before = process.env['STARTUP_BEFORE']
 // `import('comfy-dsl')` from the repository resolves the package's own exports (self-reference): dist/ as installed.
 // The child prints how long its import took, node's own start excluded.
 const importing = (entry: string): string[] => [
@@ -43,19 +46,28 @@ const importing = (entry: string): string[] => [
 interface Case {
   readonly name: string
   readonly args: string[]
+  /** The package directory the case runs in (the repository, or STARTUP_BEFORE). */
+  readonly cwd?: string
   /** Whole process wall time (ms). */
   readonly wall?: number
   /** The child's own `await import()` (ms). */
   readonly importTarget?: number
 }
 
-const cases: Case[] = [
-  { name: 'node -e 0', args: ['-e', '0'] },
+const current: Case[] = [
   { name: 'comfy-dsl check one.json', args: [bin, 'check', one], wall: 250 },
   { name: 'comfy-dsl --help', args: [bin, '--help'], wall: 200 },
   { name: "import 'comfy-dsl'", args: importing('comfy-dsl'), importTarget: 60 },
   { name: "import 'comfy-dsl/client'", args: importing('comfy-dsl/client'), importTarget: 70 },
   { name: "import 'comfy-dsl/defs'", args: importing('comfy-dsl/defs') },
+]
+const cases: Case[] = [
+  { name: 'node -e 0', args: ['-e', '0'] },
+  ...current.flatMap((c) =>
+    before === undefined
+      ? [c]
+      : [{ name: `${c.name} (before)`, args: c.args.map((a) => (a === bin ? join(before, 'bin', 'comfy-dsl.js') : a)), cwd: before }, c],
+  ),
 ]
 
 const RUNS = Number(process.env['STARTUP_RUNS'] ?? 15)
@@ -67,7 +79,7 @@ const importCpus = new Map<string, number[]>(cases.map((c) => [c.name, []]))
 for (let run = 0; run < RUNS + 1; run++) {
   for (const c of cases) {
     const start = performance.now()
-    const result = spawnSync(process.execPath, [...cpuAtExit, ...c.args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const result = spawnSync(process.execPath, [...cpuAtExit, ...c.args], { cwd: c.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'] })
     const elapsed = performance.now() - start
     if (result.status !== 0) throw new Error(`${c.name} exited ${result.status}: ${result.stderr.toString()}`)
     if (run === 0) continue // the first round warms the file cache
@@ -83,7 +95,7 @@ for (let run = 0; run < RUNS + 1; run++) {
 
 /** Modules loaded by one more run of `c`, by package (`dist` for the package's own files). */
 function loadedModules(c: Case): Map<string, number> {
-  const result = spawnSync(process.execPath, ['--import', join(root, 'bench/lib/loaded-modules.mjs'), ...c.args], { cwd: root, encoding: 'utf8' })
+  const result = spawnSync(process.execPath, ['--import', join(root, 'bench/lib/loaded-modules.mjs'), ...c.args], { cwd: c.cwd ?? root, encoding: 'utf8' })
   const line = result.stderr.split('\n').find((l) => l.startsWith('LOADED_MODULES ')) ?? 'LOADED_MODULES []'
   const counts = new Map<string, number>()
   for (const url of JSON.parse(line.slice('LOADED_MODULES '.length)) as string[]) {
@@ -123,9 +135,9 @@ const rows: Row[] = cases.map((c) => {
 printTable(`start-up, whole processes, median of ${RUNS} interleaved runs (dist/, plain node ${process.version})`, rows)
 
 if (process.env['STARTUP_PROFILE'] === '1') {
-  for (const c of cases.slice(1)) {
+  for (const c of current) {
     const dir = join(work, `profile-${cases.indexOf(c)}`)
-    spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '100', ...c.args], { cwd: root, stdio: 'ignore' })
+    spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '100', ...c.args], { cwd: c.cwd ?? root, stdio: 'ignore' })
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) as string
     console.log(`\nwhere the time of "${c.name}" goes (one --cpu-prof run, self time):`)
     console.log(summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), root))
