@@ -24,20 +24,20 @@ export function undiciIfLoaded(): typeof Undici | undefined {
 }
 
 /**
- * The client's own Agent, created by the first request or socket that needs it. Closing before that closes
- * nothing; a request after closing gets an already closed Agent, which refuses it as undici always did.
+ * A dispatcher of the client's own, created by the first request or socket that needs it. Closing before that
+ * closes nothing; a request after closing gets an already closed one, which refuses it as undici always did.
  */
 export class LazyAgent {
-  #agent: Undici.Agent | undefined
+  #agent: Undici.Dispatcher | undefined
   #closed = false
 
-  constructor(private readonly options: Undici.Agent.Options) {}
+  constructor(private readonly create: (module: typeof Undici) => Undici.Dispatcher) {}
 
   async get(): Promise<Undici.Dispatcher> {
     if (this.#agent !== undefined) return this.#agent
-    const { Agent } = await undici()
+    const module = await undici()
     if (this.#agent === undefined) {
-      this.#agent = new Agent(this.options)
+      this.#agent = this.create(module)
       if (this.#closed) void this.#agent.close()
     }
     return this.#agent
@@ -46,6 +46,11 @@ export class LazyAgent {
   async close(): Promise<void> {
     this.#closed = true
     await this.#agent?.close()
+  }
+
+  async destroy(): Promise<void> {
+    this.#closed = true
+    await this.#agent?.destroy()
   }
 }
 

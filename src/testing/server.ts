@@ -22,6 +22,7 @@ import { BUNDLED_OBJECT_INFO, ObjectInfoSource } from './object-info.js'
 import { PromptQueue } from './prompt-queue.js'
 import { pyDumps } from './py-json.js'
 import { internalError, jsonReply, type Reply } from './replies.js'
+import { echoRequest, oversizedMessage } from './hostile-replies.js'
 import { route, type RouteContext } from './routes.js'
 import { ServerFiles } from './server-files.js'
 
@@ -193,6 +194,7 @@ export class TestServer {
       const fault = this.faults.takeHttp(method, path)
       if (fault?.kind === 'stall') return
       const body = await readBody(req)
+      if (fault?.kind === 'echo-request') return send(res, echoRequest(req, body, fault.status ?? 502))
       if (fault?.kind === 'http-500') return send(res, internalError())
       if (fault?.kind === 'malformed-json') {
         return send(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"prompt_id": "' })
@@ -202,6 +204,7 @@ export class TestServer {
         req.socket.destroy()
         return
       }
+      if (fault?.kind === 'slow') await sleep(fault.ms)
       send(res, reply)
     } catch (error) {
       send(res, error instanceof BodyTooLarge ? jsonReply({}, 413) : internalError())
@@ -343,6 +346,7 @@ export class TestServer {
       return
     }
     if (fault?.kind === 'drop-message') return
+    if (fault?.kind === 'oversized-frame') client.ws.send(oversizedMessage(fault.bytes))
     if (fault?.kind === 'garbage') {
       client.ws.send('{"type": "status", "data": ')
       client.ws.send(pyDumps({ type: 'crystools.monitor', data: { cpu_utilization: 3.5 } }))
