@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { request } from 'undici'
+import { undici } from '../client/undici.js'
 import { destinationPath, writeAtomically } from '../client/files.js'
 import type { JobTiming, JobResults } from '../client/outputs.js'
 import { stringifyJson } from '../json/lossless.js'
@@ -102,6 +102,7 @@ export class QueueOutputFile {
         })
       }
     }
+    const { request } = await undici() // loaded on first use, as the client does
     const response = await request(this.location as string).catch((error: unknown) => {
       throw new QueueError(`cannot download result file ${this.filename} from its server: ${(error as Error).message}`, { cause: error })
     })

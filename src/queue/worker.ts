@@ -9,7 +9,7 @@
  */
 import { hostname } from 'node:os'
 import { Job, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq'
-import { request } from 'undici'
+import { undici } from '../client/undici.js'
 import { ComfyPool, type ComfyPoolOptions } from '../client/pool/pool.js'
 import type { PoolServerSpec } from '../client/pool/server.js'
 import { NoCapableServerError } from '../client/pool/errors.js'
@@ -304,6 +304,7 @@ export function createWorker(options: ComfyWorkerOptions): ComfyWorker {
 }
 
 async function download(url: string, label: string, limit: number): Promise<Buffer> {
+  const { request } = await undici() // loaded on first use, as the client does
   const response = await request(url).catch((error: unknown) => {
     throw new Error(`image "${label}": cannot download ${url}: ${(error as Error).message}`)
   })
