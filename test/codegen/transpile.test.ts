@@ -86,7 +86,7 @@ describe(transpileToDsl.name, () => {
     expect(module.default).toEqual(normalize(original))
   })
 
-  test('nodes fall back to untyped node() only when they lack a required input of v0.26 or hold null', async () => {
+  test('nodes fall back to untyped node() only when they lack a required input of v0.26, hold null or an undeclared input', async () => {
     let total = 0
     const fallbacks: string[] = []
     for (const c of cases) {
@@ -97,12 +97,15 @@ describe(transpileToDsl.name, () => {
         const inputs = c.prompt[u.id]?.inputs ?? {}
         const missing = def?.inputs.filter((i) => i.required && i.default === undefined && !(i.name in inputs)) ?? []
         const nulls = Object.values(inputs).filter((v) => v === null)
+        // An old editor's `upload` widget: typed factories throw NodeInputError for a name the class lacks.
+        const undeclared = Object.keys(inputs).filter((k) => !def?.inputs.some((i) => k === i.name || k.startsWith(`${i.name}.`)))
         // Saved by older editors (CLIPVisionEncode before `crop`), with a link cut by a bypass, or no file chosen:
-        expect(missing.length + nulls.length, `${c.name} node ${u.id} (${u.classType})`).toBeGreaterThan(0)
+        expect(missing.length + nulls.length + undeclared.length, `${c.name} node ${u.id} (${u.classType})`).toBeGreaterThan(0)
         fallbacks.push(`${u.classType}#${u.id}`)
       }
     }
-    expect(fallbacks.length / total).toBeLessThan(0.06)
+    // 75 of 952: LoadImage nodes with an old editor's `upload` widget count for a third of them.
+    expect(fallbacks.length / total).toBeLessThan(0.09)
   })
 
   test('a dangling link is a typed error with its JSON path', async () => {

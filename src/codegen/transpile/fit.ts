@@ -36,7 +36,6 @@ export interface TypedCall {
 export function typedInputs(def: NodeDef, inputs: Record<string, unknown>, resolve: LinkResolver): TypedCall | undefined {
   const byName = new Map(def.inputs.map((i) => [i.name, i]))
   const grouped = new Map<string, Record<string, unknown>>()
-  const extras: string[] = []
   for (const key of Object.keys(inputs)) {
     if (byName.has(key)) continue
     // A dotted key of a V3 dynamic input (`images.image0`, `resize_type.width`):
@@ -48,10 +47,9 @@ export function typedInputs(def: NodeDef, inputs: Record<string, unknown>, resol
       grouped.set(owner.name, group)
       continue
     }
-    // An input the definition does not declare (an old editor's `upload` widget): the server ignores it, and a
-    // spread carries it past the excess-property check so that the JSON stays the same:
-    const value = inputs[key]
-    extras.push(`${propertyKey(key)}: ${isLink(value) ? resolve(value).expression : literalSource(value)}`)
+    // An input the definition does not declare (an old editor's `upload` widget): the server ignores it, but the
+    // factory throws NodeInputError for it, so only node() keeps it (and the JSON the same):
+    return undefined
   }
   const members: string[] = []
   let keepMissingDefaults = false
@@ -66,7 +64,6 @@ export function typedInputs(def: NodeDef, inputs: Record<string, unknown>, resol
     if (source === undefined) return undefined
     members.push(`${propertyKey(input.name)}: ${source}`)
   }
-  if (extras.length > 0) members.push(`...{ ${extras.join(', ')} }`)
   return { members, keepMissingDefaults }
 }
 
