@@ -5,7 +5,7 @@
  */
 import { Job, type Queue, type QueueEvents } from 'bullmq'
 import { QueueJobCancelledError, QueueJobFailedError, QueueJobNotFoundError, QueueWaitTimeoutError } from './errors.js'
-import { REASON, type ComfyJobData, type QueueProgress } from './job-data.js'
+import { REASON, type ComfyJobData, type Placement, type QueueProgress } from './job-data.js'
 import { decodeResults, type QueueResults } from './results.js'
 
 /** What a handle needs from its queue. */
@@ -16,6 +16,7 @@ export interface QueuedJobHost {
   requestCancel(id: string): Promise<void>
   /** Whether the job was flagged as cancelled. */
   cancelRequested(id: string): Promise<boolean>
+  placements(id: string): Promise<Placement[]>
 }
 
 export type QueueJobState = 'waiting' | 'prioritized' | 'delayed' | 'active' | 'completed' | 'failed' | 'waiting-children' | 'unknown'
@@ -40,6 +41,14 @@ export class QueuedJob {
 
   async state(): Promise<QueueJobState> {
     return (await this.host.queue().getJobState(this.id)) as QueueJobState
+  }
+
+  /**
+   * The servers the job's prompt was posted to, in order (each recorded right before its POST): more than one
+   * when it moved or was retried. Empty before a worker posted it, and once the job was removed.
+   */
+  placements(): Promise<Placement[]> {
+    return this.host.placements(this.id)
   }
 
   /** Progress events the workers report; resolves the unsubscribe function once listening. */

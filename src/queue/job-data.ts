@@ -20,7 +20,10 @@ export interface QueueImage {
   readonly url?: string
 }
 
-/** A server the job's prompt was (about to be) posted to. */
+/**
+ * A server the job's prompt was (about to be) posted to. Workers record each one before the POST (in the job's
+ * hash, field `comfy-dsl:placements`); a retry looks there first. `QueuedJob.placements()` reads them.
+ */
 export interface Placement {
   readonly server: string
   readonly at: number
@@ -36,8 +39,6 @@ export interface ComfyJobData {
   readonly partialExecutionTargets?: readonly string[]
   /** The template the prompt was rendered from, for display. */
   readonly template?: string
-  /** Every server the prompt was posted to, in order: a retry looks there first. */
-  readonly placements?: readonly Placement[]
 }
 
 /**

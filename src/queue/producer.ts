@@ -13,7 +13,8 @@ import { QueueInputError } from './errors.js'
 import { QueuedJob, type QueuedJobHost } from './handle.js'
 import { prepareJob, type EnqueueInput, type QueueImageSource } from './inputs.js'
 import { JOB_NAME, type ComfyJobData } from './job-data.js'
-import { CANCEL_EVENT, CANCEL_TTL_SECONDS, cancelKey } from './keys.js'
+import { CANCEL_STREAM_LENGTH, CANCEL_TTL_SECONDS, cancelKey, cancelStreamKey, PLACEMENTS_FIELD } from './keys.js'
+import type { Placement } from './job-data.js'
 
 export interface ComfyQueueOptions {
   readonly redis: RedisConnection
@@ -149,9 +150,14 @@ export class ComfyQueue {
     events: () => this.#queueEvents(),
     requestCancel: async (id) => {
       const client = await this.queue.client
+      // The flag first (the durable record every worker checks before a POST), then the stream workers read:
       await client.set(cancelKey(this.prefix, this.name, id), '1', { EX: CANCEL_TTL_SECONDS })
-      // On the queue's event stream, which every worker reads (a custom event, as QueueEventsProducer adds):
-      await client.xadd(this.queue.keys['events'] as string, '*', { event: CANCEL_EVENT, jobId: id }, { MAXLEN: 10_000, approximate: true })
+      await client.xadd(cancelStreamKey(this.prefix, this.name), '*', { jobId: id }, { MAXLEN: CANCEL_STREAM_LENGTH, approximate: true })
+    },
+    placements: async (id) => {
+      const client = await this.queue.client
+      const text = await client.hget(this.queue.toKey(id), PLACEMENTS_FIELD)
+      return text === null ? [] : (JSON.parse(text) as Placement[])
     },
     cancelRequested: async (id) => {
       const client = await this.queue.client

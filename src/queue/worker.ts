@@ -8,7 +8,7 @@
  * @module
  */
 import { hostname } from 'node:os'
-import { Job, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq'
+import { Job, UnrecoverableError, WaitingError, Worker } from 'bullmq'
 import { request } from 'undici'
 import { ComfyPool, type ComfyPoolOptions } from '../client/pool/pool.js'
 import type { PoolServerSpec } from '../client/pool/server.js'
@@ -20,7 +20,9 @@ import { ComfyError, InvalidArgumentError } from '../errors.js'
 import { parseJson } from '../json/lossless.js'
 import { redisOptions, within, type RedisConnection } from './connection.js'
 import { promptIdOf, REASON, type ComfyJobData, type Placement, type QueueImage, type QueueProgress, type StoredResults } from './job-data.js'
-import { CANCEL_EVENT, cancelKey } from './keys.js'
+import { CancelListener } from './cancel-listener.js'
+import { cancelKey, cancelStreamKey, PLACEMENTS_FIELD } from './keys.js'
+import { claim } from './scripts.js'
 import { storeResults, type ResultStorage } from './results.js'
 
 export interface ComfyWorkerOptions {
@@ -87,13 +89,14 @@ export class ComfyWorker {
   readonly #prefix: string
   readonly #lockDuration: number
   readonly #active = new Map<string, Active>()
-  readonly #events: QueueEvents
+  readonly #cancels: CancelListener
   readonly #listeners: { [K in keyof WorkerEvents]: Set<WorkerEvents[K]> } = {
     completed: new Set(),
     failed: new Set(),
     'handed-back': new Set(),
     error: new Set(),
   }
+  readonly #listening: Promise<void>
   #closing: Promise<void> | undefined
 
   constructor(options: ComfyWorkerOptions) {
@@ -125,15 +128,17 @@ export class ComfyWorker {
       const final = job.finishedOn !== undefined
       this.#emit('failed', { jobId: job.id as string, reason: error.message, final })
     })
-    this.#events = new QueueEvents(this.name, { connection, prefix: this.#prefix })
-    this.#events.on('error', (error) => this.#emit('error', error))
-    this.#events.on(CANCEL_EVENT as 'error', ((args: { jobId?: string }) => {
-      if (typeof args?.jobId === 'string') this.#active.get(args.jobId)?.cancel.abort(new Error('cancelled by a producer'))
-    }) as never)
-    void this.pool.connect().then(
-      () => (this.#closing === undefined ? this.worker.run() : undefined),
-      (error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))),
-    ).catch((error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))))
+    this.#cancels = new CancelListener({
+      key: cancelStreamKey(this.#prefix, this.name),
+      onCancel: (jobId) => this.#active.get(jobId)?.cancel.abort(new Error('cancelled by a producer')),
+      onGap: () => void this.#recheckCancels(),
+      onError: (error) => this.#emit('error', error),
+    })
+    // Jobs are taken once the servers were checked and cancel requests are heard:
+    this.#listening = this.worker.client.then((client) => this.#cancels.start(client))
+    void Promise.all([this.pool.connect(), this.#listening])
+      .then(() => (this.#closing === undefined ? this.worker.run() : undefined))
+      .catch((error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))))
   }
 
   on<K extends keyof WorkerEvents>(event: K, listener: WorkerEvents[K]): () => void {
@@ -143,7 +148,7 @@ export class ComfyWorker {
 
   /** Resolves once the worker is connected to Redis (`RedisUnreachableError` after `timeout` ms) and its servers were checked. */
   async waitUntilReady(options: { readonly timeout?: number } = {}): Promise<void> {
-    const redis = Promise.all([this.worker.waitUntilReady(), this.#events.waitUntilReady()])
+    const redis = Promise.all([this.worker.waitUntilReady(), this.#listening])
     await Promise.all([within(redis, this.#options.redis, options.timeout ?? 10_000), this.pool.connect()])
   }
 
@@ -171,7 +176,7 @@ export class ComfyWorker {
       await closed
     }
     clearTimeout(timer)
-    await this.#events.close()
+    await this.#cancels.close()
     if (this.#ownPool) await this.pool.close()
   }
 
@@ -188,12 +193,11 @@ export class ComfyWorker {
     const offMove = this.pool.on('move', (e) => e.jobId === promptId && progress.send({ type: 'moved', from: e.from, reason: e.reason }))
     const offAdopt = this.pool.on('adopt', (e) => e.jobId === promptId && progress.send({ type: 'adopted', server: e.server, promptId }))
     try {
-      // A job taken again may have been cancelled while no worker held it (its cancel event went unheard):
-      if ((data.placements?.length ?? 0) > 0 && (await this.#cancelFlag(jobId))) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was taken again`)
+      // A job taken again: where it went before (asked there first), and whether it was cancelled while no worker held it.
+      const placements: Placement[] = takenBefore(job) ? await this.#takenAgain(jobId) : []
       const prompt = parseJson(data.prompt) as unknown as ApiPrompt
       progress.setPrompt(prompt)
       const images = await this.#downloadImages(data.images)
-      const placements: Placement[] = [...(data.placements ?? [])]
       const known = [...new Set(placements.map((p) => p.server).reverse())]
       let posted = false
       const poolJob = await this.pool.submit(prompt, {
@@ -203,15 +207,22 @@ export class ComfyWorker {
         ...(data.tags === undefined ? {} : { tags: data.tags }),
         ...(data.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: data.partialExecutionTargets }),
         beforePost: async (server) => {
-          // Still ours, for a whole lock duration from now: no other worker can take the job before the POST is out.
-          const [cancelled, locked] = await Promise.all([this.#cancelFlag(jobId), token === undefined ? 0 : job.extendLock(token, this.#lockDuration)])
-          if (cancelled || active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
-          if (locked !== 1) {
-            throw new LockLost(`lost the lock of job ${jobId} (this process stalled); another worker has it`)
-          }
-          placements.push({ server, at: Date.now(), worker: this.id })
-          // Recorded before the POST: whoever takes the job next asks this server first.
-          await job.updateData({ ...data, placements })
+          if (active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          // In one atomic round trip: still ours (for a whole lock duration from now, so no other worker can take
+          // the job before the POST is out), not cancelled, and the server recorded: whoever takes the job next
+          // asks this server first.
+          const placement: Placement = { server, at: Date.now(), worker: this.id }
+          const outcome = await claim(await this.worker.client, this.#claimKeys(jobId), {
+            token,
+            lockDuration: this.#lockDuration,
+            jobId,
+            field: PLACEMENTS_FIELD,
+            value: JSON.stringify([...placements, placement]),
+          })
+          if (outcome === 'cancelled' || active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          if (outcome === 'missing') throw new UnrecoverableError(`${REASON.cancelled}the job was removed from the queue`)
+          if (outcome === 'lock-lost') throw new LockLost(`lost the lock of job ${jobId} (this process stalled); another worker has it`)
+          placements.push(placement)
           posted = true
           progress.send({ type: 'dispatched', server, promptId })
         },
@@ -269,9 +280,29 @@ export class ComfyWorker {
     return new Error(`${REASON.failed}${message}`)
   }
 
-  async #cancelFlag(jobId: string): Promise<boolean> {
+  // Placements recorded by the workers that held the job before, and its cancel flag, read together.
+  async #takenAgain(jobId: string): Promise<Placement[]> {
     const client = await this.worker.client
-    return (await client.get(cancelKey(this.#prefix, this.name, jobId))) !== null
+    const [recorded, cancelled] = await Promise.all([client.hget(this.#claimKeys(jobId).job, PLACEMENTS_FIELD), client.get(cancelKey(this.#prefix, this.name, jobId))])
+    if (cancelled !== null) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was taken again`)
+    return recorded === null ? [] : parsePlacements(recorded)
+  }
+
+  // Cancel requests may have gone unheard (the cancel stream was unreadable): the flags of the running jobs say.
+  async #recheckCancels(): Promise<void> {
+    try {
+      const client = await this.worker.client
+      for (const [jobId, active] of this.#active) {
+        if ((await client.get(cancelKey(this.#prefix, this.name, jobId))) !== null) active.cancel.abort(new Error('cancelled by a producer'))
+      }
+    } catch (error) {
+      this.#emit('error', error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+
+  #claimKeys(jobId: string): { job: string; lock: string; stalled: string; cancel: string } {
+    const job = this.worker.toKey(jobId)
+    return { job, lock: `${job}:lock`, stalled: this.worker.keys['stalled'] as string, cancel: cancelKey(this.#prefix, this.name, jobId) }
   }
 
   async #downloadImages(images: readonly QueueImage[]): Promise<Map<string, Buffer>> {
@@ -296,6 +327,16 @@ export class ComfyWorker {
       }
     }
   }
+}
+
+/** Whether BullMQ gave the job to a worker before (a retry, a stalled job, one handed back at shutdown). */
+function takenBefore(job: Job<ComfyJobData>): boolean {
+  return job.attemptsStarted > 1 || job.stalledCounter > 0 || job.attemptsMade > 0
+}
+
+function parsePlacements(text: string): Placement[] {
+  const value = JSON.parse(text) as unknown
+  return Array.isArray(value) ? (value as Placement[]) : []
 }
 
 /** A worker of the queue `name` on `redis`, running jobs on `servers` (or `pool`). */

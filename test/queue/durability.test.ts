@@ -141,8 +141,7 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 120_000 }, () => {
     expect(results.adopted).toBe(false)
     expect(a.executions.get(promptId)).toBe(1)
     expect(a.promptRequests.get(promptId)).toBe(1)
-    const stored = await q.queue.getJob(job.id)
-    expect(stored?.data.placements?.map((p) => p.server)).toEqual([a.url, a.url])
+    expect((await job.placements()).map((p) => p.server)).toEqual([a.url, a.url])
   })
 })
 
@@ -228,7 +227,6 @@ describe('a ComfyUI server killed mid-job', { timeout: 120_000 }, () => {
     expect(a.queue.history.get(results.promptId)?.status.status_str).not.toBe('success')
     await until((e) => e.type === 'dispatched' && e.server === b.url)
     await until((e) => e.type === 'moved' && e.from === a.url)
-    const stored = await q.queue.getJob(job.id)
-    expect(stored?.data.placements?.map((p) => p.server)).toEqual([a.url, b.url])
+    expect((await job.placements()).map((p) => p.server)).toEqual([a.url, b.url])
   })
 })
