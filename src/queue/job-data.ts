@@ -66,8 +66,8 @@ export interface StoredFile {
   readonly type: string
   readonly storage: FileStorage
   readonly size?: number
-  /** base64 bytes (`redis`). */
-  readonly data?: string
+  /** The job-hash field holding the file's base64 bytes (`redis`). */
+  readonly field?: string
   /** Absolute path in the results folder (`folder`). */
   readonly path?: string
   /** The server's `/view` URL (`server`). */
@@ -86,6 +86,11 @@ export interface StoredResults {
   readonly text: readonly { readonly nodeId: string; readonly text: string }[]
   readonly cachedNodes: readonly string[]
   readonly timing: JobTiming
+  /**
+   * Progress reported since the worker's last progress write: delivered to `QueuedJob.on` listeners with the
+   * completion, which saves a write (and a wake-up of every producer) at the end of each job.
+   */
+  readonly progress?: readonly QueueProgress[]
 }
 
 /**

@@ -28,3 +28,12 @@ export const CANCEL_TTL_SECONDS = 7 * 24 * 3600
  * when BullMQ removes it.
  */
 export const PLACEMENTS_FIELD = 'comfy-dsl:placements'
+
+/**
+ * The job-hash field with the base64 bytes of a result file kept in Redis. In the job's hash, not in its return
+ * value: BullMQ copies a return value into the queue's event stream (kept for 10 000 events) and to every
+ * producer listening; a field goes with the job when BullMQ removes it, and only the producer that waits reads it.
+ */
+export function fileField(index: number): string {
+  return `comfy-dsl:file:${index}`
+}

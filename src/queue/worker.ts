@@ -98,6 +98,8 @@ export class ComfyWorker {
   }
   readonly #listening: Promise<void>
   #closing: Promise<void> | undefined
+  #giveUp: (() => void) | undefined
+  #handingBack = false
 
   constructor(options: ComfyWorkerOptions) {
     if (options.pool === undefined && (options.servers === undefined || options.servers.length === 0)) {
@@ -123,6 +125,10 @@ export class ComfyWorker {
       autorun: false,
     })
     this.worker.on('error', (error) => this.#emit('error', error))
+    // Once BullMQ recorded the completion (and not before it, where a log line would delay it):
+    this.worker.on('completed', (job, stored) => {
+      if (stored?.v === 1) this.#emit('completed', { jobId: job.id as string, promptId: stored.promptId, server: stored.server, adopted: stored.adopted })
+    })
     this.worker.on('failed', (job, error) => {
       if (job === undefined || error instanceof WaitingError || error.name === 'WaitingError') return
       const final = job.finishedOn !== undefined
@@ -160,24 +166,39 @@ export class ComfyWorker {
   /**
    * Stops taking jobs and lets the running ones finish; after `timeout` (default: the `shutdownTimeout`
    * option) the ones still running are handed back to the queue, where the next worker follows each on its
-   * server (nothing is abandoned, nothing runs twice). Then closes the pool it made.
+   * server (nothing is abandoned, nothing runs twice). Then closes the pool it made. Called again with
+   * `timeout: 0` while closing, it hands the running jobs back at once.
    */
   close(options: { readonly timeout?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(options.timeout ?? this.#options.shutdownTimeout ?? 25_000)
+    const timeout = options.timeout ?? this.#options.shutdownTimeout ?? 25_000
+    if (this.#closing !== undefined) {
+      if (timeout === 0) this.#handBackAll()
+      return this.#closing
+    }
+    this.#closing = this.#close(timeout)
     return this.#closing
   }
 
   async #close(timeout: number): Promise<void> {
     const closed = this.worker.close()
     let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeout)))
-    if ((await Promise.race([closed.then(() => 'closed' as const), late])) === 'late') {
-      for (const active of this.#active.values()) active.handBack?.()
-      await closed
-    }
+    const late = new Promise<void>((resolve) => {
+      this.#giveUp = resolve
+      timer = setTimeout(resolve, timeout)
+    })
+    await Promise.race([closed, late])
     clearTimeout(timer)
+    this.#handBackAll()
+    await closed
     await this.#cancels.close()
     if (this.#ownPool) await this.pool.close()
+  }
+
+  // From now on no job is posted; running ones go back to the queue (a POST under way is answered first).
+  #handBackAll(): void {
+    this.#handingBack = true
+    for (const active of this.#active.values()) active.handBack?.()
+    this.#giveUp?.()
   }
 
   async #process(job: Job<ComfyJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResults> {
@@ -187,6 +208,8 @@ export class ComfyWorker {
     const promptId = promptIdOf(this.name, jobId, job.timestamp)
     const active: Active = { job, token, cancel: new AbortController(), handBack: undefined }
     this.#active.set(jobId, active)
+    const handedBack = new Promise<never>((_, reject) => (active.handBack = () => reject(new HandedBack())))
+    handedBack.catch(() => {})
     const onAbort = (): void => active.cancel.abort(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     const progress = new ProgressReporter(job, this.#options.progressInterval ?? 100)
@@ -198,6 +221,7 @@ export class ComfyWorker {
       const prompt = parseJson(data.prompt) as unknown as ApiPrompt
       progress.setPrompt(prompt)
       const images = await this.#downloadImages(data.images)
+      if (this.#handingBack) throw new HandedBack()
       const known = [...new Set(placements.map((p) => p.server).reverse())]
       let posted = false
       const poolJob = await this.pool.submit(prompt, {
@@ -208,6 +232,7 @@ export class ComfyWorker {
         ...(data.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: data.partialExecutionTargets }),
         beforePost: async (server) => {
           if (active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          if (this.#handingBack) throw new HandedBack()
           // In one atomic round trip: still ours (for a whole lock duration from now, so no other worker can take
           // the job before the POST is out), not cancelled, and the server recorded: whoever takes the job next
           // asks this server first.
@@ -224,26 +249,28 @@ export class ComfyWorker {
           if (outcome === 'lock-lost') throw new LockLost(`lost the lock of job ${jobId} (this process stalled); another worker has it`)
           placements.push(placement)
           posted = true
-          progress.send({ type: 'dispatched', server, promptId })
+          // With the next progress write, not now: this write would compete with the POST.
+          progress.add({ type: 'dispatched', server, promptId })
         },
         onEvent: (event) => progress.event(event),
       })
-      const handedBack = new Promise<never>((_, reject) => (active.handBack = () => reject(new HandedBack())))
-      handedBack.catch(() => {})
+      // Not raced with a hand-back: a POST under way is answered first, so the next worker finds the prompt there.
+      if (this.#handingBack) throw new HandedBack()
       const results = await Promise.race([poolJob.wait({ signal: active.cancel.signal }), handedBack])
-      const stored = await storeResults(results, {
+      const { results: stored, fields } = await storeResults(results, {
         jobId,
         server: poolJob.server as string,
         adopted: !posted,
         storage: this.#options.results ?? {},
+        // Progress not written yet goes with the completion (one write less per job):
+        progress: progress.takePending(),
       })
-      // Written before the job completes (one connection, in order), not waited for:
-      void progress.flush()
-      this.#emit('completed', { jobId, promptId, server: stored.server, adopted: stored.adopted })
+      // Files kept in Redis are in the job's hash before it completes:
+      if (Object.keys(fields).length > 0) await (await this.worker.client).hset(this.worker.toKey(jobId), fields)
       return stored
     } catch (error) {
       await progress.flush()
-      if (error instanceof HandedBack) {
+      if (error instanceof HandedBack || (error instanceof ComfyError && error.cause instanceof HandedBack)) {
         // The prompt keeps running on its server; the placements in the job lead the next worker to it.
         await job.moveToWait(token)
         this.#emit('handed-back', { jobId, promptId })
@@ -390,17 +417,17 @@ class ProgressReporter {
   event(event: JobEvent): void {
     switch (event.type) {
       case 'started':
-        return this.#add({ type: 'started' })
+        return this.add({ type: 'started' })
       case 'cached':
         this.#done += event.nodes.length
-        return event.nodes.length > 0 ? this.#add({ type: 'cached', nodes: event.nodes }) : undefined
+        return event.nodes.length > 0 ? this.add({ type: 'cached', nodes: event.nodes }) : undefined
       case 'executing':
-        return this.#add({ type: 'executing', nodeId: event.nodeId, classType: this.#classes.get(event.nodeId), done: this.#done++, total: this.#total })
+        return this.add({ type: 'executing', nodeId: event.nodeId, classType: this.#classes.get(event.nodeId), done: this.#done++, total: this.#total })
       case 'progress': {
         // Only the latest step of a node is worth sending:
         const last = this.#pending.at(-1)
         if (last?.type === 'progress' && last.nodeId === event.nodeId) this.#pending.pop()
-        return this.#add({ type: 'progress', nodeId: event.nodeId, value: event.value, max: event.max })
+        return this.add({ type: 'progress', nodeId: event.nodeId, value: event.value, max: event.max })
       }
       default:
         return
@@ -418,7 +445,17 @@ class ProgressReporter {
     return this.#chain
   }
 
-  #add(progress: QueueProgress): void {
+  /** The events not written yet, no longer to be written (they travel with the job's completion). */
+  takePending(): QueueProgress[] {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    const pending = this.#pending
+    this.#pending = []
+    return pending
+  }
+
+  /** Sends `progress` with the next write (within the interval, or with the job's completion). */
+  add(progress: QueueProgress): void {
     this.#pending.push(progress)
     this.#timer ??= setTimeout(() => this.#write(), this.interval)
   }
