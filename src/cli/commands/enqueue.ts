@@ -94,7 +94,7 @@ async function enqueue(file: string, flags: EnqueueFlags, io: CliIo): Promise<nu
       timeout: flags.timeout === undefined ? undefined : seconds(flags.timeout, '--timeout'),
     }
     const loaded = await loadDefsFor({ objectInfo: flags.objectInfo, server: flags.server }, io, { onError: 'skip' }, report)
-    const graph = await loadGraph(path, loaded.defs, io, report)
+    const graph = await loadGraph(file, loaded.defs, io, report)
     const images = await imageInputs(path, flags.input, io.cwd)
     const { createQueue } = await import('../../queue/index.js')
     const queue = createQueue({
@@ -153,12 +153,15 @@ async function enqueue(file: string, flags: EnqueueFlags, io: CliIo): Promise<nu
   }
 }
 
-/** A JSON workflow (API or UI, converted with the definitions; `-` is stdin) or a TypeScript/JavaScript module's default export. */
-async function loadGraph(path: string, defs: DefSet, io: CliIo, report: Report): Promise<GraphInput> {
-  const ext = extname(path).toLowerCase()
-  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return loadModule(path)
-  const text = await readInput(path, io)
-  const shown = shownName(path)
+/**
+ * A JSON workflow (API or UI, converted with the definitions; `-` is stdin) or a TypeScript/JavaScript module's
+ * default export. Messages name the file as given.
+ */
+async function loadGraph(file: string, defs: DefSet, io: CliIo, report: Report): Promise<GraphInput> {
+  const ext = extname(file).toLowerCase()
+  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return loadModule(resolve(io.cwd, file))
+  const text = await readInput(file, io)
+  const shown = shownName(file)
   const loaded = loadWorkflow(text, defs, { file: shown })
   for (const warning of loaded.warnings) report.warn(formatWarning(warning, shown), shown)
   return loaded.prompt
