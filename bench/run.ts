@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const filters = process.argv.slice(2)
+// Long runs that only start when named (`npm run bench -- soak`): the soak takes minutes.
+const ON_DEMAND = new Set(['soak.bench.ts'])
 const benches = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .filter((f) => (filters.length === 0 ? !ON_DEMAND.has(f) : filters.some((x) => f.includes(x))))
   .sort()
 
 console.log('building dist/ (benchmarks measure the package as users get it)...')

@@ -1,6 +1,7 @@
 /**
- * Renders every template with its defaults to workflows/<name>.json (API JSON a server accepts as is) and
- * workflows/<name>.params.json (its parameter manifest). With --check, writes nothing and fails when stale.
+ * Renders every template with its defaults to workflows/<name>.json (API JSON a server accepts as is),
+ * workflows/<name>.params.json (its parameter manifest) and workflows/<name>.ui.json (the UI workflow the ComfyUI
+ * editor opens, laid out). With --check, writes nothing and fails when stale.
  */
 import { join } from 'node:path'
 import { loadObjectInfoFile } from '../src/codegen/source.js'
@@ -12,6 +13,7 @@ import { ComfyError } from '../src/errors.js'
 import { stringifyJson } from '../src/json/lossless.js'
 import { buildManifest, templates } from '../src/templates/index.js'
 import { formatVerdict, validate } from '../src/validate/index.js'
+import { apiToWorkflow } from '../src/workflow/from-api.js'
 import { BUNDLED_SNAPSHOT, ROOT } from './paths.js'
 
 /** A template whose rendered JSON the validator rejects. */
@@ -30,6 +32,7 @@ export function checkTemplatePrompt(name: string, prompt: ApiPrompt, defs: DefSe
 }
 
 export const WORKFLOWS_DIR = 'workflows'
+const FILES_PER_TEMPLATE = 3
 
 export async function renderWorkflowFiles(): Promise<GeneratedFile[]> {
   const { defs } = await loadObjectInfoFile(join(ROOT, BUNDLED_SNAPSHOT))
@@ -40,6 +43,7 @@ export async function renderWorkflowFiles(): Promise<GeneratedFile[]> {
     const manifest = buildManifest(template as never, rendered, defs)
     files.push({ path: `${template.name}.json`, text: `${stringifyJson(rendered.prompt, 2)}\n` })
     files.push({ path: `${template.name}.params.json`, text: `${stringifyJson(manifest, 2)}\n` })
+    files.push({ path: `${template.name}.ui.json`, text: `${stringifyJson(apiToWorkflow(rendered.prompt, defs), 2)}\n` })
   }
   return files
 }
@@ -51,7 +55,7 @@ export async function generateWorkflows(check: boolean): Promise<string> {
     isGenerated: (name) => name.endsWith('.json'),
   })
   const what = check ? 'fresh' : `${result.changed.length} written, ${result.obsolete.length} removed`
-  return `${WORKFLOWS_DIR}: ${files.length / 2} templates, ${what}`
+  return `${WORKFLOWS_DIR}: ${files.length / FILES_PER_TEMPLATE} templates, ${what}`
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -62,6 +62,53 @@ export class JsonParseError extends ComfyError {
   }
 }
 
+/** How deep JSON may nest before a document is refused (Python's `json.loads` gives up near the same depth). */
+export const MAX_JSON_DEPTH = 1000
+/** The most digits an integer may have (Python's `int` refuses longer ones: `sys.get_int_max_str_digits()`). */
+export const MAX_INTEGER_DIGITS = 4300
+
+/**
+ * A document (JSON text, or a value a caller built) that nests deeper than {@link MAX_JSON_DEPTH} levels: refused
+ * before any code walks it recursively. `path` leads to the first container past the limit; `line` and `column`
+ * are known when the document was text.
+ */
+export class JsonDepthError extends ComfyError {
+  constructor(
+    readonly limit: number,
+    options: ComfyErrorOptions & { readonly line?: number; readonly column?: number } = {},
+  ) {
+    const at = options.line === undefined ? '' : `:${options.line}:${options.column ?? 0}`
+    const where = `${options.file ?? 'JSON'}${at}: ${formatLongPath(options.path ?? [])}`
+    super(`${where}: nested deeper than ${limit} levels`, options)
+    this.line = options.line
+    this.column = options.column
+  }
+
+  readonly line: number | undefined
+  readonly column: number | undefined
+}
+
+/** JSON text with an integer longer than {@link MAX_INTEGER_DIGITS} digits (converting it would take quadratic time). */
+export class JsonIntegerTooLongError extends JsonParseError {
+  constructor(
+    readonly digits: number,
+    readonly limit: number,
+    line: number,
+    column: number,
+    options: ComfyErrorOptions = {},
+  ) {
+    super(`${formatLongPath(options.path ?? [])}: an integer of ${digits} digits (at most ${limit} are read)`, line, column, options)
+  }
+}
+
+// A path of a thousand segments would bury the message: its start and end are what tell where it is.
+function formatLongPath(path: IssuePath): string {
+  if (path.length <= 12) return formatPath(path)
+  const head = formatPath(path.slice(0, 6))
+  const tail = formatPath(path.slice(-4)).slice(1)
+  return `${head}…(${path.length - 10} more)…${tail}`
+}
+
 /** A node definition in /object_info that does not have the expected shape. */
 export class ObjectInfoError extends ComfyError {
   constructor(

@@ -14,6 +14,7 @@ export {
   buildPrompt,
   castOutput,
   createNode,
+  defineSubgraph,
   isNodeHandle,
   isOutput,
   node,
@@ -89,8 +90,16 @@ export type {
 /** Workflow files: API or UI JSON, UI to API conversion, API import into node handles. */
 export * from './convert/index.js'
 
+/** Pictures: a UI workflow drawn as SVG in the editor's look. */
+export * from './render/index.js'
+
+/** UI workflows from code: the editor's format, laid out left to right, with groups. */
+export * from './workflow/index.js'
+
 /** JSON that keeps 64-bit seeds exact. */
 export { parseJson, stringifyJson } from './json/lossless.js'
+export { assertJsonDepth } from './json/depth.js'
+export type { DepthOptions } from './json/depth.js'
 export type { JsonValue } from './json/lossless.js'
 
 /** Errors: one base class, structured subclasses. */
@@ -98,7 +107,11 @@ export {
   ComfyError,
   InvalidArgumentError,
   NodeInputError,
+  JsonDepthError,
+  JsonIntegerTooLongError,
   JsonParseError,
+  MAX_INTEGER_DIGITS,
+  MAX_JSON_DEPTH,
   ObjectInfoError,
   SerializationError,
   StaleGeneratedCodeError,

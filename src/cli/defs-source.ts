@@ -29,10 +29,12 @@ export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOpti
   }
   // Reading object_info (zod, undici) is loaded only by commands that were given a file or a server:
   const source = await import('../codegen/source.js')
+  // The cache settings come from the command's environment (COMFY_DSL_CACHE, COMFY_DSL_CACHE_DIR):
+  const withCache = { ...options, cache: options.cache ?? source.defsCacheDir(io.env) ?? false }
   const loaded =
     flags.server !== undefined
-      ? await source.loadObjectInfoFromServer(flags.server, options)
-      : await source.loadObjectInfoFile(resolve(io.cwd, flags.objectInfo as string), options)
+      ? await source.loadObjectInfoFromServer(flags.server, withCache)
+      : await source.loadObjectInfoFile(resolve(io.cwd, flags.objectInfo as string), withCache)
   for (const problem of loaded.problems) {
     const message = `${flags.objectInfo ?? loaded.source}: skipped a malformed definition: ${problem.message}`
     if (report === undefined) io.stderr.write(`warning: ${message}\n`)

@@ -3,7 +3,9 @@
  * - `-` stands for stdin (an input file) or stdout (an output file);
  * - an existing output file is never replaced without `--overwrite`;
  * - with `--json`, stdout carries exactly one JSON document, warnings and errors included;
- * - every message names the file it is about.
+ * - every message names the file it is about;
+ * - control characters in what is printed (from servers and files) are escaped, once, by `runCli`
+ *   (./terminal-safe.ts): commands write plain text and need not think about it.
  * @module
  */
 import { existsSync } from 'node:fs'

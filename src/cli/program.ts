@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { commandSummaries, loadCommand } from './commands/index.js'
 import { EXIT, reportError, type CliCommand, type CliIo } from './io.js'
+import { terminalSafeIo } from './terminal-safe.js'
 
 export { EXIT, reportError } from './io.js'
 export type { CliCommand, CliIo } from './io.js'
@@ -20,7 +21,9 @@ export function packageVersion(): string {
  * Runs the CLI with `argv` (without node and script) and resolves to the exit code.
  * `only` restricts the program to some commands (tests of one command use it).
  */
-export async function runCli(argv: readonly string[], io: CliIo, only?: readonly CliCommand[]): Promise<number> {
+export async function runCli(argv: readonly string[], given: CliIo, only?: readonly CliCommand[]): Promise<number> {
+  // Everything any command prints goes through here: control characters from servers and files are escaped.
+  const io = terminalSafeIo(given)
   let exitCode: number | undefined
   const done = (code: number): void => {
     exitCode = code

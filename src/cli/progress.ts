@@ -7,6 +7,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress'
 import type { JobEvent } from '../client/index.js'
 import type { CliIo } from './io.js'
+import { escapeControls, rawTerminal } from './terminal-safe.js'
 
 /** A progress bar per node and per step on a TTY; plain lines otherwise; nothing with `--json`. */
 export class RunProgress {
@@ -28,7 +29,8 @@ export class RunProgress {
     this.#classes = new Map(Object.entries(prompt).map(([id, node]) => [id, node.class_type]))
     if (io.stderr.isTTY && !this.#quiet) {
       const multi = new MultiBar(
-        { stream: io.stderr as NodeJS.WriteStream, format: '{label} {bar} {value}/{total} {detail}', hideCursor: true, clearOnComplete: false },
+        // The bars draw with terminal commands, so they get the raw stream and escape what they show themselves:
+        { stream: rawTerminal(io.stderr) as NodeJS.WriteStream, format: '{label} {bar} {value}/{total} {detail}', hideCursor: true, clearOnComplete: false },
         Presets.shades_classic,
       )
       this.#bars = {
@@ -62,7 +64,7 @@ export class RunProgress {
         this.#executed++
         this.#lastQuarter = -1
         const label = `${event.nodeId} (${this.#classes.get(event.nodeId) ?? '?'})`
-        this.#bars?.nodes.update(this.#done, { detail: label })
+        this.#bars?.nodes.update(this.#done, { detail: escapeControls(label) })
         // Keep the last sampler's bar until another node reports steps:
         this.#line(`executing ${label}`)
         return
@@ -70,7 +72,7 @@ export class RunProgress {
       case 'progress': {
         this.#lastSteps = { value: event.value, max: event.max }
         this.#bars?.steps.setTotal(event.max)
-        this.#bars?.steps.update(event.value, { detail: this.#current === undefined ? '' : `node ${this.#current}` })
+        this.#bars?.steps.update(event.value, { detail: this.#current === undefined ? '' : escapeControls(`node ${this.#current}`) })
         const quarter = Math.floor((4 * event.value) / event.max)
         if (quarter !== this.#lastQuarter) {
           this.#lastQuarter = quarter

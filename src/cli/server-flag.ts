@@ -1,4 +1,5 @@
 /** `--server URL`: checked before anything connects, with the fix spelled out for the common slip. */
+import { redactUrlText } from '../client/secrets.js'
 import { CliUsageError } from './io.js'
 
 /** The default server, overridden by `--server` or `COMFY_SERVER`. */
@@ -11,11 +12,13 @@ export function serverUrl(value: string): string {
       new URL(value)
       return value
     } catch {
-      throw new CliUsageError(`--server ${JSON.stringify(value)} is not a valid URL`)
+      throw new CliUsageError(`--server ${JSON.stringify(redactUrlText(value))} is not a valid URL`)
     }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new CliUsageError(`--server ${JSON.stringify(value)}: expected an http:// or https:// URL`)
+    throw new CliUsageError(`--server ${JSON.stringify(redactUrlText(value))}: expected an http:// or https:// URL`)
   }
-  throw new CliUsageError(`--server ${JSON.stringify(value)} has no scheme; did you mean --server http://${value}?`)
+  // Never echo credentials (`user:secret@host` has no scheme either):
+  const shown = redactUrlText(value)
+  throw new CliUsageError(`--server ${JSON.stringify(shown)} has no scheme; did you mean --server http://${shown}?`)
 }

@@ -5,8 +5,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { inspect } from 'node:util'
 import { Agent, type Dispatcher } from 'undici'
 import type { DefSet } from '../defs/model.js'
+import type { ApiPrompt } from '../dsl/prompt.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
 import type { TemplateName } from '../templates/index.js'
 import type { NodeHandle } from '../dsl/output.js'
@@ -18,21 +20,24 @@ import {
   ClientClosedError,
   ComfyClientError,
   PromptRejectedError,
+  JobTimeoutError,
   RequestTimeoutError,
   ServerHttpError,
   ServerProtocolError,
   ServerUnreachableError,
+  SubmitUnconfirmedError,
   type NodeErrorEntry,
 } from './errors.js'
 import type { JobEventListener } from './events.js'
 import type { Frame } from './frames.js'
 import { preparePrompt, withImageInputs, type GraphInput, type ImageInputKey } from './graph.js'
-import { Http } from './http.js'
+import { Http, type RequestOptions } from './http.js'
 import { Job, type JobHost, type WaitOptions } from './job.js'
 import type { JobResults } from './outputs.js'
 import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeError } from './protocol.js'
 import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
+import { watchedSocketAgent, type SocketWatch } from './socket-watch.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
 
 export interface ComfyClientOptions {
@@ -53,23 +58,45 @@ export interface ComfyClientOptions {
   readonly pollInterval?: number
   /** Poll when jobs are in flight and the socket has been silent this long (ms), default 15 000. */
   readonly stallTimeout?: number
-  /** Fail in-flight jobs when neither socket nor HTTP has reached the server for this long (ms), default 60 000. */
+  /** Fail a job whose state could not be learned (socket down, `/queue` and `/history` failing or malformed) for this long (ms), default 60 000. */
   readonly offlineTimeout?: number
+  /** Fail in-flight jobs when the server has refused every connection for this long (it died), in ms, default 5000. */
+  readonly unreachableTimeout?: number
+  /**
+   * How long `submit` may take when the answer to `POST /prompt` is lost and the server must be asked whether it
+   * took the prompt (ms), default 60 000; then {@link SubmitUnconfirmedError}. `run`'s `timeout` replaces it.
+   */
+  readonly submitTimeout?: number
+  /** Bound of the cancel requests sent in the background after a timeout or abort (ms), default 5000. */
+  readonly cancelTimeout?: number
+  /**
+   * Largest WebSocket message accepted (bytes), default 16 MiB; a larger one drops the socket with
+   * {@link MessageTooLargeError} (a `warning`) and the client polls. Applies to the client's own dispatcher.
+   */
+  readonly maxMessageSize?: number
   /** How long `submit` waits for the socket before relying on polling (ms), default 10 000. */
   readonly connectTimeout?: number
-  /** Retries of `POST /prompt` after a network failure; never re-sent once the server knows the id. Default 2. */
+  /** Retries of `POST /prompt` after a failure; re-sent only when the server is known not to have the id. Default 2. */
   readonly submitRetries?: number
   /** Definitions the graphs were built with: the client warns when the server's differ for the classes used. */
   readonly defs?: DefSet
 }
 
 export interface SubmitOptions {
+  /** Give up submitting after this many ms (connecting, uploads, the POST and learning its fate); default `submitTimeout`. */
+  readonly timeout?: number
   /** The prompt id (default: a random lowercase UUID); re-submitting with the same id never runs twice. */
   readonly promptId?: string
   /** Uploads each source and sets it as the `image` input of the node (DSL handle, node id or title). */
   readonly images?: ReadonlyMap<ImageInputKey, UploadSource> | Readonly<Record<string, UploadSource>>
   /** `extra_data` keys (`extra_pnginfo`, API keys of partner nodes...). */
   readonly extraData?: Readonly<Record<string, unknown>>
+  /**
+   * The UI workflow to send in `extra_data.extra_pnginfo.workflow`, as the editor does: the server writes it into the
+   * PNGs it saves, and dragging one into ComfyUI opens the graph. `true` builds it from the prompt sent (laid out by
+   * `apiToWorkflow`, with the definitions given here, the client's, or the server's); an object is sent as it is.
+   */
+  readonly workflow?: true | Readonly<Record<string, unknown>>
   /** `extra_data.preview_method`: ask the server for latent previews (`auto`) or none. */
   readonly previewMethod?: 'default' | 'none' | 'auto' | 'latent2rgb' | 'taesd'
   /** Jump the queue. */
@@ -85,7 +112,18 @@ export interface SubmitOptions {
   readonly signal?: AbortSignal
 }
 
+/** `timeout` covers the whole run: submitting, waiting and nothing more (the cancel runs in the background). */
 export interface RunOptions extends SubmitOptions, Pick<WaitOptions, 'timeout'> {}
+
+/** What the server knows of a prompt id: `unknown` when it is neither queued, running nor in its history. */
+export type PromptFate = 'queued' | 'running' | 'done' | 'unknown'
+
+/** Bounds of one look at the server. */
+export interface LookupOptions {
+  readonly signal?: AbortSignal
+  /** Epoch ms by which the look must be done (each request is bounded by it). */
+  readonly deadline?: number
+}
 
 /** Events of the client itself. */
 export interface ClientEvents {
@@ -98,6 +136,9 @@ export interface ClientEvents {
 }
 
 const ORPHANS_KEPT = 256
+const ABANDONED_KEPT = 256
+// Requests that certainly never reached the server (no connection was made): safe to post again.
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
 
 export class ComfyClient implements ComfyRunner {
   readonly endpoint: Endpoint
@@ -105,6 +146,7 @@ export class ComfyClient implements ComfyRunner {
   readonly http: Http
   readonly #socket: ComfySocket
   readonly #ownDispatcher: Agent | undefined
+  readonly #socketDispatcher: Agent | undefined
   readonly #jobs = new Map<string, Job>()
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { debug: new Set(), warning: new Set(), status: new Set() }
   readonly #options: ComfyClientOptions
@@ -114,7 +156,11 @@ export class ComfyClient implements ComfyRunner {
   #polling = false
   #stallTimer: NodeJS.Timeout | undefined
   #lastFrameAt = 0
-  #lastContactAt = Date.now()
+  #unreachableSince: number | undefined
+  // Prompt ids given up on while their fate was unknown: interrupted if they ever start.
+  #abandoned: string[] = []
+  // Bounded cleanups (cancels, deletes) still in flight: `close` waits for them.
+  readonly #tasks = new Set<Promise<unknown>>()
   #serverDefs: Promise<DefSet> | undefined
   #closed = false
 
@@ -123,22 +169,39 @@ export class ComfyClient implements ComfyRunner {
     this.endpoint = new Endpoint(options.url)
     this.clientId = options.clientId ?? randomUUID()
     const headers: Record<string, string> = { ...options.headers }
-    if (this.endpoint.basicAuth !== undefined && !hasHeader(headers, 'authorization')) headers['authorization'] = this.endpoint.basicAuth
+    const basic = this.endpoint.authorization()
+    if (basic !== undefined && !hasHeader(headers, 'authorization')) headers['authorization'] = basic
+    const maxMessageSize = options.maxMessageSize ?? 16 * 1024 * 1024
     this.#ownDispatcher = options.dispatcher === undefined ? new Agent({ connections: 16, pipelining: 1 }) : undefined
     const dispatcher = options.dispatcher ?? (this.#ownDispatcher as Agent)
+    // The socket's own dispatcher enforces maxMessageSize and learns why attempts fail (see socket-watch.ts):
+    const watch: SocketWatch = { connectError: undefined, oversized: false }
+    this.#socketDispatcher = options.dispatcher === undefined ? watchedSocketAgent(maxMessageSize, watch) : undefined
     this.http = new Http(this.endpoint, dispatcher, headers, options.timeout ?? 30_000)
     this.#socket = new ComfySocket({
       endpoint: this.endpoint,
-      dispatcher,
+      dispatcher: this.#socketDispatcher ?? dispatcher,
+      watch: this.#socketDispatcher === undefined ? undefined : watch,
       headers,
       clientId: this.clientId,
       previewMetadata: options.previewMetadata ?? true,
+      maxMessageSize,
       reconnect: options.reconnect ?? {},
       onFrame: (frame) => this.#onFrame(frame),
       onReady: (reconnected) => this.#onReady(reconnected),
       onDown: (reason) => this.#onDown(reason),
       onDebug: (message) => this.#emit('debug', message),
+      onWarning: (message) => this.#emit('warning', message),
     })
+  }
+
+  toJSON(): { url: string; clientId: string } {
+    return { url: this.endpoint.display, clientId: this.clientId }
+  }
+
+  // console.log(client) shows where it points, never its headers or credentials:
+  [inspect.custom](): string {
+    return `ComfyClient <${this.endpoint.display}> { clientId: '${this.clientId}', connected: ${this.connected}, jobs: ${this.#jobs.size} }`
   }
 
   /** Listens to client events; returns the unsubscribe function. */
@@ -167,7 +230,8 @@ export class ComfyClient implements ComfyRunner {
     clearInterval(this.#stallTimer)
     for (const job of [...this.#jobs.values()]) job.abandon(new ClientClosedError())
     this.#jobs.clear()
-    await this.#ownDispatcher?.close()
+    await Promise.allSettled([...this.#tasks])
+    await Promise.all([this.#ownDispatcher?.close(), this.#socketDispatcher?.destroy()])
   }
 
   /** Uploads an image to the server's input folder (name from the content hash unless given). */
@@ -186,12 +250,17 @@ export class ComfyClient implements ComfyRunner {
    * unavailable) before the POST; images upload while it connects; a 400 throws {@link PromptRejectedError}
    * whose node errors name the DSL nodes.
    */
-  async submit(graph: GraphInput, options: SubmitOptions = {}): Promise<Job> {
+  submit(graph: GraphInput, options: SubmitOptions = {}): Promise<Job> {
+    const timeout = options.timeout ?? this.#options.submitTimeout ?? 60_000
+    return this.#submit(graph, options, Date.now() + timeout, timeout)
+  }
+
+  async #submit(graph: GraphInput, options: SubmitOptions, deadline: number, timeout: number): Promise<Job> {
     this.#assertOpen()
     const prepared = preparePrompt(graph)
-    const [, names] = await Promise.all([this.#socketOrPolling(), this.#uploadImages(options)])
-    const prompt = withImageInputs(prepared, names)
     const promptId = options.promptId ?? randomUUID()
+    const [, names] = await this.#beforeDeadline(Promise.all([this.#socketOrPolling(deadline), this.#uploadImages(options, deadline)]), deadline, promptId, timeout)
+    const prompt = withImageInputs(prepared, names)
     if (this.#jobs.has(promptId)) throw new InvalidArgumentError(`prompt id ${promptId} is already being tracked by this client`)
     const defs = options.defs ?? this.#options.defs
     const expected = defs === undefined ? undefined : outputNodeIds(prompt, defs)
@@ -199,7 +268,12 @@ export class ComfyClient implements ComfyRunner {
     if (options.onEvent) job.on(options.onEvent)
     this.#jobs.set(promptId, job)
     this.#watchStalls()
-    const extraData = { ...options.extraData, ...(options.previewMethod === undefined ? {} : { preview_method: options.previewMethod }) }
+    const extraData: Record<string, unknown> = { ...options.extraData, ...(options.previewMethod === undefined ? {} : { preview_method: options.previewMethod }) }
+    if (options.workflow !== undefined) {
+      const workflow = options.workflow === true ? await this.#workflowOf(prompt, defs) : options.workflow
+      const pnginfo = extraData['extra_pnginfo']
+      if (workflow !== undefined) extraData['extra_pnginfo'] = { ...(typeof pnginfo === 'object' && pnginfo !== null ? pnginfo : {}), workflow }
+    }
     const body: Record<string, unknown> = { prompt, client_id: this.clientId, prompt_id: promptId }
     if (Object.keys(extraData).length > 0) body['extra_data'] = extraData
     if (options.front !== undefined) body['front'] = options.front
@@ -208,7 +282,7 @@ export class ComfyClient implements ComfyRunner {
     let answer: { number: number | undefined; promptId: string; nodeErrors: NodeErrorEntry[] }
     try {
       // Not aborted mid-way: the server may take the prompt anyway. An abort is honoured by cancelling the job.
-      answer = await this.#postPrompt(body, promptId, prepared.nodes)
+      answer = await this.#postPrompt(body, promptId, prepared.nodes, deadline, timeout)
     } catch (error) {
       this.#jobs.delete(promptId)
       job.abandon(error instanceof ComfyClientError ? error : new ClientClosedError())
@@ -224,10 +298,13 @@ export class ComfyClient implements ComfyRunner {
 
   /** Submit, wait and return the results; on timeout or abort the job is cancelled on the server. */
   async run(graph: GraphInput, options: RunOptions = {}): Promise<JobResults> {
-    const job = await this.submit(graph, options)
+    const { timeout } = options
+    const submitTimeout = timeout ?? this.#options.submitTimeout ?? 60_000
+    const deadline = Date.now() + submitTimeout
+    const job = await this.#submit(graph, options, deadline, submitTimeout)
     return job.wait({
       cancelOnTimeout: true,
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      ...(timeout === undefined ? {} : { timeout, deadline }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
   }
@@ -240,6 +317,18 @@ export class ComfyClient implements ComfyRunner {
   async edit<T extends TemplateName = TemplateName>(options: EditOptions<T>): Promise<EditResult> {
     const { edit } = await import('../edit/edit.js')
     return edit(this, options)
+  }
+
+  // The workflow module (layout, editor widget rules) loads only when a workflow is asked for:
+  // A prompt the workflow cannot be built for (a link to a missing node) is still sent, for the server to judge:
+  async #workflowOf(prompt: ApiPrompt, defs: DefSet | undefined): Promise<Record<string, unknown> | undefined> {
+    try {
+      const [{ apiToWorkflow }, known] = await Promise.all([import('../workflow/from-api.js'), defs ?? this.defs()])
+      return apiToWorkflow(prompt, known) as unknown as Record<string, unknown>
+    } catch (error) {
+      this.#emit('warning', `no UI workflow sent with the prompt: ${error instanceof Error ? error.message : String(error)}`)
+      return undefined
+    }
   }
 
   /** A handle on a job submitted elsewhere (another process, an earlier run): completes from `/history`. */
@@ -255,31 +344,50 @@ export class ComfyClient implements ComfyRunner {
     return job
   }
 
-  /** `GET /queue`. */
-  async queue(): Promise<QueueState> {
-    const { value } = await this.http.json('GET', '/queue')
-    const state = value as Partial<QueueState> | null
-    if (!Array.isArray(state?.queue_running) || !Array.isArray(state.queue_pending)) {
-      throw new ServerProtocolError(this.endpoint.describe('/queue'), 'expected {queue_running: [], queue_pending: []}')
+  /** `GET /queue` (every item checked: `[number, prompt_id, ...]`). */
+  async queue(options: LookupOptions = {}): Promise<QueueState> {
+    const { value } = await this.http.json('GET', '/queue', requestBounds(options))
+    const fail = (reason: string): never => {
+      throw new ServerProtocolError(this.endpoint.describe('/queue'), reason)
     }
-    this.#lastContactAt = Date.now()
+    const state = value as Partial<QueueState> | null
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.queue_running) || !Array.isArray(state.queue_pending)) {
+      fail('expected {queue_running: [], queue_pending: []}')
+    }
+    for (const key of ['queue_running', 'queue_pending'] as const) {
+      for (const [i, item] of (state as QueueState)[key].entries()) {
+        if (!Array.isArray(item) || typeof item[1] !== 'string') fail(`${key}[${i}] is not [number, prompt_id, ...]`)
+      }
+    }
+    this.#reached()
     return state as QueueState
   }
 
   /** `GET /history/{id}`: the entry, or `undefined` while the server has none. */
-  async history(promptId: string): Promise<HistoryEntry | undefined> {
+  async history(promptId: string, options: LookupOptions = {}): Promise<HistoryEntry | undefined> {
     const path = `/history/${encodeURIComponent(promptId)}`
-    const { value } = await this.http.json('GET', path)
+    const { value } = await this.http.json('GET', path, requestBounds(options))
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ServerProtocolError(this.endpoint.describe(path), 'expected an object of history entries')
     }
-    this.#lastContactAt = Date.now()
+    this.#reached()
     const entry = (value as Record<string, unknown>)[promptId]
     if (entry === undefined) return undefined
-    if (typeof entry !== 'object' || entry === null || typeof (entry as { outputs?: unknown }).outputs !== 'object') {
-      throw new ServerProtocolError(this.endpoint.describe(path), 'history entry without "outputs"')
-    }
+    const reason = historyEntryProblem(entry)
+    if (reason !== undefined) throw new ServerProtocolError(this.endpoint.describe(path), `history entry of ${promptId}: ${reason}`)
     return entry as HistoryEntry
+  }
+
+  /**
+   * What the server knows of a prompt id, from `/queue` then `/history` (in that order: a prompt leaves the
+   * queue only once its history entry exists, so no finished job is missed in between). Throws when the server
+   * cannot be asked; `unknown` means it answered and has no such prompt.
+   */
+  async lookup(promptId: string, options: LookupOptions = {}): Promise<PromptFate> {
+    const queue = await this.queue(options)
+    if (queue.queue_running.some((item) => item[1] === promptId)) return 'running'
+    if (queue.queue_pending.some((item) => item[1] === promptId)) return 'queued'
+    return (await this.history(promptId, options)) === undefined ? 'unknown' : 'done'
   }
 
   /** `GET /history`: the last `maxItems` entries (all when omitted), in completion order. */
@@ -298,8 +406,8 @@ export class ComfyClient implements ComfyRunner {
   }
 
   /** Removes pending prompts (running ones are not affected: see {@link interrupt}). */
-  deleteFromQueue(promptIds: readonly string[]): Promise<void> {
-    return this.http.empty('POST', '/queue', { json: { delete: promptIds } })
+  deleteFromQueue(promptIds: readonly string[], options: LookupOptions = {}): Promise<void> {
+    return this.http.empty('POST', '/queue', { json: { delete: promptIds }, ...requestBounds(options) })
   }
 
   /** Drops every pending prompt. */
@@ -308,8 +416,8 @@ export class ComfyClient implements ComfyRunner {
   }
 
   /** Interrupts the running prompt; with an id, only if that prompt is the one running. */
-  interrupt(promptId?: string): Promise<void> {
-    return this.http.empty('POST', '/interrupt', { json: promptId === undefined ? {} : { prompt_id: promptId } })
+  interrupt(promptId?: string, options: LookupOptions = {}): Promise<void> {
+    return this.http.empty('POST', '/interrupt', { json: promptId === undefined ? {} : { prompt_id: promptId }, ...requestBounds(options) })
   }
 
   /** Raw `/object_info` (or one class), numbers above 2^53 kept exact. */
@@ -362,11 +470,12 @@ export class ComfyClient implements ComfyRunner {
     get http(): Http {
       return client.http
     },
-    history: (id) => this.history(id),
-    queueIds: async () => {
-      const queue = await this.queue()
-      return { running: new Set(queue.queue_running.map((i) => i[1])), pending: new Set(queue.queue_pending.map((i) => i[1])) }
+    history: (id, options) => this.history(id, options),
+    queueIds: (options) => this.#queueIds(options),
+    get cancelTimeout(): number {
+      return client.#options.cancelTimeout ?? 5000
     },
+    background: (task) => this.#background(task),
     finished: (job) => {
       if (this.#jobs.get(job.id) === job) this.#jobs.delete(job.id)
       if (this.#runningJob === job) this.#runningJob = undefined
@@ -377,82 +486,155 @@ export class ComfyClient implements ComfyRunner {
     },
     pollSoon: () => this.pollSoon(),
     debug: (message) => this.#emit('debug', message),
+    warning: (message) => this.#emit('warning', message),
     }
   }
 
-  async #socketOrPolling(): Promise<void> {
+  async #queueIds(options: LookupOptions = {}): Promise<{ running: ReadonlySet<string>; pending: ReadonlySet<string> }> {
+    const queue = await this.queue(options)
+    return { running: new Set(queue.queue_running.map((i) => i[1])), pending: new Set(queue.queue_pending.map((i) => i[1])) }
+  }
+
+  async #socketOrPolling(deadline: number): Promise<void> {
     if (this.#socket.ready) return
-    const timeout = this.#options.connectTimeout ?? 10_000
+    const timeout = Math.max(0, Math.min(this.#options.connectTimeout ?? 10_000, deadline - Date.now()))
+    const timer = new AbortController()
     try {
       await Promise.race([
         this.#socket.whenReady(),
-        sleep(timeout, undefined, { ref: false }).then(() => {
+        sleep(timeout, undefined, { ref: false, signal: timer.signal }).then(() => {
           throw new Error(`no WebSocket after ${timeout} ms`)
         }),
       ])
     } catch (error) {
       this.#emit('debug', `continuing without the WebSocket (polling instead): ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      timer.abort()
     }
   }
 
-  async #uploadImages(options: SubmitOptions): Promise<Map<ImageInputKey, string>> {
+  // Connecting and uploading happen before anything is posted: at the deadline there is nothing to clean up.
+  async #beforeDeadline<T>(work: Promise<T>, deadline: number, promptId: string, timeout: number): Promise<T> {
+    const timer = new AbortController()
+    work.catch(() => {})
+    try {
+      return await Promise.race([
+        work,
+        sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timer.signal }).then(() => {
+          throw new JobTimeoutError(promptId, timeout, 'not submitted')
+        }),
+      ])
+    } finally {
+      timer.abort()
+    }
+  }
+
+  async #uploadImages(options: SubmitOptions, deadline: number): Promise<Map<ImageInputKey, string>> {
     const names = new Map<ImageInputKey, string>()
     const images = options.images
     if (images === undefined) return names
     const entries: [ImageInputKey, UploadSource][] = images instanceof Map ? [...images] : Object.entries(images)
     await Promise.all(
       entries.map(async ([key, source]) => {
-        const uploaded = await this.upload(source, options.signal === undefined ? {} : { signal: options.signal })
+        const timeout = Math.max(1, Math.min(this.http.timeout, deadline - Date.now()))
+        const uploaded = await this.upload(source, { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) })
         names.set(key, uploaded.ref)
       }),
     )
     return names
   }
 
+  /**
+   * Posts the prompt exactly once. When the answer is lost, the prompt is posted again only if the server is
+   * known not to have its id (ComfyUI does not dedupe ids: a second POST runs it twice); while that is unknown,
+   * the server is asked again until the deadline, then the id is deleted there in the background.
+   */
   async #postPrompt(
     body: Record<string, unknown>,
     promptId: string,
     nodes: ReadonlyMap<string, NodeHandle>,
+    deadline: number,
+    timeout: number,
   ): Promise<{ number: number | undefined; promptId: string; nodeErrors: NodeErrorEntry[] }> {
     const retries = this.#options.submitRetries ?? 2
     for (let attempt = 0; ; attempt++) {
       let response
       try {
-        response = await this.http.json('POST', '/prompt', { json: body, acceptStatus: [400] })
+        response = await this.http.json('POST', '/prompt', { json: body, acceptStatus: [400], deadline })
       } catch (error) {
-        if (!isTransient(error) || attempt >= retries) throw error
-        // The server may have queued it before the connection broke: never post it twice.
-        if (await this.#serverKnows(promptId)) return { number: undefined, promptId, nodeErrors: [] }
-        this.#emit('debug', `POST /prompt failed (${String(error)}); retrying with the same prompt id`)
-        await sleep(100 * 2 ** attempt)
+        if (!isTransient(error)) throw error
+        const fate = neverSent(error) ? 'absent' : await this.#learnFate(promptId, deadline)
+        if (fate === 'taken') return { number: undefined, promptId, nodeErrors: [] }
+        if (fate === 'unknown') {
+          this.#forget(promptId)
+          throw new SubmitUnconfirmedError(promptId, timeout, { cause: error })
+        }
+        if (attempt >= retries || Date.now() >= deadline) throw error
+        this.#emit('debug', `POST /prompt failed (${String(error)}); the server does not have ${promptId}: posting it again`)
+        await sleep(Math.min(100 * 2 ** attempt, Math.max(0, deadline - Date.now())))
         continue
       }
-      this.#lastContactAt = Date.now()
-      const where = this.endpoint.describe('/prompt')
-      const value = response.value as Record<string, unknown> | null
-      if (typeof value !== 'object' || value === null) throw new ServerProtocolError(where, 'expected a JSON object')
-      const nodeErrors = mapNodeErrors(value['node_errors'], nodes)
-      if (response.status === 400) {
-        const error = value['error']
-        if (typeof error !== 'object' || error === null) throw new ServerProtocolError(where, 'HTTP 400 without an "error" object')
-        throw new PromptRejectedError(normalizeServerError(error), nodeErrors)
-      }
-      const id = typeof value['prompt_id'] === 'string' ? value['prompt_id'] : promptId
-      const number = typeof value['number'] === 'number' ? value['number'] : undefined
-      return { number, promptId: id, nodeErrors }
+      this.#reached()
+      return this.#readPromptAnswer(response.status, response.value, promptId, nodes)
     }
   }
 
-  async #serverKnows(promptId: string): Promise<boolean> {
-    const job = this.#jobs.get(promptId)
-    if (job !== undefined && job.hasEvents) return true
-    try {
-      const { running, pending } = await this.#jobHost.queueIds()
-      if (running.has(promptId) || pending.has(promptId)) return true
-      return (await this.history(promptId)) !== undefined
-    } catch {
-      return false
+  // The answer to POST /prompt, checked for its shape; server text is redacted (a proxy may echo the request).
+  #readPromptAnswer(status: number, raw: unknown, promptId: string, nodes: ReadonlyMap<string, NodeHandle>): { number: number | undefined; promptId: string; nodeErrors: NodeErrorEntry[] } {
+    const where = this.endpoint.describe('/prompt')
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ServerProtocolError(where, `HTTP ${status}: expected a JSON object, received ${describeJson(raw)}`)
+    const value = this.http.redactor.redactValue(raw as Record<string, unknown>)
+    const nodeErrors = mapNodeErrors(value['node_errors'], nodes)
+    if (status === 400) {
+      const error = value['error']
+      if (typeof error !== 'object' || error === null) throw new ServerProtocolError(where, 'HTTP 400 without an "error" object')
+      throw new PromptRejectedError(normalizeServerError(error), nodeErrors)
     }
+    const id = value['prompt_id']
+    if (id !== undefined && typeof id !== 'string') throw new ServerProtocolError(where, `"prompt_id" is ${describeJson(id)}, expected a string`)
+    if (id === undefined && value['number'] === undefined) throw new ServerProtocolError(where, 'expected {prompt_id, number, node_errors}')
+    const number = typeof value['number'] === 'number' ? value['number'] : undefined
+    return { number, promptId: id ?? promptId, nodeErrors }
+  }
+
+  // Asks /queue and /history until the server says whether it has the prompt, or the deadline passes.
+  async #learnFate(promptId: string, deadline: number): Promise<'taken' | 'absent' | 'unknown'> {
+    let delay = 50
+    for (;;) {
+      if (this.#jobs.get(promptId)?.hasEvents) return 'taken'
+      if (Date.now() >= deadline) return 'unknown'
+      try {
+        const fate = await this.lookup(promptId, { deadline: Math.min(deadline, Date.now() + this.http.timeout) })
+        return fate === 'unknown' ? 'absent' : 'taken'
+      } catch (error) {
+        this.#emit('debug', `cannot learn whether the server took ${promptId} (asking again): ${error instanceof Error ? error.message : String(error)}`)
+      }
+      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())))
+      delay = Math.min(delay * 2, this.#options.pollInterval ?? 1000)
+    }
+  }
+
+  // A prompt whose fate is unknown and that nobody waits for: delete it, interrupt it, and interrupt it if it starts later.
+  #forget(promptId: string): void {
+    this.#abandoned.push(promptId)
+    if (this.#abandoned.length > ABANDONED_KEPT) this.#abandoned.shift()
+    const deadline = Date.now() + (this.#options.cancelTimeout ?? 5000)
+    this.#background(
+      Promise.allSettled([this.deleteFromQueue([promptId], { deadline }), this.interrupt(promptId, { deadline })]).then((settled) => {
+        const failed = settled.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))
+        this.#emit('debug', failed.length === 0 ? `deleted ${promptId} from the queue` : `could not delete ${promptId}: ${failed.join('; ')}`)
+      }),
+    )
+  }
+
+  #background(task: Promise<unknown>): void {
+    const tracked = task.catch(() => {}).finally(() => this.#tasks.delete(tracked))
+    this.#tasks.add(tracked)
+  }
+
+  // Any answer of the server: it is not dead.
+  #reached(): void {
+    this.#unreachableSince = undefined
   }
 
   #rekey(job: Job, serverId: string): void {
@@ -467,7 +649,7 @@ export class ComfyClient implements ComfyRunner {
 
   #onFrame(frame: Frame): void {
     this.#lastFrameAt = Date.now()
-    this.#lastContactAt = this.#lastFrameAt
+    this.#reached()
     switch (frame.kind) {
       case 'message':
         this.#dispatch(frame.message)
@@ -505,6 +687,11 @@ export class ComfyClient implements ComfyRunner {
     }
     const job = this.#jobs.get(promptId)
     if (job === undefined) {
+      if (message.type === 'execution_start' && this.#abandoned.includes(promptId)) {
+        // Its POST answer was lost and the caller gave up: it must not run unseen.
+        this.#emit('debug', `${promptId} started after the client gave up on it: interrupting it`)
+        void this.interrupt(promptId, { deadline: Date.now() + (this.#options.cancelTimeout ?? 5000) }).catch(() => {})
+      }
       this.#orphans.push({ promptId, message })
       if (this.#orphans.length > ORPHANS_KEPT) this.#orphans.shift()
       return
@@ -538,33 +725,60 @@ export class ComfyClient implements ComfyRunner {
     }, delay)
   }
 
-  // One look at the server for every accepted job: queue first, then history for those no longer queued.
+  // One look at the server for every accepted job: queue first, then history for those not seen queued. A failed
+  // or malformed /queue does not stop /history from completing a finished job; a job whose state cannot be
+  // learned for `offlineTimeout`, or a server refusing connections for `unreachableTimeout`, fails the job.
   async #pollOnce(): Promise<void> {
     if (this.#polling || this.#closed) return
     this.#polling = true
     try {
       const jobs = [...this.#jobs.values()].filter((j) => j.isAccepted && !j.done)
       if (jobs.length === 0) return
-      const { running, pending } = await this.#jobHost.queueIds()
+      this.#lastPollError = undefined
+      let queue: { running: ReadonlySet<string>; pending: ReadonlySet<string> } | undefined
+      try {
+        queue = await this.#queueIds()
+      } catch (error) {
+        this.#pollFailed(error)
+      }
       await Promise.all(
         jobs.map(async (job) => {
-          if (running.has(job.id) || pending.has(job.id)) {
-            job.observeQueued(running.has(job.id))
+          if (queue !== undefined && (queue.running.has(job.id) || queue.pending.has(job.id))) {
+            job.observeQueued(queue.running.has(job.id))
             return
           }
-          const entry = await this.history(job.id)
-          if (entry !== undefined) job.settleFromHistory(entry)
-          else job.observeMissing()
+          try {
+            const entry = await this.history(job.id)
+            if (entry !== undefined) job.settleFromHistory(entry)
+            else if (queue !== undefined) job.observeMissing()
+          } catch (error) {
+            this.#pollFailed(error)
+          }
         }),
       )
-    } catch (error) {
-      this.#emit('debug', `poll failed: ${error instanceof Error ? error.message : String(error)}`)
-      const offline = this.#options.offlineTimeout ?? 60_000
-      if (Date.now() - this.#lastContactAt > offline && (error instanceof ServerUnreachableError || error instanceof RequestTimeoutError || error instanceof ServerHttpError || error instanceof ServerProtocolError)) {
-        for (const job of [...this.#jobs.values()]) job.abandon(error)
-      }
+      this.#abandonStale()
     } finally {
       this.#polling = false
+    }
+  }
+
+  #pollFailed(error: unknown): void {
+    this.#emit('debug', `poll failed: ${error instanceof Error ? error.message : String(error)}`)
+    if (error instanceof ServerUnreachableError) this.#unreachableSince ??= Date.now()
+    this.#lastPollError = error
+  }
+
+  #lastPollError: unknown
+
+  #abandonStale(): void {
+    const error = this.#lastPollError
+    if (!(error instanceof ComfyClientError)) return
+    const now = Date.now()
+    const unreachable = this.#unreachableSince !== undefined && now - this.#unreachableSince > (this.#options.unreachableTimeout ?? 5000)
+    const offline = this.#options.offlineTimeout ?? 60_000
+    for (const job of [...this.#jobs.values()]) {
+      if (job.done || !job.isAccepted) continue
+      if (unreachable || now - job.learnedAt > offline) job.abandon(error)
     }
   }
 
@@ -645,4 +859,34 @@ function outputNodeIds(prompt: Record<string, { class_type: string }>, defs: Def
   const ids = new Set<string>()
   for (const [id, node] of Object.entries(prompt)) if (defs.classes.get(node.class_type)?.outputNode) ids.add(id)
   return ids
+}
+
+function requestBounds(options: LookupOptions): Pick<RequestOptions, 'signal' | 'deadline'> {
+  return { ...(options.signal === undefined ? {} : { signal: options.signal }), ...(options.deadline === undefined ? {} : { deadline: options.deadline }) }
+}
+
+// A connection that was never made carried no request: the server cannot have the prompt.
+function neverSent(error: unknown): boolean {
+  return error instanceof ServerUnreachableError && error.code !== undefined && NEVER_SENT.has(error.code)
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+// What makes a history entry unusable, or undefined when it has the shape the job reads.
+function historyEntryProblem(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'not an object'
+  const { outputs, status } = entry as { outputs?: unknown; status?: unknown }
+  if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) return '"outputs" is not an object'
+  for (const [node, dict] of Object.entries(outputs)) {
+    if (typeof dict !== 'object' || dict === null || Array.isArray(dict)) return `outputs of node ${node} are not an object`
+  }
+  if (status === undefined || status === null) return undefined
+  if (typeof status !== 'object' || Array.isArray(status)) return '"status" is not an object'
+  const messages = (status as { messages?: unknown }).messages
+  if (!Array.isArray(messages) || !messages.every((m) => Array.isArray(m) && typeof m[0] === 'string')) return '"status.messages" is not a list of [type, data]'
+  return undefined
 }

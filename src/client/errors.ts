@@ -132,8 +132,9 @@ export class JobTimeoutError extends JobError {
     promptId: string,
     readonly timeoutMs: number,
     readonly lastStatus: string,
+    options: ComfyErrorOptions = {},
   ) {
-    super(promptId, `not finished after ${timeoutMs} ms (last known status: ${lastStatus})`)
+    super(promptId, `not finished after ${timeoutMs} ms (last known status: ${lastStatus})`, options)
   }
 }
 
@@ -176,4 +177,37 @@ function formatRejection(error: ServerError, nodeErrors: readonly NodeErrorEntry
     }
   }
   return lines.join('\n')
+}
+
+/**
+ * The answer to `POST /prompt` was lost and, until the deadline, the server could not be asked whether it took
+ * the prompt. The client never posts it again (that could run it twice); it asked the server, in the
+ * background, to delete `promptId` from its queue and to interrupt it if it runs.
+ */
+export class SubmitUnconfirmedError extends JobTimeoutError {
+  constructor(promptId: string, timeoutMs: number, options: ComfyErrorOptions = {}) {
+    super(promptId, timeoutMs, 'unknown', options)
+    this.message = `job ${promptId}: the server may have queued it, but could not be asked within ${timeoutMs} ms; not posted again, and a delete from its queue was sent${describeCause(options.cause)}`
+  }
+}
+
+/** A WebSocket message larger than the client's `maxMessageSize`: the socket is dropped and the client polls. */
+export class MessageTooLargeError extends ComfyClientError {
+  constructor(
+    readonly url: string,
+    readonly limit: number,
+  ) {
+    super(`the ComfyUI server at ${url} sent a WebSocket message larger than ${limit} bytes (maxMessageSize); dropped the socket, polling instead`)
+  }
+}
+
+/** A download larger than its limit, refused while streaming (nothing beyond the limit is read or kept). */
+export class DownloadTooLargeError extends ComfyClientError {
+  constructor(
+    readonly url: string,
+    readonly fileName: string,
+    readonly limit: number,
+  ) {
+    super(`${fileName} from the ComfyUI server at ${url} is larger than ${limit} bytes; download stopped`)
+  }
 }

@@ -3,11 +3,13 @@
  * turned into a typed error that names the endpoint but never the auth headers.
  * @module
  */
+import { inspect } from 'node:util'
 import { errors as undiciErrors, request, type Dispatcher } from 'undici'
 import { JsonParseError } from '../errors.js'
 import { parseJson, stringifyJson, type JsonValue } from '../json/lossless.js'
 import type { Endpoint } from './endpoint.js'
 import { RequestTimeoutError, ServerHttpError, ServerProtocolError, ServerUnreachableError } from './errors.js'
+import { Redactor } from './secrets.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE'
 
@@ -19,6 +21,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal | undefined
   /** Overrides the client's per-request timeout (ms). */
   readonly timeout?: number | undefined
+  /** Epoch ms by which the whole request (body included) must be done, kept to the millisecond (a caller's deadline). */
+  readonly deadline?: number | undefined
   /** Statuses besides 2xx whose JSON body the caller handles itself (400 of `POST /prompt`). */
   readonly acceptStatus?: readonly number[]
 }
@@ -29,12 +33,30 @@ export interface JsonResponse {
 }
 
 export class Http {
+  // True private fields: util.inspect, console.log and JSON.stringify never see the auth headers.
+  readonly #headers: Readonly<Record<string, string>>
+  /** Masks the headers' values and the URL's secrets in anything shown (error bodies echoed by a server). */
+  readonly redactor: Redactor
+
   constructor(
     readonly endpoint: Endpoint,
     readonly dispatcher: Dispatcher,
-    private readonly headers: Readonly<Record<string, string>>,
+    headers: Readonly<Record<string, string>>,
     readonly timeout: number,
-  ) {}
+  ) {
+    this.#headers = headers
+    this.redactor = new Redactor([...Object.values(headers), ...endpoint.secrets()])
+    Object.defineProperty(this, 'redactor', { enumerable: false })
+    Object.defineProperty(this, 'dispatcher', { enumerable: false })
+  }
+
+  toJSON(): { url: string; timeout: number } {
+    return { url: this.endpoint.display, timeout: this.timeout }
+  }
+
+  [inspect.custom](): string {
+    return `Http <${this.endpoint.display}>`
+  }
 
   /** A request whose answer is JSON. */
   async json(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<JsonResponse> {
@@ -42,13 +64,14 @@ export class Http {
     const where = this.endpoint.describe(path)
     const text = await this.#readText(response, method, path, options)
     if (!isOk(response.statusCode) && !options.acceptStatus?.includes(response.statusCode)) {
-      throw new ServerHttpError(method, where, response.statusCode, text)
+      throw new ServerHttpError(method, where, response.statusCode, this.redactor.redact(text))
     }
     try {
       return { status: response.statusCode, value: parseJson(text) }
     } catch (error) {
       const reason = error instanceof JsonParseError ? error.message : 'invalid JSON'
-      throw new ServerProtocolError(where, `HTTP ${response.statusCode} with a body that is not JSON (${reason}): ${text.slice(0, 80)}`, { cause: error })
+      const snippet = this.redactor.redact(text).slice(0, 80)
+      throw new ServerProtocolError(where, this.redactor.redact(`HTTP ${response.statusCode} with a body that is not JSON (${reason}): ${snippet}`))
     }
   }
 
@@ -56,7 +79,7 @@ export class Http {
   async empty(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<void> {
     const response = await this.send(method, path, options)
     const text = await this.#readText(response, method, path, options)
-    if (!isOk(response.statusCode)) throw new ServerHttpError(method, this.endpoint.describe(path), response.statusCode, text)
+    if (!isOk(response.statusCode)) throw new ServerHttpError(method, this.endpoint.describe(path), response.statusCode, this.redactor.redact(text))
   }
 
   /** A request whose body the caller streams; non-2xx answers become {@link ServerHttpError}. */
@@ -64,15 +87,15 @@ export class Http {
     const response = await this.send(method, path, options)
     if (!isOk(response.statusCode)) {
       const text = await this.#readText(response, method, path, options)
-      throw new ServerHttpError(method, this.endpoint.describe(path), response.statusCode, text)
+      throw new ServerHttpError(method, this.endpoint.describe(path), response.statusCode, this.redactor.redact(text))
     }
     return response
   }
 
   /** Sends a request; connection failures and timeouts become typed errors. */
   async send(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<Dispatcher.ResponseData> {
-    const timeout = options.timeout ?? this.timeout
-    let headers: Record<string, string> = this.headers as Record<string, string>
+    const { timeout, signal } = this.limits(options)
+    let headers: Record<string, string> = this.#headers as Record<string, string>
     let body = options.body
     if (options.json !== undefined) {
       headers = { ...headers, 'content-type': 'application/json' }
@@ -86,18 +109,31 @@ export class Http {
         dispatcher: this.dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(signal === undefined ? {} : { signal }),
       })
     } catch (error) {
-      throw this.mapError(error, method, path, timeout, options.signal)
+      throw this.mapError(error, method, path, timeout, options.signal, signal)
     }
   }
 
+  /**
+   * The request's timeout and signal. undici's own timers are coarse (up to a second late), so a caller's
+   * deadline is kept by an abort signal of its own, which also covers reading the body.
+   */
+  limits(options: RequestOptions): { timeout: number; signal: AbortSignal | undefined } {
+    let timeout = options.timeout ?? this.timeout
+    if (options.deadline === undefined) return { timeout, signal: options.signal }
+    timeout = Math.max(1, Math.min(timeout, options.deadline - Date.now()))
+    const timer = AbortSignal.timeout(timeout)
+    return { timeout, signal: options.signal === undefined ? timer : AbortSignal.any([options.signal, timer]) }
+  }
+
   /** Turns an undici or system error into a typed client error (an abort by the caller passes through). */
-  mapError(error: unknown, method: string, path: string, timeout: number, signal?: AbortSignal): unknown {
+  mapError(error: unknown, method: string, path: string, timeout: number, signal?: AbortSignal, limit?: AbortSignal): unknown {
     if (signal?.aborted && (error === signal.reason || isAbort(error))) return signal.reason
     const where = this.endpoint.describe(path)
-    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    const timedOut = limit?.aborted === true && (limit.reason as { name?: string } | undefined)?.name === 'TimeoutError'
+    if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
       return new RequestTimeoutError(method, where, timeout)
     }
     const code = errorCode(error)
@@ -111,6 +147,8 @@ export class Http {
     try {
       return await response.body.text()
     } catch (error) {
+      const deadlinePassed = options.deadline !== undefined && Date.now() >= options.deadline - 1
+      if (deadlinePassed && !options.signal?.aborted) throw new RequestTimeoutError(method, this.endpoint.describe(path), options.timeout ?? this.timeout)
       throw this.mapError(error, method, path, options.timeout ?? this.timeout, options.signal)
     }
   }

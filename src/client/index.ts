@@ -16,7 +16,7 @@ export type { ComfyPoolOptions, PoolEvents, PoolRunOptions, PoolSubmitOptions } 
 export { PoolJob } from './pool/pool-job.js'
 export type { PoolServerInfo, PoolServerSpec, ServerState } from './pool/server.js'
 export { NoCapableServerError, TooManyMovesError } from './pool/errors.js'
-export type { ClientEvents, ComfyClientOptions, RunOptions, SubmitOptions } from './client.js'
+export type { ClientEvents, ComfyClientOptions, LookupOptions, PromptFate, RunOptions, SubmitOptions } from './client.js'
 export { Job, statusOfHistory } from './job.js'
 export type { WaitOptions } from './job.js'
 export type { JobEvent, JobEventListener, JobStatus } from './events.js'
@@ -36,11 +36,14 @@ export {
   JobInterruptedError,
   JobLostError,
   JobTimeoutError,
+  DownloadTooLargeError,
+  MessageTooLargeError,
   PromptRejectedError,
   RequestTimeoutError,
   ServerHttpError,
   ServerProtocolError,
   ServerUnreachableError,
+  SubmitUnconfirmedError,
   UnsafeFileNameError,
 } from './errors.js'
 export type { NodeErrorEntry } from './errors.js'

@@ -28,14 +28,20 @@ import type {
 export interface JobHost {
   readonly http: Http
   /** `/history/{id}`, `undefined` while the server has no entry. */
-  history(promptId: string): Promise<HistoryEntry | undefined>
+  history(promptId: string, options?: { deadline?: number }): Promise<HistoryEntry | undefined>
   /** Ids running and pending on the server. */
-  queueIds(): Promise<{ running: ReadonlySet<string>; pending: ReadonlySet<string> }>
+  queueIds(options?: { deadline?: number }): Promise<{ running: ReadonlySet<string>; pending: ReadonlySet<string> }>
+  /** Bound of a cancel sent in the background after a timeout or an abort (ms). */
+  readonly cancelTimeout: number
+  /** Keeps a bounded background task (a cancel) so that closing the client waits for it. */
+  background(task: Promise<unknown>): void
   /** Called once when the job reaches its end, so the client stops tracking it. */
   finished(job: Job): void
   /** Asks the client to poll soon (an event was missed and `/history` had nothing yet). */
   pollSoon(): void
   debug(message: string): void
+  /** Something the user should know (an output that could not be used). */
+  warning(message: string): void
 }
 
 export interface WaitOptions {
@@ -45,6 +51,8 @@ export interface WaitOptions {
   readonly signal?: AbortSignal
   /** Also cancel the job on the server when the timeout expires (default false; `run` sets it). */
   readonly cancelOnTimeout?: boolean
+  /** Epoch ms at which `timeout` expires, when it started earlier (`run` counts its submit in). */
+  readonly deadline?: number
 }
 
 type Outcome =
@@ -74,6 +82,7 @@ export class Job implements AsyncIterable<JobEvent> {
   #cancelRequested = false
   #missing = 0
   #confirming = false
+  #learnedAt = Date.now()
   readonly #log = new JobEventLog()
   readonly #settled: Promise<JobResults>
   #resolve!: (results: JobResults) => void
@@ -137,7 +146,10 @@ export class Job implements AsyncIterable<JobEvent> {
     return statusOfHistory(entry)
   }
 
-  /** Resolves with the results when the job completes; rejects with a {@link JobError} otherwise. */
+  /**
+   * Resolves with the results when the job completes; rejects with a {@link JobError} otherwise. The timeout is
+   * kept even when the server freezes: a cancel (with `cancelOnTimeout` or an abort) runs in the background.
+   */
   async wait(options: WaitOptions = {}): Promise<JobResults> {
     const { timeout, signal } = options
     if (this.#done || (timeout === undefined && signal === undefined)) return this.#settled
@@ -149,9 +161,8 @@ export class Job implements AsyncIterable<JobEvent> {
       }
       const stopAndReject = (error: JobError): void => {
         cleanup()
-        this.cancel()
-          .catch((e: unknown) => this.host.debug(`cancel of ${this.#id} failed: ${String(e)}`))
-          .finally(() => reject(error))
+        reject(error)
+        this.host.background(this.cancel({ timeout: this.host.cancelTimeout }).catch((e: unknown) => this.host.debug(`cancel of ${this.#id} failed: ${String(e)}`)))
       }
       const onAbort = (): void => {
         stopAndReject(new JobInterruptedError(this.#id, true, this.#status === 'running' ? 'running' : 'queued', undefined, { cause: signal?.reason }))
@@ -162,6 +173,7 @@ export class Job implements AsyncIterable<JobEvent> {
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       if (timeout !== undefined) {
+        const delay = options.deadline === undefined ? timeout : Math.max(0, options.deadline - Date.now())
         timer = setTimeout(() => {
           const error = new JobTimeoutError(this.#id, timeout, this.#status)
           if (options.cancelOnTimeout) stopAndReject(error)
@@ -169,7 +181,7 @@ export class Job implements AsyncIterable<JobEvent> {
             cleanup()
             reject(error)
           }
-        }, timeout)
+        }, delay)
       }
       this.#settled.then(
         (results) => {
@@ -194,17 +206,19 @@ export class Job implements AsyncIterable<JobEvent> {
    * Resolves once the server has been told; {@link wait} then rejects with {@link JobInterruptedError}
    * (or resolves, if the job finished before the cancel arrived).
    */
-  async cancel(): Promise<void> {
+  async cancel(options: { timeout?: number } = {}): Promise<void> {
     if (this.#done) return
     this.#cancelRequested = true
     const { http } = this.host
-    await http.empty('POST', '/queue', { json: { delete: [this.#id] } })
-    const { running } = await this.host.queueIds()
+    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout
+    const bounds = deadline === undefined ? {} : { deadline }
+    await http.empty('POST', '/queue', { json: { delete: [this.#id] }, ...bounds })
+    const { running } = await this.host.queueIds(bounds)
     if (running.has(this.#id)) {
-      await http.empty('POST', '/interrupt', { json: { prompt_id: this.#id } })
+      await http.empty('POST', '/interrupt', { json: { prompt_id: this.#id }, ...bounds })
       return
     }
-    const entry = await this.host.history(this.#id)
+    const entry = await this.host.history(this.#id, bounds)
     if (entry !== undefined) this.settleFromHistory(entry)
     else this.#fail(new JobInterruptedError(this.#id, true, 'queued', undefined), 'interrupted')
   }
@@ -212,6 +226,7 @@ export class Job implements AsyncIterable<JobEvent> {
   /** @internal The server accepted the prompt. */
   accepted(number: number | undefined, nodeErrors: readonly NodeErrorEntry[]): void {
     this.#accepted = true
+    this.#learnedAt = Date.now()
     this.number = number
     this.nodeErrors = nodeErrors
     if (nodeErrors.length > 0) {
@@ -221,6 +236,11 @@ export class Job implements AsyncIterable<JobEvent> {
     const early = this.#early ?? []
     this.#early = undefined
     for (const replay of early) replay()
+  }
+
+  /** @internal When the client last learned the job's state (an event, a poll that found it or found it gone). */
+  get learnedAt(): number {
+    return this.#learnedAt
   }
 
   /** @internal True when the server has sent events for the job (so it knows the prompt). */
@@ -250,6 +270,7 @@ export class Job implements AsyncIterable<JobEvent> {
       return
     }
     if (this.#done) return
+    this.#learnedAt = Date.now()
     switch (message.type) {
       case 'execution_start':
         this.#sawStart = true
@@ -303,12 +324,14 @@ export class Job implements AsyncIterable<JobEvent> {
 
   /** @internal Poll result: the server's queue holds the job. */
   observeQueued(running: boolean): void {
+    this.#learnedAt = Date.now()
     this.#missing = 0
     if (running) this.#status = 'running'
   }
 
   /** @internal Poll result: neither queue nor history holds the job. Twice in a row means it is gone. */
   observeMissing(): void {
+    this.#learnedAt = Date.now()
     if (++this.#missing < 2) return
     this.#fail(new JobLostError(this.#id, 'the server knows it neither in its queue nor in its history (restarted, or the job was deleted)'), 'failed')
   }
@@ -395,6 +418,10 @@ export class Job implements AsyncIterable<JobEvent> {
       source,
       timing,
     })
+    for (const warning of results.warnings) {
+      this.warnings.push(warning)
+      this.host.warning(`job ${this.#id}: ${warning}`)
+    }
     this.#log.push({ type: 'done', status: 'completed', error: undefined })
     this.host.finished(this)
     this.#resolve(results)

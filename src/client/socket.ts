@@ -5,9 +5,10 @@
  */
 import { WebSocket, type Dispatcher } from 'undici'
 import type { Endpoint } from './endpoint.js'
-import { ServerUnreachableError } from './errors.js'
+import { MessageTooLargeError, ServerUnreachableError } from './errors.js'
 import { parseBinaryFrame, parseTextFrame, type Frame } from './frames.js'
 import { errorCode } from './http.js'
+import type { SocketWatch } from './socket-watch.js'
 
 export interface ReconnectOptions {
   /** First delay after a drop or a failed attempt (ms). */
@@ -23,6 +24,10 @@ export interface SocketOptions {
   readonly clientId: string
   /** Ask for type-4 previews (with node and prompt ids) by sending `feature_flags` first. */
   readonly previewMetadata: boolean
+  /** Largest message accepted (bytes); enforced by the dispatcher's `webSocket.maxPayloadSize`, named in errors. */
+  readonly maxMessageSize: number
+  /** Filled by the socket's own dispatcher (absent with a dispatcher given by the caller). */
+  readonly watch: SocketWatch | undefined
   readonly reconnect: ReconnectOptions
   readonly onFrame: (frame: Frame) => void
   /** The socket is open and registered; `reconnected` after a drop. */
@@ -30,6 +35,7 @@ export interface SocketOptions {
   /** The socket dropped (not by `close()`); events may have been missed from here on. */
   readonly onDown: (reason: string) => void
   readonly onDebug: (message: string) => void
+  readonly onWarning: (message: string) => void
 }
 
 type Waiter = { resolve: () => void; reject: (error: unknown) => void }
@@ -99,18 +105,26 @@ export class ComfySocket {
       else this.options.onFrame(frame)
     })
     ws.addEventListener('error', (event) => {
-      lastError = (event as { error?: unknown }).error ?? lastError
+      const { error, message } = event as { error?: unknown; message?: unknown }
+      lastError = error ?? (typeof message === 'string' && message !== '' ? new Error(message) : lastError)
     })
     ws.addEventListener('close', (event) => {
       if (ws !== this.#ws) return
       this.#ws = undefined
       if (this.#closed) return
+      const tooLarge = this.options.watch?.oversized === true || event.code === 1009
+      if (tooLarge) {
+        const error = new MessageTooLargeError(this.options.endpoint.display, this.options.maxMessageSize)
+        this.options.onWarning(error.message)
+        lastError = error
+      }
       if (this.#ready) {
         this.#ready = false
-        this.options.onDown(`WebSocket closed (code ${event.code})`)
+        const why = lastError === undefined ? `code ${event.code}${event.reason ? `: ${event.reason}` : ''}` : describeError(lastError)
+        this.options.onDown(`WebSocket closed (${why})`)
         this.#schedule()
       } else {
-        this.#failed(lastError ?? new Error(`WebSocket closed during the handshake (code ${event.code})`))
+        this.#failed(lastError ?? new Error(`WebSocket closed during the handshake (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`))
       }
     })
   }
@@ -124,9 +138,12 @@ export class ComfySocket {
     this.options.onReady(reconnected)
   }
 
-  #failed(error: unknown): void {
-    this.options.onDebug(`WebSocket attempt failed: ${error instanceof Error ? error.message : String(error)}`)
-    this.#settle(new ServerUnreachableError(this.options.endpoint.display, errorCode(error), { cause: error }))
+  #failed(failure: unknown): void {
+    // undici's handshake errors are empty TypeErrors; the dispatcher saw the real one (ECONNREFUSED...):
+    const seen = this.options.watch?.connectError
+    const error = seen !== undefined && failure instanceof TypeError && failure.message === '' ? seen : failure
+    this.options.onDebug(`WebSocket attempt failed: ${describeError(error)}`)
+    this.#settle(error instanceof MessageTooLargeError ? error : new ServerUnreachableError(this.options.endpoint.display, errorCode(error), { cause: error }))
     this.#schedule()
   }
 
@@ -149,4 +166,23 @@ export class ComfySocket {
       else w.reject(error)
     }
   }
+}
+
+/** Every message and code along the cause chain: undici's socket errors often carry an empty message. */
+export function describeError(error: unknown): string {
+  const parts: string[] = []
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error) {
+      if (e.message && !parts.includes(e.message)) parts.push(e.message)
+      const code = (e as { code?: unknown }).code
+      if (typeof code === 'string' && !parts.includes(code)) parts.push(code)
+      const inner = (e as { errors?: unknown }).errors
+      if (Array.isArray(inner) && inner.length > 0) parts.push(describeError(inner[0]))
+    } else if (typeof e === 'string' && e !== '') {
+      parts.push(e)
+    }
+  }
+  const code = errorCode(error)
+  if (code !== undefined && !parts.includes(code)) parts.push(code)
+  return parts.length > 0 ? parts.join(': ') : `${error instanceof Error ? error.name : typeof error} without a message`
 }

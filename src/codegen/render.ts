@@ -13,7 +13,7 @@ import { stringifyJson } from '../json/lossless.js'
 import { propertyKey, quote } from './names.js'
 import { KIND } from './print.js'
 import type { ClassPlan, CodegenPlan, EnumPlan } from './plan.js'
-import { hasFillableDefault } from '../dsl/node.js'
+import { hasFillableDefault, inputNamesSpec } from '../dsl/node.js'
 import { inputTypeText, isOptionalInput, literalUnion, outputTypeText, type TypeContext } from './type-text.js'
 
 const DOC_ESCAPE = /\*\/|\r/
@@ -136,6 +136,10 @@ function specLiteral(plan: ClassPlan): string {
     return []
   })
   if (dynamic.length > 0) parts.push(`dynamic: { ${dynamic.join(', ')} }`)
+  // So that a call from JavaScript (or through `any`) with an unknown or missing input throws NodeInputError:
+  const { inputNames, required } = inputNamesSpec(def)
+  parts.push(`inputNames: [${inputNames.map(quote).join(', ')}]`)
+  if (required > 0) parts.push(`required: ${required}`)
   return `{ ${parts.join(', ')} }`
 }
 

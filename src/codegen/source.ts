@@ -8,6 +8,9 @@ import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NormalizeResult } from '../defs/normalize.js'
 import { ComfyError } from '../errors.js'
+import { defsCacheDir, readCachedDefs, writeCachedDefs } from './defs-cache.js'
+
+export { defsCacheDir } from './defs-cache.js'
 
 /** The core definitions shipped in the package (ComfyUI v0.26.0, 792 classes); the same path from src/ and dist/. */
 export const BUNDLED_OBJECT_INFO = fileURLToPath(new URL('../../snapshots/core_comfyui_v0.26.0.object_info.json', import.meta.url))
@@ -25,11 +28,37 @@ export interface LoadOptions {
   readonly onError?: 'throw' | 'skip'
   /** ComfyUI version, when the caller knows it better than the file name or server does. */
   readonly comfyuiVersion?: string
+  /**
+   * Where validated definitions are cached by the text's sha256 (see defs-cache.ts), or `false` for no cache.
+   * Default: `COMFY_DSL_CACHE_DIR` or the OS cache folder, unless `COMFY_DSL_CACHE=off`.
+   */
+  readonly cache?: string | false
 }
 
-// Loaded on first use, so that it overlaps with reading the file or waiting for the server:
 function loadParser(): Promise<typeof import('../defs/load.js')> {
   return import('../defs/load.js')
+}
+
+/**
+ * The definitions of an object_info text: from the cache when an entry for the text is there, else parsed,
+ * validated and normalized (and then cached, when nothing was malformed).
+ */
+async function parseWithCache(text: string, file: string, version: string | undefined, options: LoadOptions): Promise<NormalizeResult> {
+  const hash = sha256(text)
+  const dir = defsCacheDir(process.env, options.cache)
+  const cached = dir === undefined ? undefined : await readCachedDefs(dir, hash)
+  if (cached !== undefined) {
+    return version === undefined ? cached : { ...cached, defs: { ...cached.defs, comfyuiVersion: version } }
+  }
+  const { parseObjectInfo } = await loadParser()
+  const result = parseObjectInfo(text, {
+    file,
+    sha256: hash,
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(version ? { comfyuiVersion: version } : {}),
+  })
+  if (dir !== undefined) await writeCachedDefs(dir, hash, result)
+  return result
 }
 
 /** sha256 of the exact text, as written in generated headers. */
@@ -43,23 +72,14 @@ export function sha256(text: string): string {
  * headers tell the releases it fits (see `chooseServerVersion`).
  */
 export async function loadObjectInfoFile(path: string, options: LoadOptions = {}): Promise<LoadedDefs> {
-  const reading = readFile(path, 'utf8')
-  reading.catch(() => undefined) // handled below, once the parser is loaded
-  const { parseObjectInfo } = await loadParser()
   let text: string
   try {
-    text = await reading
+    text = await readFile(path, 'utf8')
   } catch (error) {
     throw new ObjectInfoSourceError(`cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error })
   }
   const version = options.comfyuiVersion ?? /v(\d+\.\d+\.\d+)/.exec(basename(path))?.[1]
-  const result = parseObjectInfo(text, {
-    file: path,
-    sha256: sha256(text),
-    ...(options.onError ? { onError: options.onError } : {}),
-    ...(version ? { comfyuiVersion: version } : {}),
-  })
-  return { ...result, source: path }
+  return { ...(await parseWithCache(text, path, version, options)), source: path }
 }
 
 /**
@@ -99,11 +119,7 @@ export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOpt
     if (statusCode !== 200) throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${statusCode}`)
     return text
   }
-  const requests = Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
-  requests.catch(() => undefined) // handled below, once the parser is loaded
-  // The parser (zod and the normalizer, ~0.1 s to load) loads while the server prepares its answer:
-  const { parseObjectInfo } = await loadParser()
-  const [text, stats] = await requests
+  const [text, stats] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
   let version = options.comfyuiVersion
   if (version === undefined && stats !== '') {
     try {
@@ -113,11 +129,5 @@ export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOpt
       // A server without a readable /system_stats still has usable definitions.
     }
   }
-  const result = parseObjectInfo(text, {
-    file: `${base}/object_info`,
-    sha256: sha256(text),
-    ...(options.onError ? { onError: options.onError } : {}),
-    ...(version ? { comfyuiVersion: version } : {}),
-  })
-  return { ...result, source: base }
+  return { ...(await parseWithCache(text, `${base}/object_info`, version, options)), source: base }
 }

@@ -4,6 +4,7 @@
  */
 import type { ApiNode, ApiPrompt } from '../dsl/prompt.js'
 import { describeValue, WorkflowFormatError, type IssuePath } from '../errors.js'
+import { assertJsonDepth } from '../json/depth.js'
 
 /** `api`: `{id: {class_type, inputs}}` (or a `POST /prompt` body holding one); `ui`: a litegraph workflow. */
 export type WorkflowFormat = 'api' | 'ui'
@@ -44,13 +45,16 @@ export function detectFormat(json: unknown, options: FormatOptions = {}): Workfl
 
 /**
  * The API prompt in a document: the document itself, or the `prompt` of a `POST /prompt` body. Checks that every
- * node has a string `class_type` and an `inputs` object (what the server indexes without checking).
+ * node has a string `class_type` and an `inputs` object (what the server indexes without checking). Throws
+ * {@link WorkflowFormatError}, or {@link JsonDepthError} for nesting deeper than 1,000 levels, with the path.
  */
 export function readApiPrompt(json: unknown, options: FormatOptions = {}): ApiPrompt {
   const fail = (path: IssuePath, reason: string): never => {
     throw new WorkflowFormatError(reason, withFile(path, options.file))
   }
   if (!isObject(json)) return fail([], `expected an API prompt object, found ${describeValue(json)}`)
+  // Import, conversion and writing walk values recursively: refuse absurd nesting here, with its path.
+  assertJsonDepth(json, options.file === undefined ? {} : { file: options.file })
   const body = isRequestBody(json)
   const prompt = body ? (json['prompt'] as Record<string, unknown>) : json
   const base: IssuePath = body ? ['prompt'] : []

@@ -7,6 +7,7 @@
 import type { DefSet, NodeDef } from '../defs/model.js'
 import type { ApiNode, ApiPrompt, ApiValue } from '../dsl/prompt.js'
 import type { IssuePath } from '../errors.js'
+import { assertJsonDepth } from '../json/depth.js'
 import { resolveDynamicPrompt } from './dynamic-prompts.js'
 import { audioUiValue } from './editor-widgets.js'
 import { ExecGraph, type ExecNode } from './exec-graph.js'
@@ -65,10 +66,13 @@ export interface UiToApiResult {
 /**
  * Converts a parsed UI workflow to an API prompt using `defs` to name widget values.
  * Throws {@link WorkflowFormatError} (with file and JSON path) when the document is not a UI workflow this version
- * can read, or when its links loop; everything the editor would tolerate is converted, with warnings.
+ * can read, or when its links loop, and {@link JsonDepthError} for nesting deeper than 1,000 levels; everything the
+ * editor would tolerate is converted, with warnings.
  */
 export function uiToApi(workflow: unknown, defs: DefSet, options: UiToApiOptions = {}): UiToApiResult {
   const file = options.file
+  // The reader and the graph walk values recursively: refuse absurd nesting first, with its path.
+  assertJsonDepth(workflow, file === undefined ? {} : { file })
   if (typeof workflow === 'object' && workflow !== null && !Array.isArray(workflow) && !('nodes' in workflow)) {
     // The editor loads such a document as an empty graph and queues nothing:
     const warning: ConversionWarning = { code: 'no_nodes', message: 'the document has no "nodes" list; the editor queues an empty prompt', path: ['nodes'] }

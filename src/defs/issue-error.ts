@@ -1,22 +1,22 @@
 /**
- * zod issues in a node definition to {@link ObjectInfoError}s that name the class, the input and the field.
+ * Issues in a node definition ({@link RawIssue}, schema.ts) to {@link ObjectInfoError}s that name the class, the
+ * input and the field.
  * @module
  */
-import type * as z from 'zod/mini'
 import { ObjectInfoError } from '../errors.js'
+import type { RawIssue } from './schema.js'
 
 type Path = readonly (string | number)[]
 
-/** Turns the first zod issue into an error that names class, input and field. */
+/** Turns an issue into an error that names class, input and field. */
 export function issueToError(
   classType: string,
-  error: z.core.$ZodError,
+  issue: RawIssue,
   value: unknown,
   basePath: Path,
   inputOverride?: string,
 ): ObjectInfoError {
-  const issue = error.issues[0]
-  const issuePath = (issue?.path ?? []) as (string | number)[]
+  const issuePath = issue.path
   let inputName = inputOverride
   let fieldPath = issuePath
   if (inputOverride === undefined && issuePath[0] === 'input' && typeof issuePath[2] === 'string') {
@@ -35,19 +35,11 @@ export function issueToError(
   })
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (issue === undefined) return 'a valid node definition'
-  if (issue.code === 'invalid_type') return `${issue.expected}`
-  if (issue.code === 'invalid_union') {
-    const expected = new Set<string>()
-    for (const branch of issue.errors) {
-      for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(sub.expected)
-    }
-    if (expected.has('string') && expected.has('array')) return 'a type name or a list of combo options'
-    return expected.size > 0 ? [...expected].join(' or ') : 'one of the accepted forms of /object_info'
-  }
-  if (issue.code === 'too_small') return 'at least a type name: [type, options?]'
-  return issue.message
+function describeIssue(issue: RawIssue): string {
+  if (!issue.union) return issue.expected[0] ?? 'a valid node definition'
+  const expected = new Set(issue.expected)
+  if (expected.has('string') && expected.has('array')) return 'a type name or a list of combo options'
+  return expected.size > 0 ? [...expected].join(' or ') : 'one of the accepted forms of /object_info'
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,5 +1,5 @@
 /**
- * Raw `/object_info` (validated by the zod schema) to the {@link NodeDef} model.
+ * Raw `/object_info` (checked by schema.ts) to the {@link NodeDef} model.
  * @module
  */
 import { NotObjectInfoError, ObjectInfoError } from '../errors.js'
@@ -15,7 +15,16 @@ import type {
 } from './model.js'
 import { issueToError } from './issue-error.js'
 import { hasWidget, splitTypes } from './widgets.js'
-import { comboOptionSchema, inputSpecSchema, nodeInfoSchema, type RawInputSpec, type RawNodeInfo } from './schema.js'
+import {
+  canonicalOptions,
+  checkComboOption,
+  checkInputSpec,
+  checkNodeInfo,
+  recordKeys,
+  type RawInputOptions,
+  type RawInputSpec,
+  type RawNodeInfo,
+} from './schema.js'
 
 export { hasWidget, splitTypes }
 
@@ -85,9 +94,9 @@ function guessWhatItIs(raw: Record<string, unknown>): string {
 
 /** Normalizes one class definition; throws {@link ObjectInfoError} naming the class, input and field. */
 export function normalizeNodeDef(classType: string, info: unknown): NodeDef {
-  const parsed = nodeInfoSchema.safeParse(info)
-  if (!parsed.success) throw issueToError(classType, parsed.error, info, ['$'])
-  const node = parsed.data
+  const issue = checkNodeInfo(info)
+  if (issue !== undefined) throw issueToError(classType, issue, info, ['$'])
+  const node = info as RawNodeInfo
   const inputs: InputDef[] = []
   for (const group of ['required', 'optional'] as const) {
     const specs = node.input[group] ?? {}
@@ -96,7 +105,9 @@ export function normalizeNodeDef(classType: string, info: unknown): NodeDef {
     }
   }
   const hidden: HiddenInputDef[] = []
-  for (const [name, spec] of Object.entries(node.input.hidden ?? {})) {
+  const hiddenSpecs = node.input.hidden ?? {}
+  for (const name of recordKeys(hiddenSpecs)) {
+    const spec = hiddenSpecs[name] as string | unknown[]
     const type = typeof spec === 'string' ? spec : spec[0]
     if (typeof type !== 'string') {
       throw new ObjectInfoError(classType, name, 'input.hidden', 'a type name or [type name]', spec)
@@ -123,13 +134,13 @@ export function normalizeNodeDef(classType: string, info: unknown): NodeDef {
   }
 }
 
-function orderedNames(specs: Record<string, unknown>, order: readonly string[] | null | undefined): string[] {
-  const keys = Object.keys(specs)
+function orderedNames(specs: Readonly<Record<string, unknown>>, order: readonly string[] | null | undefined): string[] {
+  const keys = recordKeys(specs)
   if (!order) return keys
   const seen = new Set<string>()
   const names: string[] = []
   for (const name of order) {
-    if (Object.hasOwn(specs, name) && !seen.has(name)) {
+    if (name !== '__proto__' && Object.hasOwn(specs, name) && !seen.has(name)) {
       seen.add(name)
       names.push(name)
     }
@@ -161,7 +172,7 @@ type Path = readonly (string | number)[]
 
 function normalizeInput(classType: string, name: string, required: boolean, spec: RawInputSpec, path: Path): InputDef {
   const rawType = spec[0]
-  const config = (spec[1] ?? {}) as Record<string, unknown>
+  const config = canonicalOptions(spec[1] as RawInputOptions | undefined)
   const base = baseInput(name, required, rawType, config)
   const fail = (field: string, expected: string, received: unknown): never => {
     throw new ObjectInfoError(classType, name, field, expected, received, { path: [...path, 1, field] })
@@ -207,7 +218,7 @@ function normalizeInput(classType: string, name: string, required: boolean, spec
       if (list !== undefined) {
         if (!Array.isArray(list)) return fail('options', 'a list of options', list)
         for (const option of list) {
-          if (!comboOptionSchema.safeParse(option).success) fail('options', 'strings, numbers or booleans', option)
+          if (checkComboOption(option) !== undefined) fail('options', 'strings, numbers or booleans', option)
           options.push(option as ComboOption)
         }
       }
@@ -319,9 +330,9 @@ function normalizeGroups(classType: string, groups: unknown, path: Path, owner: 
       throw new ObjectInfoError(classType, owner, `${path.slice(2).join('.')}.${group}`, 'an object', specs, { path })
     }
     for (const [name, spec] of Object.entries(specs)) {
-      const parsed = inputSpecSchema.safeParse(spec)
-      if (!parsed.success) throw issueToError(classType, parsed.error, spec, [...path, group, name], `${owner}.${name}`)
-      inputs.push(normalizeInput(classType, name, group === 'required', parsed.data, [...path, group, name]))
+      const issue = checkInputSpec(spec)
+      if (issue !== undefined) throw issueToError(classType, issue, spec, [...path, group, name], `${owner}.${name}`)
+      inputs.push(normalizeInput(classType, name, group === 'required', spec as RawInputSpec, [...path, group, name]))
     }
   }
   return inputs

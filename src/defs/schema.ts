@@ -1,78 +1,270 @@
 /**
- * zod schema of the raw `/object_info` format, V1 and V3 nodes alike. Loose objects: servers and custom
- * nodes add fields, and a definition is only rejected for what the model actually reads.
- * Written with `zod/mini` (functional API, tree-shakable): the browser bundle carries only what is used here.
+ * The raw `/object_info` format, V1 and V3 nodes alike, checked by hand. Loose objects: servers and custom nodes
+ * add fields, and a definition is only rejected for what the model actually reads.
+ *
+ * This was a zod schema; loading zod and running it was ~40% of a codegen run. The checks below accept and reject
+ * exactly what that schema did and report its first issue (same path, same expected types); a differential test
+ * (test/defs/schema.test.ts) holds them to the zod schema, kept there as the reference.
  * @module
  */
-import * as z from 'zod/mini'
 
-const numberLike = z.union([z.number(), z.bigint()])
-export const comboOptionSchema = z.union([z.string(), z.number(), z.boolean()])
+export type RawComboOption = string | number | boolean
 
 /** The options object of an input spec. Only the fields the model reads are typed. */
-export const inputOptionsSchema = z.looseObject({
-  min: z.optional(numberLike),
-  max: z.optional(numberLike),
-  step: z.optional(numberLike),
-  round: z.optional(z.union([numberLike, z.boolean()])),
-  tooltip: z.optional(z.string()),
-  display_name: z.optional(z.string()),
-  forceInput: z.optional(z.boolean()),
-  defaultInput: z.optional(z.boolean()),
-  lazy: z.optional(z.boolean()),
-  rawLink: z.optional(z.boolean()),
-  advanced: z.optional(z.boolean()),
-  multiline: z.optional(z.boolean()),
-  dynamicPrompts: z.optional(z.boolean()),
-  multiselect: z.optional(z.boolean()),
-  options: z.optional(z.array(z.unknown())),
-  control_after_generate: z.optional(z.union([z.boolean(), z.string()])),
-})
+export interface RawInputOptions {
+  readonly min?: number | bigint
+  readonly max?: number | bigint
+  readonly step?: number | bigint
+  readonly round?: number | bigint | boolean
+  readonly tooltip?: string
+  readonly display_name?: string
+  readonly forceInput?: boolean
+  readonly defaultInput?: boolean
+  readonly lazy?: boolean
+  readonly rawLink?: boolean
+  readonly advanced?: boolean
+  readonly multiline?: boolean
+  readonly dynamicPrompts?: boolean
+  readonly multiselect?: boolean
+  readonly options?: unknown[]
+  readonly control_after_generate?: boolean | string
+  readonly [key: string]: unknown
+}
 
 /** `[type]` or `[type, options]`; the type is a string or (V1 combo) the option list. Extra items are ignored. */
-export const inputSpecSchema = z.tuple(
-  [z.union([z.string(), z.array(comboOptionSchema)]), z.optional(inputOptionsSchema)],
-  z.unknown(),
-)
+export type RawInputSpec = readonly [string | RawComboOption[], RawInputOptions?, ...unknown[]]
 
-const inputGroupSchema = z.record(z.string(), inputSpecSchema)
+type Group = Readonly<Record<string, RawInputSpec>>
 
-export const nodeInfoSchema = z.looseObject({
-  input: z.looseObject({
-    required: z.nullish(inputGroupSchema),
-    optional: z.nullish(inputGroupSchema),
+export interface RawNodeInfo {
+  readonly input: {
+    readonly required?: Group | null
+    readonly optional?: Group | null
     // V1 hidden specs are bare strings; V3 ones are one-element arrays:
-    hidden: z.nullish(z.record(z.string(), z.union([z.string(), z.array(z.unknown())]))),
+    readonly hidden?: Readonly<Record<string, string | unknown[]>> | null
+    readonly [key: string]: unknown
+  }
+  readonly input_order?: {
+    readonly required?: string[] | null
+    readonly optional?: string[] | null
+    readonly hidden?: string[] | null
+    readonly [key: string]: unknown
+  } | null
+  readonly output: (string | RawComboOption[])[]
+  readonly output_is_list?: (boolean | null)[] | null
+  readonly output_name?: (string | null)[] | null
+  readonly output_tooltips?: (string | null)[] | null
+  readonly output_matchtypes?: (string | null)[] | null
+  readonly name?: string | null
+  readonly display_name?: string | null
+  readonly description?: string | null
+  readonly category?: string | null
+  readonly python_module?: string | null
+  readonly output_node?: boolean | null
+  readonly deprecated?: boolean | null
+  readonly experimental?: boolean | null
+  readonly dev_only?: boolean | null
+  readonly api_node?: boolean | null
+  readonly is_input_list?: boolean | null
+  readonly search_aliases?: string[] | null
+  readonly [key: string]: unknown
+}
+
+/** The first problem in a raw definition, as zod reported it. */
+export interface RawIssue {
+  /** From the checked value to the offending one. */
+  readonly path: readonly (string | number)[]
+  /** A union's issue: `expected` lists the alternatives the value was not (those that failed on its type). */
+  readonly union: boolean
+  readonly expected: readonly string[]
+}
+
+/** A check: `undefined` when the value is accepted, else its first issue. */
+type Check = (value: unknown) => RawIssue | undefined
+
+const typeIssues = new Map<string, RawIssue>()
+function typeIssue(expected: string): RawIssue {
+  let issue = typeIssues.get(expected)
+  if (issue === undefined) typeIssues.set(expected, (issue = { path: [], union: false, expected: [expected] }))
+  return issue
+}
+
+function at(key: string | number, issue: RawIssue): RawIssue {
+  return { ...issue, path: [key, ...issue.path] }
+}
+
+const string: Check = (v) => (typeof v === 'string' ? undefined : typeIssue('string'))
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : typeIssue('boolean'))
+const bigint: Check = (v) => (typeof v === 'bigint' ? undefined : typeIssue('bigint'))
+// zod's numbers are finite:
+const number: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : typeIssue('number'))
+const unknown: Check = () => undefined
+
+function optional(check: Check): Check {
+  return (v) => (v === undefined ? undefined : check(v))
+}
+
+function nullish(check: Check): Check {
+  return (v) => (v === undefined || v === null ? undefined : check(v))
+}
+
+function nullable(check: Check): Check {
+  return (v) => (v === null ? undefined : check(v))
+}
+
+/** Accepted when one alternative accepts; else one issue naming the alternatives that failed on the type itself. */
+function union(...options: Check[]): Check {
+  return (v) => {
+    const failed: RawIssue[] = []
+    for (const option of options) {
+      const issue = option(v)
+      if (issue === undefined) return undefined
+      failed.push(issue)
+    }
+    const expected = failed.filter((i) => !i.union && i.path.length === 0).map((i) => i.expected[0] as string)
+    return { path: [], union: true, expected }
+  }
+}
+
+function array(item: Check): Check {
+  return (v) => {
+    if (!Array.isArray(v)) return typeIssue('array')
+    for (let i = 0; i < v.length; i++) {
+      const issue = item(v[i])
+      if (issue !== undefined) return at(i, issue)
+    }
+    return undefined
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+// zod's test for a record (a plain object; JSON gives only those):
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (!isObject(v)) return false
+  const ctor = (v as { constructor?: unknown }).constructor
+  if (ctor === undefined || typeof ctor !== 'function') return true
+  const proto = (ctor as { prototype?: unknown }).prototype
+  return isObject(proto) && Object.hasOwn(proto, 'isPrototypeOf')
+}
+
+/** An object whose listed fields are checked in the listed order (optional ones accept `undefined`); others pass. */
+function looseObject(shape: Readonly<Record<string, Check>>): Check {
+  const fields = Object.entries(shape)
+  return (v) => {
+    if (!isObject(v)) return typeIssue('object')
+    for (const [key, check] of fields) {
+      const issue = check(v[key])
+      if (issue !== undefined) return at(key, issue)
+    }
+    return undefined
+  }
+}
+
+/** String keys (`__proto__` is skipped, as zod does) to checked values. */
+function record(value: Check): Check {
+  return (v) => {
+    if (!isPlainObject(v)) return typeIssue('record')
+    for (const key of Object.keys(v)) {
+      if (key === '__proto__') continue
+      const issue = value(v[key])
+      if (issue !== undefined) return at(key, issue)
+    }
+    return undefined
+  }
+}
+
+const numberLike = union(number, bigint)
+const comboOption = union(string, number, boolean)
+
+/** One combo option: a string, a number or a boolean. */
+export const checkComboOption: Check = comboOption
+
+const INPUT_OPTION_FIELDS = {
+  min: optional(numberLike),
+  max: optional(numberLike),
+  step: optional(numberLike),
+  round: optional(union(numberLike, boolean)),
+  tooltip: optional(string),
+  display_name: optional(string),
+  forceInput: optional(boolean),
+  defaultInput: optional(boolean),
+  lazy: optional(boolean),
+  rawLink: optional(boolean),
+  advanced: optional(boolean),
+  multiline: optional(boolean),
+  dynamicPrompts: optional(boolean),
+  multiselect: optional(boolean),
+  options: optional(array(unknown)),
+  control_after_generate: optional(union(boolean, string)),
+}
+const INPUT_OPTION_KEYS = Object.keys(INPUT_OPTION_FIELDS)
+const inputOptions = looseObject(INPUT_OPTION_FIELDS)
+const inputType = union(string, array(comboOption))
+
+/** `[type, options?, ...ignored]`. */
+export const checkInputSpec: Check = (v) => {
+  if (!Array.isArray(v)) return typeIssue('tuple')
+  const typeIssueAt0 = inputType(v[0])
+  if (typeIssueAt0 !== undefined) return at(0, typeIssueAt0)
+  const optionsIssue = optional(inputOptions)(v[1])
+  return optionsIssue === undefined ? undefined : at(1, optionsIssue)
+}
+
+const inputGroup = record(checkInputSpec)
+
+/** A whole node definition. */
+export const checkNodeInfo: Check = looseObject({
+  input: looseObject({
+    required: nullish(inputGroup),
+    optional: nullish(inputGroup),
+    hidden: nullish(record(union(string, array(unknown)))),
   }),
-  input_order: z.nullish(
-    z.looseObject({
-      required: z.nullish(z.array(z.string())),
-      optional: z.nullish(z.array(z.string())),
-      hidden: z.nullish(z.array(z.string())),
+  input_order: nullish(
+    looseObject({
+      required: nullish(array(string)),
+      optional: nullish(array(string)),
+      hidden: nullish(array(string)),
     }),
   ),
-  output: z.array(z.union([z.string(), z.array(comboOptionSchema)])),
-  output_is_list: z.nullish(z.array(z.nullable(z.boolean()))),
-  output_name: z.nullish(z.array(z.nullable(z.string()))),
-  output_tooltips: z.nullish(z.array(z.nullable(z.string()))),
-  output_matchtypes: z.nullish(z.array(z.nullable(z.string()))),
-  name: z.nullish(z.string()),
-  display_name: z.nullish(z.string()),
-  description: z.nullish(z.string()),
-  category: z.nullish(z.string()),
-  python_module: z.nullish(z.string()),
-  output_node: z.nullish(z.boolean()),
-  deprecated: z.nullish(z.boolean()),
-  experimental: z.nullish(z.boolean()),
-  dev_only: z.nullish(z.boolean()),
-  api_node: z.nullish(z.boolean()),
-  is_input_list: z.nullish(z.boolean()),
-  search_aliases: z.nullish(z.array(z.string())),
+  output: array(union(string, array(comboOption))),
+  output_is_list: nullish(array(nullable(boolean))),
+  output_name: nullish(array(nullable(string))),
+  output_tooltips: nullish(array(nullable(string))),
+  output_matchtypes: nullish(array(nullable(string))),
+  name: nullish(string),
+  display_name: nullish(string),
+  description: nullish(string),
+  category: nullish(string),
+  python_module: nullish(string),
+  output_node: nullish(boolean),
+  deprecated: nullish(boolean),
+  experimental: nullish(boolean),
+  dev_only: nullish(boolean),
+  api_node: nullish(boolean),
+  is_input_list: nullish(boolean),
+  search_aliases: nullish(array(string)),
 })
 
-export type RawNodeInfo = z.infer<typeof nodeInfoSchema>
-export type RawInputSpec = z.infer<typeof inputSpecSchema>
-export type RawInputOptions = z.infer<typeof inputOptionsSchema>
+/**
+ * The options object as the model keeps it: the typed fields first (in the order above), then the others in
+ * their order, without `__proto__` (the key order zod's parse gave, on which generated files depend).
+ */
+export function canonicalOptions(options: RawInputOptions | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (options === undefined) return out
+  for (const key of INPUT_OPTION_KEYS) if (key in options) out[key] = options[key]
+  for (const key in options) {
+    if (key === '__proto__' || Object.hasOwn(out, key) || Object.hasOwn(INPUT_OPTION_FIELDS, key)) continue
+    out[key] = options[key]
+  }
+  return out
+}
 
-/** The whole `/object_info` response: class type to definition. */
-export const objectInfoSchema = z.record(z.string(), z.unknown())
+/** Own string keys of a record as zod's parse kept them (`__proto__` dropped). */
+export function recordKeys(value: object): string[] {
+  const keys = Object.keys(value)
+  return keys.includes('__proto__') ? keys.filter((k) => k !== '__proto__') : keys
+}

@@ -36,11 +36,12 @@ export interface NodeSpec {
   readonly defaults?: Readonly<Record<string, InputValue>>
   readonly dynamic?: Readonly<Record<string, DynamicSpec>>
   /**
-   * Every input name the class takes, and those required without a default. When given, an unknown name or
-   * `undefined` for a required one throws {@link NodeInputError} (calls from JavaScript or through `any`).
+   * Every input name the class takes, the required ones first. When given, an unknown name, or `undefined` for a
+   * required input without a default, throws {@link NodeInputError} (calls from JavaScript or through `any`).
    */
   readonly inputNames?: readonly string[]
-  readonly required?: readonly string[]
+  /** How many of {@link inputNames}, from the first, are required (default 0). */
+  readonly required?: number
 }
 
 /** Handle members that an output name must not shadow (such outputs are reached with `out(i)` only). */
@@ -144,7 +145,8 @@ function checkInputNames(spec: NodeSpec, given: Readonly<Record<string, unknown>
       throw new NodeInputError(spec.classType, key, `the class has no such input${hint}`)
     }
   }
-  for (const name of spec.required ?? []) {
+  for (let i = 0; i < (spec.required ?? 0); i++) {
+    const name = names[i] as string
     if (given[name] === undefined && spec.defaults?.[name] === undefined) {
       throw new NodeInputError(spec.classType, name, `required, but ${Object.hasOwn(given, name) ? 'undefined was given' : 'not given'}`)
     }
@@ -217,10 +219,19 @@ export function specFromDef(def: NodeDef): NodeSpec {
     names: outputPropertyNames(def),
     defaults,
     dynamic,
-    inputNames: def.inputs.map((i) => i.name),
-    // An Autogrow with min 0 may be left out; every other required input needs a value or a default:
-    required: def.inputs.filter((i) => i.required && !(i.kind === 'AUTOGROW' && i.min === 0)).map((i) => i.name),
+    ...inputNamesSpec(def),
   }
+}
+
+/**
+ * The input names of a class, required ones first, and how many are required: an Autogrow with min 0 may be left
+ * out, and so may an input with a default the factory fills; every other required input needs a value.
+ * Generated factories and {@link node} with run-time definitions follow this one rule.
+ */
+export function inputNamesSpec(def: NodeDef): { inputNames: string[]; required: number } {
+  const isRequired = (i: InputDef): boolean => i.required && !(i.kind === 'AUTOGROW' && i.min === 0) && !hasFillableDefault(i)
+  const required = def.inputs.filter(isRequired).map((i) => i.name)
+  return { inputNames: [...required, ...def.inputs.filter((i) => !isRequired(i)).map((i) => i.name)], required: required.length }
 }
 
 /** Output names a handle exposes as properties, by slot: unique names only, never a handle member (else null). */

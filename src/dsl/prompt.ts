@@ -5,6 +5,7 @@
 import { describeValue, SerializationError } from '../errors.js'
 import { walkPostOrder, type PostOrderWalk } from '../graph/post-order.js'
 import { guardExactIntegers } from '../json/lossless.js'
+import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
 import { isNodeHandle, isOutput, OUTPUT_BRAND, type InputValue, type NodeHandle, type Output } from './output.js'
 
 /** A link in API JSON: `[source node id, output slot]`. */
@@ -45,11 +46,21 @@ export interface ToPromptResult {
  * Throws {@link SerializationError} naming node and input for values JSON cannot carry.
  */
 export function toPrompt(...roots: PromptRoot[]): ApiPrompt {
-  return guarded(build(roots, undefined).prompt)
+  const { prompt, order, ids } = build(roots, undefined)
+  return guarded(expanded(prompt, order, ids))
 }
 
 /** {@link toPrompt} that also returns the id given to every node handle. */
 export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
+  const { prompt, order, ids } = build(roots, undefined)
+  return { prompt: guarded(expanded(prompt, order, ids)), ids: new Map(order.map((handle, i) => [handle, ids[i] as string])) }
+}
+
+/**
+ * @internal {@link buildPrompt} with subgraph instances kept as nodes (class type: the definition's id), for the UI
+ * workflow, which keeps them as instance nodes.
+ */
+export function buildUnexpandedPrompt(roots: readonly PromptRoot[]): ToPromptResult {
   const { prompt, order, ids } = build(roots, undefined)
   return { prompt: guarded(prompt), ids: new Map(order.map((handle, i) => [handle, ids[i] as string])) }
 }
@@ -98,6 +109,12 @@ function build(
   return { prompt, order, ids }
 }
 
+// Subgraph instances expand into their inner nodes (`5:3`), as the editor queues them; graphs without any pay nothing:
+function expanded(prompt: ApiPrompt, order: readonly NodeHandle[], ids: readonly string[]): ApiPrompt {
+  if (!anySubgraphInstances() || !order.some((handle) => subgraphOf(handle) !== undefined)) return prompt
+  return expandSubgraphs(prompt, new Map(order.map((handle, i) => [ids[i] as string, handle])))
+}
+
 // The first bigint beyond 2^53 met by literal() during the current buildPrompt:
 let firstUnsafeInteger: { where: string; value: bigint } | undefined
 
@@ -106,8 +123,8 @@ export function toPromptJson(roots: readonly PromptRoot[], indent?: number): str
   // The prompt is built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify,
   // without a replacer called for every key and value:
   const marks = { found: false }
-  const { prompt } = build(roots, (value) => jsonReady(value, marks) as ApiValue)
-  const text = JSON.stringify(prompt, null, indent)
+  const { prompt, order, ids } = build(roots, (value) => jsonReady(value, marks) as ApiValue)
+  const text = JSON.stringify(expanded(prompt, order, ids), null, indent)
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
 }
 

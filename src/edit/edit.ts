@@ -14,6 +14,7 @@ import type { ApiPrompt } from '../dsl/prompt.js'
 import { InvalidArgumentError } from '../errors.js'
 import {
   compareImages,
+  DEFAULT_IMAGE_LIMITS,
   inspectImage,
   maskFromAlpha,
   maskFromImage,
@@ -168,13 +169,16 @@ export async function edit<T extends TemplateName = TemplateName>(runner: Pick<C
 
   const results = await runner.run(prompt, {
     images,
+    // As the editor does: the saved PNG carries the graph, so dropping it into ComfyUI opens it.
+    workflow: true,
     ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   })
   const image = results.images[0]
   if (image === undefined) throw new EditError(`the ${template} run (${results.promptId}) produced no image`)
-  const result = await image.buffer()
+  // Refused while it streams: a hostile or broken server cannot make the client hold more than the limit.
+  const result = await image.buffer({ maxBytes: DEFAULT_IMAGE_LIMITS.maxBytes })
 
   const comparison = await compareImages(prepared.data, result, {
     ...(mask ? { mask } : {}),

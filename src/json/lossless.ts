@@ -5,35 +5,50 @@
  */
 import { parse as losslessParse } from 'lossless-json'
 import { JsonParseError, SerializationError } from '../errors.js'
+import { assertJsonDepth } from './depth.js'
+import { scanJson } from './scan.js'
 
 /** A JSON value as read by {@link parseJson}: numbers beyond 2^53 are bigints. */
 export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue }
 
-// An integer literal with 16 or more digits may be unsafe; without one, JSON.parse is exact:
-const LONG_DIGITS = /\d{16}/
-// Strings (skipped) or a whole integer literal of 16+ digits (not part of a fraction or exponent):
-const STRING_OR_LONG_INT = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g
-const BIGINT_MARK = '\u0000bigint:'
+// Marks an unsafe integer rewritten as a string for JSON.parse. The nonce keeps a string of the document that
+// happens to start the same way from being taken for one:
+const NONCE = Math.random().toString(36).slice(2)
+const BIGINT_MARK = `\u0000bigint:${NONCE}:`
+// The mark as JSON.stringify writes it (NUL escaped), around the digits:
+const BIGINT_STRING = new RegExp(`"\\\\u0000bigint:${NONCE}:(-?\\d+)"`, 'g')
 
-/** Parses JSON text; throws {@link JsonParseError} with line and column on bad input. */
+/**
+ * Parses JSON text; throws {@link JsonParseError} with line and column on bad input, {@link JsonDepthError} for
+ * nesting deeper than 1,000 levels and {@link JsonIntegerTooLongError} for integers over 4,300 digits (both with
+ * the JSON path). Linear time on every input. Duplicate keys: the last one wins (as in `JSON.parse` and Python);
+ * a `"__proto__"` key becomes an own property, never a prototype.
+ */
 export function parseJson(text: string, options: { file?: string } = {}): JsonValue {
+  const unsafe = scanJson(text, options.file === undefined ? {} : { file: options.file })
   try {
-    if (!LONG_DIGITS.test(text)) return JSON.parse(text) as JsonValue
+    if (unsafe.length === 0) return JSON.parse(text) as JsonValue
     // Unsafe integers become marked strings before JSON.parse (3x faster than a lossless parser), then bigints:
-    let marked = 0
-    const rewritten = text.replace(STRING_OR_LONG_INT, (match) => {
-      if (match.charCodeAt(0) === 34 || Number.isSafeInteger(Number(match))) return match
-      marked++
-      return JSON.stringify(BIGINT_MARK + match)
-    })
-    const value = JSON.parse(rewritten) as JsonValue
-    return marked > 0 ? reviveBigints(value) : value
+    const parts: string[] = []
+    let from = 0
+    for (let k = 0; k < unsafe.length; k += 2) {
+      const start = unsafe[k] as number
+      const end = unsafe[k + 1] as number
+      parts.push(text.slice(from, start), '"', BIGINT_MARK, text.slice(start, end), '"')
+      from = end
+    }
+    parts.push(text.slice(from))
+    return reviveBigints(JSON.parse(parts.join('')) as JsonValue)
   } catch {
-    // Node 20's JSON.parse gives no position; the lossless parser does, so it reports the error:
+    // Node 20's JSON.parse gives no position; the lossless parser does, so it reports the error. The scan bounded
+    // the nesting it can reach, so its recursion is safe:
   }
   try {
     // Not expected to succeed; if it does, the value is still right, only slower to get:
-    return losslessParse(text, null, (n) => (isSafeOrFloat(n) ? Number(n) : BigInt(n))) as JsonValue
+    return losslessParse(text, null, {
+      parseNumber: (n) => (isSafeOrFloat(n) ? Number(n) : BigInt(n)),
+      onDuplicateKey: ({ newValue }) => newValue,
+    }) as JsonValue
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const position = /position (\d+)/.exec(message)
@@ -48,6 +63,7 @@ function isSafeOrFloat(literal: string): boolean {
   return !/^-?\d+$/.test(literal) || Number.isSafeInteger(Number(literal))
 }
 
+// Depth is bounded by the scan (1,000), so recursion is safe here:
 function reviveBigints(value: JsonValue): JsonValue {
   if (typeof value === 'string') {
     return value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
@@ -58,12 +74,17 @@ function reviveBigints(value: JsonValue): JsonValue {
       if (needsRevive(item)) value[i] = reviveBigints(item)
     }
   } else if (value !== null && typeof value === 'object') {
-    for (const key in value) {
+    for (const key of Object.keys(value)) {
       const item = value[key] as JsonValue
-      if (needsRevive(item)) value[key] = reviveBigints(item)
+      if (needsRevive(item)) defineOwn(value, key, reviveBigints(item))
     }
   }
   return value
+}
+
+// Plain assignment to an own "__proto__" key would reach the inherited setter:
+function defineOwn(target: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 function needsRevive(value: JsonValue): boolean {
@@ -82,7 +103,6 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column: offset - lineStart + 1 }
 }
 
-const BIGINT_STRING = /"\\u0000bigint:(-?\d+)"/g
 
 /**
  * `JSON.stringify` that writes bigints as exact integer literals.
@@ -104,6 +124,10 @@ export function stringifyJson(value: unknown, indent?: number | string): string 
     },
     indent,
   )
+  } catch (error) {
+    // V8 writes nested values recursively: too deep a value is named by its path instead of a stack overflow.
+    if (error instanceof RangeError) assertJsonDepth(value)
+    throw error
   } finally {
     exactWriters--
   }

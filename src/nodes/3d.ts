@@ -73,7 +73,7 @@ export interface CreateCameraInfoNode extends NodeHandle {
  * Build a camera_infoMode 'orbit' aims with yaw/pitch/distance around the target; 'look_at' places the camera at world position. Coordinates are the viewer's world space (right-handed,Y-up).
  */
 export function createCameraInfo(inputs: CreateCameraInfoInputs, options?: NodeOptions): CreateCameraInfoNode {
-  return createNode<CreateCameraInfoNode>({ classType: 'CreateCameraInfo', outputs: ['LOAD3D_CAMERA'], names: ['camera_info'], defaults: { target_x: 0, target_y: 0, target_z: 0, roll: 0, fov: 35, zoom: 1 }, dynamic: { mode: { combo: true } } }, inputs, options)
+  return createNode<CreateCameraInfoNode>({ classType: 'CreateCameraInfo', outputs: ['LOAD3D_CAMERA'], names: ['camera_info'], defaults: { target_x: 0, target_y: 0, target_z: 0, roll: 0, fov: 35, zoom: 1 }, dynamic: { mode: { combo: true } }, inputNames: ['mode', 'camera_type', 'target_x', 'target_y', 'target_z', 'roll', 'fov', 'zoom'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `File3DToSplat`. */
@@ -95,7 +95,7 @@ export interface File3DToSplatNode extends NodeHandle {
  * Parse a splat File3D into a gaussian splat. Inverse of Create 3D File (from Splat). Supported format:  PLY, SPLAT, KSPLAT, SPZ. PLY carries full spherical harmonics, the other formats are base color only. Format is auto-detected from the file contents.
  */
 export function file3DToSplat(inputs: File3DToSplatInputs, options?: NodeOptions): File3DToSplatNode {
-  return createNode<File3DToSplatNode>({ classType: 'File3DToSplat', outputs: ['SPLAT'], names: ['splat'] }, inputs, options)
+  return createNode<File3DToSplatNode>({ classType: 'File3DToSplat', outputs: ['SPLAT'], names: ['splat'], inputNames: ['model_3d'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GetSplatCount`. */
@@ -119,7 +119,7 @@ export interface GetSplatCountNode extends NodeHandle {
  * Returns the number of splats summed across the batch.
  */
 export function getSplatCount(inputs: GetSplatCountInputs, options?: NodeOptions): GetSplatCountNode {
-  return createNode<GetSplatCountNode>({ classType: 'GetSplatCount', outputs: ['SPLAT', 'INT'], names: ['splat', 'count'] }, inputs, options)
+  return createNode<GetSplatCountNode>({ classType: 'GetSplatCount', outputs: ['SPLAT', 'INT'], names: ['splat', 'count'], inputNames: ['splat'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Load3D`. */
@@ -176,7 +176,7 @@ export interface Load3DNode extends NodeHandle {
  * @experimental
  */
 export function load3D(inputs: Load3DInputs, options?: NodeOptions): Load3DNode {
-  return createNode<Load3DNode>({ classType: 'Load3D', outputs: ['IMAGE', 'MASK', 'STRING', 'IMAGE', 'LOAD3D_CAMERA', 'VIDEO', 'FILE_3D', 'LOAD3D_MODEL_INFO'], names: ['image', 'mask', 'mesh_path', 'normal', 'camera_info', 'recording_video', 'model_3d', 'model_3d_info'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<Load3DNode>({ classType: 'Load3D', outputs: ['IMAGE', 'MASK', 'STRING', 'IMAGE', 'LOAD3D_CAMERA', 'VIDEO', 'FILE_3D', 'LOAD3D_MODEL_INFO'], names: ['image', 'mask', 'mesh_path', 'normal', 'camera_info', 'recording_video', 'model_3d', 'model_3d_info'], defaults: { width: 1024, height: 1024 }, inputNames: ['model_file', 'image', 'width', 'height'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Load3DAdvanced`. */
@@ -224,7 +224,7 @@ export interface Load3DAdvancedNode extends NodeHandle {
  * @experimental
  */
 export function load3DAdvanced(inputs: Load3DAdvancedInputs, options?: NodeOptions): Load3DAdvancedNode {
-  return createNode<Load3DAdvancedNode>({ classType: 'Load3DAdvanced', outputs: ['FILE_3D', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<Load3DAdvancedNode>({ classType: 'Load3DAdvanced', outputs: ['FILE_3D', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 }, inputNames: ['model_file', 'viewport_state', 'width', 'height'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MergeSplat`. */
@@ -245,7 +245,7 @@ export interface MergeSplatNode extends NodeHandle {
  * Concatenate any number of gaussian splats into one. Unioning several decodes of the same latent at different seeds densifies the surface, this can improve surface quality when meshing.
  */
 export function mergeSplat(inputs: MergeSplatInputs, options?: NodeOptions): MergeSplatNode {
-  return createNode<MergeSplatNode>({ classType: 'MergeSplat', outputs: ['SPLAT'], names: ['splat'], dynamic: { splats: { autogrow: 'splat' } } }, inputs, options)
+  return createNode<MergeSplatNode>({ classType: 'MergeSplat', outputs: ['SPLAT'], names: ['splat'], dynamic: { splats: { autogrow: 'splat' } }, inputNames: ['splats'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Preview3D`. */
@@ -272,7 +272,7 @@ export interface Preview3DNode extends NodeHandle {
  * @experimental
  */
 export function preview3D(inputs: Preview3DInputs, options?: NodeOptions): Preview3DNode {
-  return createNode<Preview3DNode>({ classType: 'Preview3D', outputs: [] }, inputs, options)
+  return createNode<Preview3DNode>({ classType: 'Preview3D', outputs: [], inputNames: ['model_file', 'camera_info', 'bg_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Preview3DAdvanced`. */
@@ -326,7 +326,7 @@ export interface Preview3DAdvancedNode extends NodeHandle {
  * @experimental
  */
 export function preview3DAdvanced(inputs: Preview3DAdvancedInputs, options?: NodeOptions): Preview3DAdvancedNode {
-  return createNode<Preview3DAdvancedNode>({ classType: 'Preview3DAdvanced', outputs: ['FILE_3D', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<Preview3DAdvancedNode>({ classType: 'Preview3DAdvanced', outputs: ['FILE_3D', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 }, inputNames: ['model_3d', 'viewport_state', 'width', 'height', 'model_3d_info', 'camera_info'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `PreviewGaussianSplat`. */
@@ -380,7 +380,7 @@ export interface PreviewGaussianSplatNode extends NodeHandle {
  * @experimental
  */
 export function previewGaussianSplat(inputs: PreviewGaussianSplatInputs, options?: NodeOptions): PreviewGaussianSplatNode {
-  return createNode<PreviewGaussianSplatNode>({ classType: 'PreviewGaussianSplat', outputs: ['FILE_3D_SPLAT_ANY', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<PreviewGaussianSplatNode>({ classType: 'PreviewGaussianSplat', outputs: ['FILE_3D_SPLAT_ANY', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 }, inputNames: ['model_3d', 'viewport_state', 'width', 'height', 'model_3d_info', 'camera_info'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `PreviewPointCloud`. */
@@ -434,7 +434,7 @@ export interface PreviewPointCloudNode extends NodeHandle {
  * @experimental
  */
 export function previewPointCloud(inputs: PreviewPointCloudInputs, options?: NodeOptions): PreviewPointCloudNode {
-  return createNode<PreviewPointCloudNode>({ classType: 'PreviewPointCloud', outputs: ['FILE_3D_POINT_CLOUD_ANY', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<PreviewPointCloudNode>({ classType: 'PreviewPointCloud', outputs: ['FILE_3D_POINT_CLOUD_ANY', 'LOAD3D_MODEL_INFO', 'LOAD3D_CAMERA', 'INT', 'INT'], names: ['model_3d', 'model_3d_info', 'camera_info', 'width', 'height'], defaults: { width: 1024, height: 1024 }, inputNames: ['model_3d', 'viewport_state', 'width', 'height', 'model_3d_info', 'camera_info'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RenderSplat`. */
@@ -525,7 +525,7 @@ export interface RenderSplatNode extends NodeHandle {
  * Render a gaussian splat as an image with an anisotropic EWA rasterizer (oriented elliptical splats, antialiased, depth-sorted front-to-back). The camera comes from a camera_info input (Load / Preview 3D, or a Create Camera Info node); leave it empty to auto-frame the splat. Set frames greater than 1 for a turntable batch of images to feed a Video node.
  */
 export function renderSplat(inputs: RenderSplatInputs, options?: NodeOptions): RenderSplatNode {
-  return createNode<RenderSplatNode>({ classType: 'RenderSplat', outputs: ['IMAGE', 'MASK'], names: ['image', 'mask'], defaults: { width: 1024, height: 1024, frames: 1, splat_scale: 1, sharpen: 2, headlight_shading: 0, opacity_threshold: 0 } }, inputs, options)
+  return createNode<RenderSplatNode>({ classType: 'RenderSplat', outputs: ['IMAGE', 'MASK'], names: ['image', 'mask'], defaults: { width: 1024, height: 1024, frames: 1, splat_scale: 1, sharpen: 2, headlight_shading: 0, opacity_threshold: 0 }, inputNames: ['splat', 'render_style', 'background', 'width', 'height', 'frames', 'splat_scale', 'sharpen', 'headlight_shading', 'opacity_threshold', 'bg_image', 'camera_info'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `SaveGLB`. */
@@ -546,7 +546,7 @@ export interface SaveGLBNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveGlb(inputs: SaveGLBInputs, options?: NodeOptions): SaveGLBNode {
-  return createNode<SaveGLBNode>({ classType: 'SaveGLB', outputs: [], defaults: { filename_prefix: '3d/ComfyUI' } }, inputs, options)
+  return createNode<SaveGLBNode>({ classType: 'SaveGLB', outputs: [], defaults: { filename_prefix: '3d/ComfyUI' }, inputNames: ['mesh', 'filename_prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SplatToFile3D`. */
@@ -569,7 +569,7 @@ export interface SplatToFile3DNode extends NodeHandle {
  * Serialize a gaussian splat to a File3D object for Save / Preview 3D nodes. Supports one item per batch only.
  */
 export function splatToFile3D(inputs: SplatToFile3DInputs, options?: NodeOptions): SplatToFile3DNode {
-  return createNode<SplatToFile3DNode>({ classType: 'SplatToFile3D', outputs: ['FILE_3D_SPLAT_ANY'], names: ['model_3d'] }, inputs, options)
+  return createNode<SplatToFile3DNode>({ classType: 'SplatToFile3D', outputs: ['FILE_3D_SPLAT_ANY'], names: ['model_3d'], inputNames: ['splat', 'format'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SplatToMesh`. */
@@ -644,7 +644,7 @@ export interface SplatToMeshNode extends NodeHandle {
  * Extract a coloured mesh from a gaussian splat.
  */
 export function splatToMesh(inputs: SplatToMeshInputs, options?: NodeOptions): SplatToMeshNode {
-  return createNode<SplatToMeshNode>({ classType: 'SplatToMesh', outputs: ['MESH'], names: ['mesh'], defaults: { resolution: 384, kernel: 5, smooth: 0, level: 0.4, min_component: 500, min_opacity: 0.02, color_sharpen: 2 } }, inputs, options)
+  return createNode<SplatToMeshNode>({ classType: 'SplatToMesh', outputs: ['MESH'], names: ['mesh'], defaults: { resolution: 384, kernel: 5, smooth: 0, level: 0.4, min_component: 500, min_opacity: 0.02, color_sharpen: 2 }, inputNames: ['splat', 'resolution', 'kernel', 'smooth', 'level', 'min_component', 'min_opacity', 'color_sharpen'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TransformSplat`. */
@@ -728,7 +728,7 @@ export interface TransformSplatNode extends NodeHandle {
  * Translate, rotate, and scale a gaussian splat. Non-uniform scale also reshapes every individual splat, slower process.
  */
 export function transformSplat(inputs: TransformSplatInputs, options?: NodeOptions): TransformSplatNode {
-  return createNode<TransformSplatNode>({ classType: 'TransformSplat', outputs: ['SPLAT'], names: ['splat'], defaults: { translate_x: 0, translate_y: 0, translate_z: 0, rotate_x: 0, rotate_y: 0, rotate_z: 0, scale_x: 1, scale_y: 1, scale_z: 1 } }, inputs, options)
+  return createNode<TransformSplatNode>({ classType: 'TransformSplat', outputs: ['SPLAT'], names: ['splat'], defaults: { translate_x: 0, translate_y: 0, translate_z: 0, rotate_x: 0, rotate_y: 0, rotate_z: 0, scale_x: 1, scale_y: 1, scale_z: 1 }, inputNames: ['splat', 'translate_x', 'translate_y', 'translate_z', 'rotate_x', 'rotate_y', 'rotate_z', 'scale_x', 'scale_y', 'scale_z'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoSplatSamplingPreview`. */
@@ -789,7 +789,7 @@ export interface TripoSplatSamplingPreviewNode extends NodeHandle {
  * Patch the TripoSplat model for the standard Ksampler node to show a live decoded gaussian splat preview at each step.
  */
 export function tripoSplatSamplingPreview(inputs: TripoSplatSamplingPreviewInputs, options?: NodeOptions): TripoSplatSamplingPreviewNode {
-  return createNode<TripoSplatSamplingPreviewNode>({ classType: 'TripoSplatSamplingPreview', outputs: ['MODEL'], names: ['MODEL'], defaults: { octree_level: 5, num_gaussians: 16384, yaw: 90, pitch: 15, point_size: 3 } }, inputs, options)
+  return createNode<TripoSplatSamplingPreviewNode>({ classType: 'TripoSplatSamplingPreview', outputs: ['MODEL'], names: ['MODEL'], defaults: { octree_level: 5, num_gaussians: 16384, yaw: 90, pitch: 15, point_size: 3 }, inputNames: ['model', 'vae', 'octree_level', 'num_gaussians', 'yaw', 'pitch', 'point_size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEDecodeTripoSplat`. */
@@ -827,7 +827,7 @@ export interface VAEDecodeTripoSplatNode extends NodeHandle {
  * Decode the sampled TripoSplat latent into a 3D gaussian splat. Modify the number of gaussians to vary the density.
  */
 export function vaeDecodeTripoSplat(inputs: VAEDecodeTripoSplatInputs, options?: NodeOptions): VAEDecodeTripoSplatNode {
-  return createNode<VAEDecodeTripoSplatNode>({ classType: 'VAEDecodeTripoSplat', outputs: ['SPLAT'], names: ['splat'], defaults: { num_gaussians: 262144, seed: 0 } }, inputs, options)
+  return createNode<VAEDecodeTripoSplatNode>({ classType: 'VAEDecodeTripoSplat', outputs: ['SPLAT'], names: ['splat'], defaults: { num_gaussians: 262144, seed: 0 }, inputNames: ['samples', 'vae', 'num_gaussians', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VoxelToMesh`. */
@@ -856,7 +856,7 @@ export interface VoxelToMeshNode extends NodeHandle {
  * Converts a voxel grid to a mesh.
  */
 export function voxelToMesh(inputs: VoxelToMeshInputs, options?: NodeOptions): VoxelToMeshNode {
-  return createNode<VoxelToMeshNode>({ classType: 'VoxelToMesh', outputs: ['MESH'], names: ['MESH'], defaults: { threshold: 0.6 } }, inputs, options)
+  return createNode<VoxelToMeshNode>({ classType: 'VoxelToMesh', outputs: ['MESH'], names: ['MESH'], defaults: { threshold: 0.6 }, inputNames: ['voxel', 'algorithm', 'threshold'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VoxelToMeshBasic`. */
@@ -885,5 +885,5 @@ export interface VoxelToMeshBasicNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function voxelToMeshBasic(inputs: VoxelToMeshBasicInputs, options?: NodeOptions): VoxelToMeshBasicNode {
-  return createNode<VoxelToMeshBasicNode>({ classType: 'VoxelToMeshBasic', outputs: ['MESH'], names: ['MESH'], defaults: { threshold: 0.6 } }, inputs, options)
+  return createNode<VoxelToMeshBasicNode>({ classType: 'VoxelToMeshBasic', outputs: ['MESH'], names: ['MESH'], defaults: { threshold: 0.6 }, inputNames: ['voxel', 'threshold'], required: 1 }, inputs, options)
 }

@@ -37,7 +37,7 @@ export interface CFGNormNode extends NodeHandle {
  * @experimental
  */
 export function cfgNorm(inputs: CFGNormInputs, options?: NodeOptions): CFGNormNode {
-  return createNode<CFGNormNode>({ classType: 'CFGNorm', outputs: ['MODEL'], names: ['patched_model'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<CFGNormNode>({ classType: 'CFGNorm', outputs: ['MODEL'], names: ['patched_model'], defaults: { strength: 1 }, inputNames: ['model', 'strength', 'pre_cfg'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CFGZeroStar`. */
@@ -54,7 +54,7 @@ export interface CFGZeroStarNode extends NodeHandle {
 
 /** `CFGZeroStar`, category `advanced/guidance`. */
 export function cfgZeroStar(inputs: CFGZeroStarInputs, options?: NodeOptions): CFGZeroStarNode {
-  return createNode<CFGZeroStarNode>({ classType: 'CFGZeroStar', outputs: ['MODEL'], names: ['patched_model'] }, inputs, options)
+  return createNode<CFGZeroStarNode>({ classType: 'CFGZeroStar', outputs: ['MODEL'], names: ['patched_model'], inputNames: ['model'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CombineHooks2`. */
@@ -77,7 +77,7 @@ export interface CombineHooks2Node extends NodeHandle {
  * @experimental
  */
 export function combineHooks2(inputs: CombineHooks2Inputs = {}, options?: NodeOptions): CombineHooks2Node {
-  return createNode<CombineHooks2Node>({ classType: 'CombineHooks2', outputs: ['HOOKS'], names: ['HOOKS'] }, inputs, options)
+  return createNode<CombineHooks2Node>({ classType: 'CombineHooks2', outputs: ['HOOKS'], names: ['HOOKS'], inputNames: ['hooks_A', 'hooks_B'] }, inputs, options)
 }
 
 /** Inputs of `CombineHooks4`. */
@@ -104,7 +104,7 @@ export interface CombineHooks4Node extends NodeHandle {
  * @experimental
  */
 export function combineHooks4(inputs: CombineHooks4Inputs = {}, options?: NodeOptions): CombineHooks4Node {
-  return createNode<CombineHooks4Node>({ classType: 'CombineHooks4', outputs: ['HOOKS'], names: ['HOOKS'] }, inputs, options)
+  return createNode<CombineHooks4Node>({ classType: 'CombineHooks4', outputs: ['HOOKS'], names: ['HOOKS'], inputNames: ['hooks_A', 'hooks_B', 'hooks_C', 'hooks_D'] }, inputs, options)
 }
 
 /** Inputs of `CombineHooks8`. */
@@ -139,7 +139,7 @@ export interface CombineHooks8Node extends NodeHandle {
  * @experimental
  */
 export function combineHooks8(inputs: CombineHooks8Inputs = {}, options?: NodeOptions): CombineHooks8Node {
-  return createNode<CombineHooks8Node>({ classType: 'CombineHooks8', outputs: ['HOOKS'], names: ['HOOKS'] }, inputs, options)
+  return createNode<CombineHooks8Node>({ classType: 'CombineHooks8', outputs: ['HOOKS'], names: ['HOOKS'], inputNames: ['hooks_A', 'hooks_B', 'hooks_C', 'hooks_D', 'hooks_E', 'hooks_F', 'hooks_G', 'hooks_H'] }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetDefaultCombine`. */
@@ -162,7 +162,7 @@ export interface ConditioningSetDefaultCombineNode extends NodeHandle {
  * @experimental
  */
 export function conditioningSetDefaultCombine(inputs: ConditioningSetDefaultCombineInputs, options?: NodeOptions): ConditioningSetDefaultCombineNode {
-  return createNode<ConditioningSetDefaultCombineNode>({ classType: 'ConditioningSetDefaultCombine', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<ConditioningSetDefaultCombineNode>({ classType: 'ConditioningSetDefaultCombine', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['cond', 'cond_DEFAULT', 'hooks'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetProperties`. */
@@ -196,7 +196,7 @@ export interface ConditioningSetPropertiesNode extends NodeHandle {
  * @experimental
  */
 export function conditioningSetProperties(inputs: ConditioningSetPropertiesInputs, options?: NodeOptions): ConditioningSetPropertiesNode {
-  return createNode<ConditioningSetPropertiesNode>({ classType: 'ConditioningSetProperties', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetPropertiesNode>({ classType: 'ConditioningSetProperties', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 }, inputNames: ['cond_NEW', 'set_cond_area', 'strength', 'mask', 'hooks', 'timesteps'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetPropertiesAndCombine`. */
@@ -231,7 +231,7 @@ export interface ConditioningSetPropertiesAndCombineNode extends NodeHandle {
  * @experimental
  */
 export function conditioningSetPropertiesAndCombine(inputs: ConditioningSetPropertiesAndCombineInputs, options?: NodeOptions): ConditioningSetPropertiesAndCombineNode {
-  return createNode<ConditioningSetPropertiesAndCombineNode>({ classType: 'ConditioningSetPropertiesAndCombine', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetPropertiesAndCombineNode>({ classType: 'ConditioningSetPropertiesAndCombine', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 }, inputNames: ['cond', 'cond_NEW', 'set_cond_area', 'strength', 'mask', 'hooks', 'timesteps'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ConditioningTimestepsRange`. */
@@ -270,7 +270,7 @@ export interface ConditioningTimestepsRangeNode extends NodeHandle {
  * @experimental
  */
 export function conditioningTimestepsRange(inputs: ConditioningTimestepsRangeInputs = {}, options?: NodeOptions): ConditioningTimestepsRangeNode {
-  return createNode<ConditioningTimestepsRangeNode>({ classType: 'ConditioningTimestepsRange', outputs: ['TIMESTEPS_RANGE', 'TIMESTEPS_RANGE', 'TIMESTEPS_RANGE'], names: ['TIMESTEPS_RANGE', 'BEFORE_RANGE', 'AFTER_RANGE'], defaults: { start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<ConditioningTimestepsRangeNode>({ classType: 'ConditioningTimestepsRange', outputs: ['TIMESTEPS_RANGE', 'TIMESTEPS_RANGE', 'TIMESTEPS_RANGE'], names: ['TIMESTEPS_RANGE', 'BEFORE_RANGE', 'AFTER_RANGE'], defaults: { start_percent: 0, end_percent: 1 }, inputNames: ['start_percent', 'end_percent'] }, inputs, options)
 }
 
 /** Inputs of `CreateHookKeyframe`. */
@@ -305,7 +305,7 @@ export interface CreateHookKeyframeNode extends NodeHandle {
  * @experimental
  */
 export function createHookKeyframe(inputs: CreateHookKeyframeInputs = {}, options?: NodeOptions): CreateHookKeyframeNode {
-  return createNode<CreateHookKeyframeNode>({ classType: 'CreateHookKeyframe', outputs: ['HOOK_KEYFRAMES'], names: ['HOOK_KF'], defaults: { strength_mult: 1, start_percent: 0 } }, inputs, options)
+  return createNode<CreateHookKeyframeNode>({ classType: 'CreateHookKeyframe', outputs: ['HOOK_KEYFRAMES'], names: ['HOOK_KF'], defaults: { strength_mult: 1, start_percent: 0 }, inputNames: ['strength_mult', 'start_percent', 'prev_hook_kf'] }, inputs, options)
 }
 
 /** Inputs of `CreateHookKeyframesFromFloats`. */
@@ -344,7 +344,7 @@ export interface CreateHookKeyframesFromFloatsNode extends NodeHandle {
  * @experimental
  */
 export function createHookKeyframesFromFloats(inputs: CreateHookKeyframesFromFloatsInputs, options?: NodeOptions): CreateHookKeyframesFromFloatsNode {
-  return createNode<CreateHookKeyframesFromFloatsNode>({ classType: 'CreateHookKeyframesFromFloats', outputs: ['HOOK_KEYFRAMES'], names: ['HOOK_KF'], defaults: { start_percent: 0, end_percent: 1, print_keyframes: false } }, inputs, options)
+  return createNode<CreateHookKeyframesFromFloatsNode>({ classType: 'CreateHookKeyframesFromFloats', outputs: ['HOOK_KEYFRAMES'], names: ['HOOK_KF'], defaults: { start_percent: 0, end_percent: 1, print_keyframes: false }, inputNames: ['floats_strength', 'start_percent', 'end_percent', 'print_keyframes', 'prev_hook_kf'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CreateHookKeyframesInterpolated`. */
@@ -403,7 +403,7 @@ export interface CreateHookKeyframesInterpolatedNode extends NodeHandle {
  * @experimental
  */
 export function createHookKeyframesInterpolated(inputs: CreateHookKeyframesInterpolatedInputs, options?: NodeOptions): CreateHookKeyframesInterpolatedNode {
-  return createNode<CreateHookKeyframesInterpolatedNode>({ classType: 'CreateHookKeyframesInterpolated', outputs: ['HOOK_KEYFRAMES'], names: ['HOOK_KF'], defaults: { strength_start: 1, strength_end: 1, start_percent: 0, end_percent: 1, keyframes_count: 5, print_keyframes: false } }, inputs, options)
+  return createNode<CreateHookKeyframesInterpolatedNode>({ classType: 'CreateHookKeyframesInterpolated', outputs: ['HOOK_KEYFRAMES'], names: ['HOOK_KF'], defaults: { strength_start: 1, strength_end: 1, start_percent: 0, end_percent: 1, keyframes_count: 5, print_keyframes: false }, inputNames: ['interpolation', 'strength_start', 'strength_end', 'start_percent', 'end_percent', 'keyframes_count', 'print_keyframes', 'prev_hook_kf'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CreateHookLora`. */
@@ -440,7 +440,7 @@ export interface CreateHookLoraNode extends NodeHandle {
  * @experimental
  */
 export function createHookLora(inputs: CreateHookLoraInputs, options?: NodeOptions): CreateHookLoraNode {
-  return createNode<CreateHookLoraNode>({ classType: 'CreateHookLora', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1, strength_clip: 1 } }, inputs, options)
+  return createNode<CreateHookLoraNode>({ classType: 'CreateHookLora', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1, strength_clip: 1 }, inputNames: ['lora_name', 'strength_model', 'strength_clip', 'prev_hooks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CreateHookLoraModelOnly`. */
@@ -470,7 +470,7 @@ export interface CreateHookLoraModelOnlyNode extends NodeHandle {
  * @experimental
  */
 export function createHookLoraModelOnly(inputs: CreateHookLoraModelOnlyInputs, options?: NodeOptions): CreateHookLoraModelOnlyNode {
-  return createNode<CreateHookLoraModelOnlyNode>({ classType: 'CreateHookLoraModelOnly', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1 } }, inputs, options)
+  return createNode<CreateHookLoraModelOnlyNode>({ classType: 'CreateHookLoraModelOnly', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1 }, inputNames: ['lora_name', 'strength_model', 'prev_hooks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CreateHookModelAsLora`. */
@@ -507,7 +507,7 @@ export interface CreateHookModelAsLoraNode extends NodeHandle {
  * @experimental
  */
 export function createHookModelAsLora(inputs: CreateHookModelAsLoraInputs, options?: NodeOptions): CreateHookModelAsLoraNode {
-  return createNode<CreateHookModelAsLoraNode>({ classType: 'CreateHookModelAsLora', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1, strength_clip: 1 } }, inputs, options)
+  return createNode<CreateHookModelAsLoraNode>({ classType: 'CreateHookModelAsLora', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1, strength_clip: 1 }, inputNames: ['ckpt_name', 'strength_model', 'strength_clip', 'prev_hooks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CreateHookModelAsLoraModelOnly`. */
@@ -537,7 +537,7 @@ export interface CreateHookModelAsLoraModelOnlyNode extends NodeHandle {
  * @experimental
  */
 export function createHookModelAsLoraModelOnly(inputs: CreateHookModelAsLoraModelOnlyInputs, options?: NodeOptions): CreateHookModelAsLoraModelOnlyNode {
-  return createNode<CreateHookModelAsLoraModelOnlyNode>({ classType: 'CreateHookModelAsLoraModelOnly', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1 } }, inputs, options)
+  return createNode<CreateHookModelAsLoraModelOnlyNode>({ classType: 'CreateHookModelAsLoraModelOnly', outputs: ['HOOKS'], names: ['HOOKS'], defaults: { strength_model: 1 }, inputNames: ['ckpt_name', 'strength_model', 'prev_hooks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `EasyCache`. */
@@ -590,7 +590,7 @@ export interface EasyCacheNode extends NodeHandle {
  * @experimental
  */
 export function easyCache(inputs: EasyCacheInputs, options?: NodeOptions): EasyCacheNode {
-  return createNode<EasyCacheNode>({ classType: 'EasyCache', outputs: ['MODEL'], names: ['MODEL'], defaults: { reuse_threshold: 0.2, start_percent: 0.15, end_percent: 0.95, verbose: false } }, inputs, options)
+  return createNode<EasyCacheNode>({ classType: 'EasyCache', outputs: ['MODEL'], names: ['MODEL'], defaults: { reuse_threshold: 0.2, start_percent: 0.15, end_percent: 0.95, verbose: false }, inputNames: ['model', 'reuse_threshold', 'start_percent', 'end_percent', 'verbose'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LazyCache`. */
@@ -643,7 +643,7 @@ export interface LazyCacheNode extends NodeHandle {
  * @experimental
  */
 export function lazyCache(inputs: LazyCacheInputs, options?: NodeOptions): LazyCacheNode {
-  return createNode<LazyCacheNode>({ classType: 'LazyCache', outputs: ['MODEL'], names: ['MODEL'], defaults: { reuse_threshold: 0.2, start_percent: 0.15, end_percent: 0.95, verbose: false } }, inputs, options)
+  return createNode<LazyCacheNode>({ classType: 'LazyCache', outputs: ['MODEL'], names: ['MODEL'], defaults: { reuse_threshold: 0.2, start_percent: 0.15, end_percent: 0.95, verbose: false }, inputNames: ['model', 'reuse_threshold', 'start_percent', 'end_percent', 'verbose'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelComputeDtype`. */
@@ -661,7 +661,7 @@ export interface ModelComputeDtypeNode extends NodeHandle {
 
 /** `ModelComputeDtype`, category `advanced/debug`. */
 export function modelComputeDtype(inputs: ModelComputeDtypeInputs, options?: NodeOptions): ModelComputeDtypeNode {
-  return createNode<ModelComputeDtypeNode>({ classType: 'ModelComputeDtype', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<ModelComputeDtypeNode>({ classType: 'ModelComputeDtype', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model', 'dtype'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MultiGPU_WorkUnits`. */
@@ -692,7 +692,7 @@ export interface MultiGPUWorkUnitsNode extends NodeHandle {
  * Other than those exceptions, this node can be placed in any order.
  */
 export function multiGpuWorkUnits(inputs: MultiGPUWorkUnitsInputs, options?: NodeOptions): MultiGPUWorkUnitsNode {
-  return createNode<MultiGPUWorkUnitsNode>({ classType: 'MultiGPU_WorkUnits', outputs: ['MODEL'], names: ['MODEL'], defaults: { max_gpus: 2 } }, inputs, options)
+  return createNode<MultiGPUWorkUnitsNode>({ classType: 'MultiGPU_WorkUnits', outputs: ['MODEL'], names: ['MODEL'], defaults: { max_gpus: 2 }, inputNames: ['model', 'max_gpus'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `NAGuidance`. */
@@ -739,7 +739,7 @@ export interface NAGuidanceNode extends NodeHandle {
  * @experimental
  */
 export function naGuidance(inputs: NAGuidanceInputs, options?: NodeOptions): NAGuidanceNode {
-  return createNode<NAGuidanceNode>({ classType: 'NAGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { nag_scale: 5, nag_alpha: 0.5, nag_tau: 1.5 } }, inputs, options)
+  return createNode<NAGuidanceNode>({ classType: 'NAGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { nag_scale: 5, nag_alpha: 0.5, nag_tau: 1.5 }, inputNames: ['model', 'nag_scale', 'nag_alpha', 'nag_tau'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PairConditioningCombine`. */
@@ -765,7 +765,7 @@ export interface PairConditioningCombineNode extends NodeHandle {
  * @experimental
  */
 export function pairConditioningCombine(inputs: PairConditioningCombineInputs, options?: NodeOptions): PairConditioningCombineNode {
-  return createNode<PairConditioningCombineNode>({ classType: 'PairConditioningCombine', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'] }, inputs, options)
+  return createNode<PairConditioningCombineNode>({ classType: 'PairConditioningCombine', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], inputNames: ['positive_A', 'negative_A', 'positive_B', 'negative_B'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `PairConditioningSetDefaultCombine`. */
@@ -793,7 +793,7 @@ export interface PairConditioningSetDefaultCombineNode extends NodeHandle {
  * @experimental
  */
 export function pairConditioningSetDefaultCombine(inputs: PairConditioningSetDefaultCombineInputs, options?: NodeOptions): PairConditioningSetDefaultCombineNode {
-  return createNode<PairConditioningSetDefaultCombineNode>({ classType: 'PairConditioningSetDefaultCombine', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'] }, inputs, options)
+  return createNode<PairConditioningSetDefaultCombineNode>({ classType: 'PairConditioningSetDefaultCombine', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], inputNames: ['positive', 'negative', 'positive_DEFAULT', 'negative_DEFAULT', 'hooks'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `PairConditioningSetProperties`. */
@@ -831,7 +831,7 @@ export interface PairConditioningSetPropertiesNode extends NodeHandle {
  * @experimental
  */
 export function pairConditioningSetProperties(inputs: PairConditioningSetPropertiesInputs, options?: NodeOptions): PairConditioningSetPropertiesNode {
-  return createNode<PairConditioningSetPropertiesNode>({ classType: 'PairConditioningSetProperties', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<PairConditioningSetPropertiesNode>({ classType: 'PairConditioningSetProperties', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1 }, inputNames: ['positive_NEW', 'negative_NEW', 'set_cond_area', 'strength', 'mask', 'hooks', 'timesteps'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `PairConditioningSetPropertiesAndCombine`. */
@@ -871,7 +871,7 @@ export interface PairConditioningSetPropertiesAndCombineNode extends NodeHandle 
  * @experimental
  */
 export function pairConditioningSetPropertiesAndCombine(inputs: PairConditioningSetPropertiesAndCombineInputs, options?: NodeOptions): PairConditioningSetPropertiesAndCombineNode {
-  return createNode<PairConditioningSetPropertiesAndCombineNode>({ classType: 'PairConditioningSetPropertiesAndCombine', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<PairConditioningSetPropertiesAndCombineNode>({ classType: 'PairConditioningSetPropertiesAndCombine', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1 }, inputNames: ['positive', 'negative', 'positive_NEW', 'negative_NEW', 'set_cond_area', 'strength', 'mask', 'hooks', 'timesteps'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `SelectCLIPDevice`. */
@@ -902,7 +902,7 @@ export interface SelectCLIPDeviceNode extends NodeHandle {
  * instead of failing.
  */
 export function selectClipDevice(inputs: SelectCLIPDeviceInputs, options?: NodeOptions): SelectCLIPDeviceNode {
-  return createNode<SelectCLIPDeviceNode>({ classType: 'SelectCLIPDevice', outputs: ['CLIP'], names: ['CLIP'] }, inputs, options)
+  return createNode<SelectCLIPDeviceNode>({ classType: 'SelectCLIPDevice', outputs: ['CLIP'], names: ['CLIP'], inputNames: ['clip', 'device'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SelectModelDevice`. */
@@ -952,7 +952,7 @@ export interface SelectModelDeviceNode extends NodeHandle {
  * Device before any consumer of the model.
  */
 export function selectModelDevice(inputs: SelectModelDeviceInputs, options?: NodeOptions): SelectModelDeviceNode {
-  return createNode<SelectModelDeviceNode>({ classType: 'SelectModelDevice', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<SelectModelDeviceNode>({ classType: 'SelectModelDevice', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model', 'device'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SelectVAEDevice`. */
@@ -987,7 +987,7 @@ export interface SelectVAEDeviceNode extends NodeHandle {
  * instead of failing.
  */
 export function selectVaeDevice(inputs: SelectVAEDeviceInputs, options?: NodeOptions): SelectVAEDeviceNode {
-  return createNode<SelectVAEDeviceNode>({ classType: 'SelectVAEDevice', outputs: ['VAE'], names: ['VAE'] }, inputs, options)
+  return createNode<SelectVAEDeviceNode>({ classType: 'SelectVAEDevice', outputs: ['VAE'], names: ['VAE'], inputNames: ['vae', 'device'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SetClipHooks`. */
@@ -1013,7 +1013,7 @@ export interface SetClipHooksNode extends NodeHandle {
  * @experimental
  */
 export function setClipHooks(inputs: SetClipHooksInputs, options?: NodeOptions): SetClipHooksNode {
-  return createNode<SetClipHooksNode>({ classType: 'SetClipHooks', outputs: ['CLIP'], names: ['CLIP'], defaults: { apply_to_conds: true, schedule_clip: false } }, inputs, options)
+  return createNode<SetClipHooksNode>({ classType: 'SetClipHooks', outputs: ['CLIP'], names: ['CLIP'], defaults: { apply_to_conds: true, schedule_clip: false }, inputNames: ['clip', 'apply_to_conds', 'schedule_clip', 'hooks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SetHookKeyframes`. */
@@ -1035,7 +1035,7 @@ export interface SetHookKeyframesNode extends NodeHandle {
  * @experimental
  */
 export function setHookKeyframes(inputs: SetHookKeyframesInputs, options?: NodeOptions): SetHookKeyframesNode {
-  return createNode<SetHookKeyframesNode>({ classType: 'SetHookKeyframes', outputs: ['HOOKS'], names: ['HOOKS'] }, inputs, options)
+  return createNode<SetHookKeyframesNode>({ classType: 'SetHookKeyframes', outputs: ['HOOKS'], names: ['HOOKS'], inputNames: ['hooks', 'hook_kf'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SkipLayerGuidanceDiT`. */
@@ -1089,7 +1089,7 @@ export interface SkipLayerGuidanceDiTNode extends NodeHandle {
  * @experimental
  */
 export function skipLayerGuidanceDiT(inputs: SkipLayerGuidanceDiTInputs, options?: NodeOptions): SkipLayerGuidanceDiTNode {
-  return createNode<SkipLayerGuidanceDiTNode>({ classType: 'SkipLayerGuidanceDiT', outputs: ['MODEL'], names: ['MODEL'], defaults: { double_layers: '7, 8, 9', single_layers: '7, 8, 9', scale: 3, start_percent: 0.01, end_percent: 0.15, rescaling_scale: 0 } }, inputs, options)
+  return createNode<SkipLayerGuidanceDiTNode>({ classType: 'SkipLayerGuidanceDiT', outputs: ['MODEL'], names: ['MODEL'], defaults: { double_layers: '7, 8, 9', single_layers: '7, 8, 9', scale: 3, start_percent: 0.01, end_percent: 0.15, rescaling_scale: 0 }, inputNames: ['model', 'double_layers', 'single_layers', 'scale', 'start_percent', 'end_percent', 'rescaling_scale'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SkipLayerGuidanceDiTSimple`. */
@@ -1129,7 +1129,7 @@ export interface SkipLayerGuidanceDiTSimpleNode extends NodeHandle {
  * @experimental
  */
 export function skipLayerGuidanceDiTSimple(inputs: SkipLayerGuidanceDiTSimpleInputs, options?: NodeOptions): SkipLayerGuidanceDiTSimpleNode {
-  return createNode<SkipLayerGuidanceDiTSimpleNode>({ classType: 'SkipLayerGuidanceDiTSimple', outputs: ['MODEL'], names: ['MODEL'], defaults: { double_layers: '7, 8, 9', single_layers: '7, 8, 9', start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<SkipLayerGuidanceDiTSimpleNode>({ classType: 'SkipLayerGuidanceDiTSimple', outputs: ['MODEL'], names: ['MODEL'], defaults: { double_layers: '7, 8, 9', single_layers: '7, 8, 9', start_percent: 0, end_percent: 1 }, inputNames: ['model', 'double_layers', 'single_layers', 'start_percent', 'end_percent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SkipLayerGuidanceSD3`. */
@@ -1174,7 +1174,7 @@ export interface SkipLayerGuidanceSD3Node extends NodeHandle {
  * @experimental
  */
 export function skipLayerGuidanceSd3(inputs: SkipLayerGuidanceSD3Inputs, options?: NodeOptions): SkipLayerGuidanceSD3Node {
-  return createNode<SkipLayerGuidanceSD3Node>({ classType: 'SkipLayerGuidanceSD3', outputs: ['MODEL'], names: ['MODEL'], defaults: { layers: '7, 8, 9', scale: 3, start_percent: 0.01, end_percent: 0.15 } }, inputs, options)
+  return createNode<SkipLayerGuidanceSD3Node>({ classType: 'SkipLayerGuidanceSD3', outputs: ['MODEL'], names: ['MODEL'], defaults: { layers: '7, 8, 9', scale: 3, start_percent: 0.01, end_percent: 0.15 }, inputNames: ['model', 'layers', 'scale', 'start_percent', 'end_percent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TCFG`. */
@@ -1197,5 +1197,5 @@ export interface TCFGNode extends NodeHandle {
  * Refine the uncond (negative) to align with the cond (positive) for improving quality.
  */
 export function tcfg(inputs: TCFGInputs, options?: NodeOptions): TCFGNode {
-  return createNode<TCFGNode>({ classType: 'TCFG', outputs: ['MODEL'], names: ['patched_model'] }, inputs, options)
+  return createNode<TCFGNode>({ classType: 'TCFG', outputs: ['MODEL'], names: ['patched_model'], inputNames: ['model'], required: 1 }, inputs, options)
 }

@@ -32,7 +32,7 @@ export interface AudioAdjustVolumeNode extends NodeHandle {
  * Adjust the volume of the audio by a specified amount in decibels (dB).
  */
 export function audioAdjustVolume(inputs: AudioAdjustVolumeInputs, options?: NodeOptions): AudioAdjustVolumeNode {
-  return createNode<AudioAdjustVolumeNode>({ classType: 'AudioAdjustVolume', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { volume: 1 } }, inputs, options)
+  return createNode<AudioAdjustVolumeNode>({ classType: 'AudioAdjustVolume', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { volume: 1 }, inputNames: ['audio', 'volume'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `AudioConcat`. */
@@ -59,7 +59,7 @@ export interface AudioConcatNode extends NodeHandle {
  * Concatenates the audio1 to audio2 in the specified direction.
  */
 export function audioConcat(inputs: AudioConcatInputs, options?: NodeOptions): AudioConcatNode {
-  return createNode<AudioConcatNode>({ classType: 'AudioConcat', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { direction: 'after' } }, inputs, options)
+  return createNode<AudioConcatNode>({ classType: 'AudioConcat', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { direction: 'after' }, inputNames: ['audio1', 'audio2', 'direction'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `AudioEqualizer3Band`. */
@@ -132,7 +132,7 @@ export interface AudioEqualizer3BandNode extends NodeHandle {
  * @experimental
  */
 export function audioEqualizer3Band(inputs: AudioEqualizer3BandInputs, options?: NodeOptions): AudioEqualizer3BandNode {
-  return createNode<AudioEqualizer3BandNode>({ classType: 'AudioEqualizer3Band', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { low_gain_dB: 0, low_freq: 100, mid_gain_dB: 0, mid_freq: 1000, mid_q: 0.707, high_gain_dB: 0, high_freq: 5000 } }, inputs, options)
+  return createNode<AudioEqualizer3BandNode>({ classType: 'AudioEqualizer3Band', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { low_gain_dB: 0, low_freq: 100, mid_gain_dB: 0, mid_freq: 1000, mid_q: 0.707, high_gain_dB: 0, high_freq: 5000 }, inputNames: ['audio', 'low_gain_dB', 'low_freq', 'mid_gain_dB', 'mid_freq', 'mid_q', 'high_gain_dB', 'high_freq'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `AudioMerge`. */
@@ -156,7 +156,7 @@ export interface AudioMergeNode extends NodeHandle {
  * Combine two audio tracks by overlaying their waveforms.
  */
 export function audioMerge(inputs: AudioMergeInputs, options?: NodeOptions): AudioMergeNode {
-  return createNode<AudioMergeNode>({ classType: 'AudioMerge', outputs: ['AUDIO'], names: ['AUDIO'] }, inputs, options)
+  return createNode<AudioMergeNode>({ classType: 'AudioMerge', outputs: ['AUDIO'], names: ['AUDIO'], inputNames: ['audio1', 'audio2', 'merge_method'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `EmptyAudio`. */
@@ -194,7 +194,7 @@ export interface EmptyAudioNode extends NodeHandle {
 
 /** Empty Audio (`EmptyAudio`), category `audio`. */
 export function emptyAudio(inputs: EmptyAudioInputs = {}, options?: NodeOptions): EmptyAudioNode {
-  return createNode<EmptyAudioNode>({ classType: 'EmptyAudio', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { duration: 60, sample_rate: 44100, channels: 2 } }, inputs, options)
+  return createNode<EmptyAudioNode>({ classType: 'EmptyAudio', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { duration: 60, sample_rate: 44100, channels: 2 }, inputNames: ['duration', 'sample_rate', 'channels'] }, inputs, options)
 }
 
 /** Inputs of `JoinAudioChannels`. */
@@ -216,7 +216,7 @@ export interface JoinAudioChannelsNode extends NodeHandle {
  * Joins left and right mono audio channels into a stereo audio.
  */
 export function joinAudioChannels(inputs: JoinAudioChannelsInputs, options?: NodeOptions): JoinAudioChannelsNode {
-  return createNode<JoinAudioChannelsNode>({ classType: 'JoinAudioChannels', outputs: ['AUDIO'], names: ['audio'] }, inputs, options)
+  return createNode<JoinAudioChannelsNode>({ classType: 'JoinAudioChannels', outputs: ['AUDIO'], names: ['audio'], inputNames: ['audio_left', 'audio_right'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LoadAudio`. */
@@ -234,7 +234,7 @@ export interface LoadAudioNode extends NodeHandle {
 
 /** Load Audio (`LoadAudio`), category `audio`. */
 export function loadAudio(inputs: LoadAudioInputs, options?: NodeOptions): LoadAudioNode {
-  return createNode<LoadAudioNode>({ classType: 'LoadAudio', outputs: ['AUDIO'], names: ['AUDIO'] }, inputs, options)
+  return createNode<LoadAudioNode>({ classType: 'LoadAudio', outputs: ['AUDIO'], names: ['AUDIO'], inputNames: ['audio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PreviewAudio`. */
@@ -255,7 +255,7 @@ export interface PreviewAudioNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function previewAudio(inputs: PreviewAudioInputs, options?: NodeOptions): PreviewAudioNode {
-  return createNode<PreviewAudioNode>({ classType: 'PreviewAudio', outputs: ['AUDIO'], names: ['audio'] }, inputs, options)
+  return createNode<PreviewAudioNode>({ classType: 'PreviewAudio', outputs: ['AUDIO'], names: ['audio'], inputNames: ['audio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecordAudio`. */
@@ -272,7 +272,7 @@ export interface RecordAudioNode extends NodeHandle {
 
 /** Record Audio (`RecordAudio`), category `audio`. */
 export function recordAudio(inputs: RecordAudioInputs, options?: NodeOptions): RecordAudioNode {
-  return createNode<RecordAudioNode>({ classType: 'RecordAudio', outputs: ['AUDIO'], names: ['AUDIO'] }, inputs, options)
+  return createNode<RecordAudioNode>({ classType: 'RecordAudio', outputs: ['AUDIO'], names: ['AUDIO'], inputNames: ['audio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveAudio`. */
@@ -296,7 +296,7 @@ export interface SaveAudioNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function saveAudio(inputs: SaveAudioInputs, options?: NodeOptions): SaveAudioNode {
-  return createNode<SaveAudioNode>({ classType: 'SaveAudio', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI' } }, inputs, options)
+  return createNode<SaveAudioNode>({ classType: 'SaveAudio', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI' }, inputNames: ['audio', 'filename_prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveAudioAdvanced`. */
@@ -327,7 +327,7 @@ export interface SaveAudioAdvancedNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveAudioAdvanced(inputs: SaveAudioAdvancedInputs, options?: NodeOptions): SaveAudioAdvancedNode {
-  return createNode<SaveAudioAdvancedNode>({ classType: 'SaveAudioAdvanced', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI' }, dynamic: { format: { combo: true } } }, inputs, options)
+  return createNode<SaveAudioAdvancedNode>({ classType: 'SaveAudioAdvanced', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI' }, dynamic: { format: { combo: true } }, inputNames: ['audio', 'format', 'filename_prefix'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SaveAudioMP3`. */
@@ -353,7 +353,7 @@ export interface SaveAudioMP3Node extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function saveAudioMp3(inputs: SaveAudioMP3Inputs, options?: NodeOptions): SaveAudioMP3Node {
-  return createNode<SaveAudioMP3Node>({ classType: 'SaveAudioMP3', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI', quality: 'V0' } }, inputs, options)
+  return createNode<SaveAudioMP3Node>({ classType: 'SaveAudioMP3', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI', quality: 'V0' }, inputNames: ['audio', 'filename_prefix', 'quality'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveAudioOpus`. */
@@ -379,7 +379,7 @@ export interface SaveAudioOpusNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function saveAudioOpus(inputs: SaveAudioOpusInputs, options?: NodeOptions): SaveAudioOpusNode {
-  return createNode<SaveAudioOpusNode>({ classType: 'SaveAudioOpus', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI', quality: '128k' } }, inputs, options)
+  return createNode<SaveAudioOpusNode>({ classType: 'SaveAudioOpus', outputs: ['AUDIO'], names: ['audio'], defaults: { filename_prefix: 'audio/ComfyUI', quality: '128k' }, inputNames: ['audio', 'filename_prefix', 'quality'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SplitAudioChannels`. */
@@ -403,7 +403,7 @@ export interface SplitAudioChannelsNode extends NodeHandle {
  * Separates the audio into left and right channels.
  */
 export function splitAudioChannels(inputs: SplitAudioChannelsInputs, options?: NodeOptions): SplitAudioChannelsNode {
-  return createNode<SplitAudioChannelsNode>({ classType: 'SplitAudioChannels', outputs: ['AUDIO', 'AUDIO'], names: ['left', 'right'] }, inputs, options)
+  return createNode<SplitAudioChannelsNode>({ classType: 'SplitAudioChannels', outputs: ['AUDIO', 'AUDIO'], names: ['left', 'right'], inputNames: ['audio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TrimAudioDuration`. */
@@ -439,5 +439,5 @@ export interface TrimAudioDurationNode extends NodeHandle {
  * Trim audio tensor into chosen time range.
  */
 export function trimAudioDuration(inputs: TrimAudioDurationInputs, options?: NodeOptions): TrimAudioDurationNode {
-  return createNode<TrimAudioDurationNode>({ classType: 'TrimAudioDuration', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { start_index: 0, duration: 60 } }, inputs, options)
+  return createNode<TrimAudioDurationNode>({ classType: 'TrimAudioDuration', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { start_index: 0, duration: 60 }, inputNames: ['audio', 'start_index', 'duration'], required: 1 }, inputs, options)
 }

@@ -26,7 +26,7 @@ export interface AddNoiseNode extends NodeHandle {
  * @experimental
  */
 export function addNoise(inputs: AddNoiseInputs, options?: NodeOptions): AddNoiseNode {
-  return createNode<AddNoiseNode>({ classType: 'AddNoise', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<AddNoiseNode>({ classType: 'AddNoise', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['model', 'noise', 'sigmas', 'latent_image'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `CLIPAttentionMultiply`. */
@@ -74,7 +74,7 @@ export interface CLIPAttentionMultiplyNode extends NodeHandle {
  * @experimental
  */
 export function clipAttentionMultiply(inputs: CLIPAttentionMultiplyInputs, options?: NodeOptions): CLIPAttentionMultiplyNode {
-  return createNode<CLIPAttentionMultiplyNode>({ classType: 'CLIPAttentionMultiply', outputs: ['CLIP'], names: ['CLIP'], defaults: { q: 1, k: 1, v: 1, out: 1 } }, inputs, options)
+  return createNode<CLIPAttentionMultiplyNode>({ classType: 'CLIPAttentionMultiply', outputs: ['CLIP'], names: ['CLIP'], defaults: { q: 1, k: 1, v: 1, out: 1 }, inputNames: ['clip', 'q', 'k', 'v', 'out'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeControlnet`. */
@@ -96,7 +96,7 @@ export interface CLIPTextEncodeControlnetNode extends NodeHandle {
  * @experimental
  */
 export function clipTextEncodeControlnet(inputs: CLIPTextEncodeControlnetInputs, options?: NodeOptions): CLIPTextEncodeControlnetNode {
-  return createNode<CLIPTextEncodeControlnetNode>({ classType: 'CLIPTextEncodeControlnet', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeControlnetNode>({ classType: 'CLIPTextEncodeControlnet', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'conditioning', 'text'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `DifferentialDiffusion`. */
@@ -124,7 +124,7 @@ export interface DifferentialDiffusionNode extends NodeHandle {
  * @experimental
  */
 export function differentialDiffusion(inputs: DifferentialDiffusionInputs, options?: NodeOptions): DifferentialDiffusionNode {
-  return createNode<DifferentialDiffusionNode>({ classType: 'DifferentialDiffusion', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<DifferentialDiffusionNode>({ classType: 'DifferentialDiffusion', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FluxKVCache`. */
@@ -148,7 +148,7 @@ export interface FluxKVCacheNode extends NodeHandle {
  * @experimental
  */
 export function fluxKvCache(inputs: FluxKVCacheInputs, options?: NodeOptions): FluxKVCacheNode {
-  return createNode<FluxKVCacheNode>({ classType: 'FluxKVCache', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<FluxKVCacheNode>({ classType: 'FluxKVCache', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FreSca`. */
@@ -194,7 +194,7 @@ export interface FreScaNode extends NodeHandle {
  * @experimental
  */
 export function freSca(inputs: FreScaInputs, options?: NodeOptions): FreScaNode {
-  return createNode<FreScaNode>({ classType: 'FreSca', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale_low: 1, scale_high: 1.25, freq_cutoff: 20 } }, inputs, options)
+  return createNode<FreScaNode>({ classType: 'FreSca', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale_low: 1, scale_high: 1.25, freq_cutoff: 20 }, inputNames: ['model', 'scale_low', 'scale_high', 'freq_cutoff'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentBlend`. */
@@ -219,7 +219,7 @@ export interface LatentBlendNode extends NodeHandle {
 
 /** Latent Blend (`LatentBlend`), category `experimental`. */
 export function latentBlend(inputs: LatentBlendInputs, options?: NodeOptions): LatentBlendNode {
-  return createNode<LatentBlendNode>({ classType: 'LatentBlend', outputs: ['LATENT'], names: ['LATENT'], defaults: { blend_factor: 0.5 } }, inputs, options)
+  return createNode<LatentBlendNode>({ classType: 'LatentBlend', outputs: ['LATENT'], names: ['LATENT'], defaults: { blend_factor: 0.5 }, inputNames: ['samples1', 'samples2', 'blend_factor'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LoadLatent`. */
@@ -237,7 +237,7 @@ export interface LoadLatentNode extends NodeHandle {
 
 /** `LoadLatent`, category `experimental`. */
 export function loadLatent(inputs: LoadLatentInputs, options?: NodeOptions): LoadLatentNode {
-  return createNode<LoadLatentNode>({ classType: 'LoadLatent', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LoadLatentNode>({ classType: 'LoadLatent', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['latent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoraSave`. */
@@ -277,7 +277,7 @@ export interface LoraSaveNode extends NodeHandle {
  * @experimental
  */
 export function loraSave(inputs: LoraSaveInputs, options?: NodeOptions): LoraSaveNode {
-  return createNode<LoraSaveNode>({ classType: 'LoraSave', outputs: [], defaults: { filename_prefix: 'loras/ComfyUI_extracted_lora', rank: 8, bias_diff: true } }, inputs, options)
+  return createNode<LoraSaveNode>({ classType: 'LoraSave', outputs: [], defaults: { filename_prefix: 'loras/ComfyUI_extracted_lora', rank: 8, bias_diff: true }, inputNames: ['lora_type', 'filename_prefix', 'rank', 'bias_diff', 'model_diff', 'text_encoder_diff'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Mahiro`. */
@@ -299,7 +299,7 @@ export interface MahiroNode extends NodeHandle {
  * @experimental
  */
 export function mahiro(inputs: MahiroInputs, options?: NodeOptions): MahiroNode {
-  return createNode<MahiroNode>({ classType: 'Mahiro', outputs: ['MODEL'], names: ['patched_model'] }, inputs, options)
+  return createNode<MahiroNode>({ classType: 'Mahiro', outputs: ['MODEL'], names: ['patched_model'], inputNames: ['model'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ManualSigmas`. */
@@ -320,7 +320,7 @@ export interface ManualSigmasNode extends NodeHandle {
  * @experimental
  */
 export function manualSigmas(inputs: ManualSigmasInputs = {}, options?: NodeOptions): ManualSigmasNode {
-  return createNode<ManualSigmasNode>({ classType: 'ManualSigmas', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { sigmas: '1, 0.5' } }, inputs, options)
+  return createNode<ManualSigmasNode>({ classType: 'ManualSigmas', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { sigmas: '1, 0.5' }, inputNames: ['sigmas'] }, inputs, options)
 }
 
 /** Inputs of `PerpNeg`. */
@@ -349,7 +349,7 @@ export interface PerpNegNode extends NodeHandle {
  * @experimental
  */
 export function perpNeg(inputs: PerpNegInputs, options?: NodeOptions): PerpNegNode {
-  return createNode<PerpNegNode>({ classType: 'PerpNeg', outputs: ['MODEL'], names: ['MODEL'], defaults: { neg_scale: 1 } }, inputs, options)
+  return createNode<PerpNegNode>({ classType: 'PerpNeg', outputs: ['MODEL'], names: ['MODEL'], defaults: { neg_scale: 1 }, inputNames: ['model', 'empty_conditioning', 'neg_scale'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `PerpNegGuider`. */
@@ -386,7 +386,7 @@ export interface PerpNegGuiderNode extends NodeHandle {
  * @experimental
  */
 export function perpNegGuider(inputs: PerpNegGuiderInputs, options?: NodeOptions): PerpNegGuiderNode {
-  return createNode<PerpNegGuiderNode>({ classType: 'PerpNegGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg: 8, neg_scale: 1 } }, inputs, options)
+  return createNode<PerpNegGuiderNode>({ classType: 'PerpNegGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg: 8, neg_scale: 1 }, inputNames: ['model', 'positive', 'negative', 'empty_conditioning', 'cfg', 'neg_scale'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `PhotoMakerEncode`. */
@@ -410,7 +410,7 @@ export interface PhotoMakerEncodeNode extends NodeHandle {
  * @experimental
  */
 export function photoMakerEncode(inputs: PhotoMakerEncodeInputs, options?: NodeOptions): PhotoMakerEncodeNode {
-  return createNode<PhotoMakerEncodeNode>({ classType: 'PhotoMakerEncode', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { text: 'photograph of photomaker' } }, inputs, options)
+  return createNode<PhotoMakerEncodeNode>({ classType: 'PhotoMakerEncode', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { text: 'photograph of photomaker' }, inputNames: ['photomaker', 'image', 'clip', 'text'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `PhotoMakerLoader`. */
@@ -431,7 +431,7 @@ export interface PhotoMakerLoaderNode extends NodeHandle {
  * @experimental
  */
 export function photoMakerLoader(inputs: PhotoMakerLoaderInputs, options?: NodeOptions): PhotoMakerLoaderNode {
-  return createNode<PhotoMakerLoaderNode>({ classType: 'PhotoMakerLoader', outputs: ['PHOTOMAKER'], names: ['PHOTOMAKER'] }, inputs, options)
+  return createNode<PhotoMakerLoaderNode>({ classType: 'PhotoMakerLoader', outputs: ['PHOTOMAKER'], names: ['PHOTOMAKER'], inputNames: ['photomaker_model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplerEulerCFGpp`. */
@@ -451,7 +451,7 @@ export interface SamplerEulerCFGppNode extends NodeHandle {
  * @experimental
  */
 export function samplerEulerCfGpp(inputs: SamplerEulerCFGppInputs, options?: NodeOptions): SamplerEulerCFGppNode {
-  return createNode<SamplerEulerCFGppNode>({ classType: 'SamplerEulerCFGpp', outputs: ['SAMPLER'], names: ['SAMPLER'] }, inputs, options)
+  return createNode<SamplerEulerCFGppNode>({ classType: 'SamplerEulerCFGpp', outputs: ['SAMPLER'], names: ['SAMPLER'], inputNames: ['version'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveLatent`. */
@@ -474,7 +474,7 @@ export interface SaveLatentNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveLatent(inputs: SaveLatentInputs, options?: NodeOptions): SaveLatentNode {
-  return createNode<SaveLatentNode>({ classType: 'SaveLatent', outputs: ['LATENT'], names: ['samples'], defaults: { filename_prefix: 'latents/ComfyUI' } }, inputs, options)
+  return createNode<SaveLatentNode>({ classType: 'SaveLatent', outputs: ['LATENT'], names: ['samples'], defaults: { filename_prefix: 'latents/ComfyUI' }, inputNames: ['samples', 'filename_prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SelfAttentionGuidance`. */
@@ -508,7 +508,7 @@ export interface SelfAttentionGuidanceNode extends NodeHandle {
  * @experimental
  */
 export function selfAttentionGuidance(inputs: SelfAttentionGuidanceInputs, options?: NodeOptions): SelfAttentionGuidanceNode {
-  return createNode<SelfAttentionGuidanceNode>({ classType: 'SelfAttentionGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale: 0.5, blur_sigma: 2 } }, inputs, options)
+  return createNode<SelfAttentionGuidanceNode>({ classType: 'SelfAttentionGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale: 0.5, blur_sigma: 2 }, inputNames: ['model', 'scale', 'blur_sigma'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StableCascade_SuperResolutionControlnet`. */
@@ -535,7 +535,7 @@ export interface StableCascadeSuperResolutionControlnetNode extends NodeHandle {
  * @experimental
  */
 export function stableCascadeSuperResolutionControlnet(inputs: StableCascadeSuperResolutionControlnetInputs, options?: NodeOptions): StableCascadeSuperResolutionControlnetNode {
-  return createNode<StableCascadeSuperResolutionControlnetNode>({ classType: 'StableCascade_SuperResolutionControlnet', outputs: ['IMAGE', 'LATENT', 'LATENT'], names: ['controlnet_input', 'stage_c', 'stage_b'] }, inputs, options)
+  return createNode<StableCascadeSuperResolutionControlnetNode>({ classType: 'StableCascade_SuperResolutionControlnet', outputs: ['IMAGE', 'LATENT', 'LATENT'], names: ['controlnet_input', 'stage_c', 'stage_b'], inputNames: ['image', 'vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `T5TokenizerOptions`. */
@@ -569,7 +569,7 @@ export interface T5TokenizerOptionsNode extends NodeHandle {
  * @experimental
  */
 export function t5TokenizerOptions(inputs: T5TokenizerOptionsInputs, options?: NodeOptions): T5TokenizerOptionsNode {
-  return createNode<T5TokenizerOptionsNode>({ classType: 'T5TokenizerOptions', outputs: ['CLIP'], names: ['CLIP'], defaults: { min_padding: 0, min_length: 0 } }, inputs, options)
+  return createNode<T5TokenizerOptionsNode>({ classType: 'T5TokenizerOptions', outputs: ['CLIP'], names: ['CLIP'], defaults: { min_padding: 0, min_length: 0 }, inputNames: ['clip', 'min_padding', 'min_length'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TorchCompileModel`. */
@@ -590,7 +590,7 @@ export interface TorchCompileModelNode extends NodeHandle {
  * @experimental
  */
 export function torchCompileModel(inputs: TorchCompileModelInputs, options?: NodeOptions): TorchCompileModelNode {
-  return createNode<TorchCompileModelNode>({ classType: 'TorchCompileModel', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<TorchCompileModelNode>({ classType: 'TorchCompileModel', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model', 'backend'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `UNetCrossAttentionMultiply`. */
@@ -638,7 +638,7 @@ export interface UNetCrossAttentionMultiplyNode extends NodeHandle {
  * @experimental
  */
 export function unetCrossAttentionMultiply(inputs: UNetCrossAttentionMultiplyInputs, options?: NodeOptions): UNetCrossAttentionMultiplyNode {
-  return createNode<UNetCrossAttentionMultiplyNode>({ classType: 'UNetCrossAttentionMultiply', outputs: ['MODEL'], names: ['MODEL'], defaults: { q: 1, k: 1, v: 1, out: 1 } }, inputs, options)
+  return createNode<UNetCrossAttentionMultiplyNode>({ classType: 'UNetCrossAttentionMultiply', outputs: ['MODEL'], names: ['MODEL'], defaults: { q: 1, k: 1, v: 1, out: 1 }, inputNames: ['model', 'q', 'k', 'v', 'out'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `UNetSelfAttentionMultiply`. */
@@ -686,7 +686,7 @@ export interface UNetSelfAttentionMultiplyNode extends NodeHandle {
  * @experimental
  */
 export function unetSelfAttentionMultiply(inputs: UNetSelfAttentionMultiplyInputs, options?: NodeOptions): UNetSelfAttentionMultiplyNode {
-  return createNode<UNetSelfAttentionMultiplyNode>({ classType: 'UNetSelfAttentionMultiply', outputs: ['MODEL'], names: ['MODEL'], defaults: { q: 1, k: 1, v: 1, out: 1 } }, inputs, options)
+  return createNode<UNetSelfAttentionMultiplyNode>({ classType: 'UNetSelfAttentionMultiply', outputs: ['MODEL'], names: ['MODEL'], defaults: { q: 1, k: 1, v: 1, out: 1 }, inputNames: ['model', 'q', 'k', 'v', 'out'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `UNetTemporalAttentionMultiply`. */
@@ -734,7 +734,7 @@ export interface UNetTemporalAttentionMultiplyNode extends NodeHandle {
  * @experimental
  */
 export function unetTemporalAttentionMultiply(inputs: UNetTemporalAttentionMultiplyInputs, options?: NodeOptions): UNetTemporalAttentionMultiplyNode {
-  return createNode<UNetTemporalAttentionMultiplyNode>({ classType: 'UNetTemporalAttentionMultiply', outputs: ['MODEL'], names: ['MODEL'], defaults: { self_structural: 1, self_temporal: 1, cross_structural: 1, cross_temporal: 1 } }, inputs, options)
+  return createNode<UNetTemporalAttentionMultiplyNode>({ classType: 'UNetTemporalAttentionMultiply', outputs: ['MODEL'], names: ['MODEL'], defaults: { self_structural: 1, self_temporal: 1, cross_structural: 1, cross_temporal: 1 }, inputNames: ['model', 'self_structural', 'self_temporal', 'cross_structural', 'cross_temporal'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `VAEDecodeTiled`. */
@@ -782,7 +782,7 @@ export interface VAEDecodeTiledNode extends NodeHandle {
 
 /** VAE Decode (Tiled) (`VAEDecodeTiled`), category `experimental`. */
 export function vaeDecodeTiled(inputs: VAEDecodeTiledInputs, options?: NodeOptions): VAEDecodeTiledNode {
-  return createNode<VAEDecodeTiledNode>({ classType: 'VAEDecodeTiled', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { tile_size: 512, overlap: 64, temporal_size: 64, temporal_overlap: 8 } }, inputs, options)
+  return createNode<VAEDecodeTiledNode>({ classType: 'VAEDecodeTiled', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { tile_size: 512, overlap: 64, temporal_size: 64, temporal_overlap: 8 }, inputNames: ['samples', 'vae', 'tile_size', 'overlap', 'temporal_size', 'temporal_overlap'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEEncodeTiled`. */
@@ -830,5 +830,5 @@ export interface VAEEncodeTiledNode extends NodeHandle {
 
 /** VAE Encode (Tiled) (`VAEEncodeTiled`), category `experimental`. */
 export function vaeEncodeTiled(inputs: VAEEncodeTiledInputs, options?: NodeOptions): VAEEncodeTiledNode {
-  return createNode<VAEEncodeTiledNode>({ classType: 'VAEEncodeTiled', outputs: ['LATENT'], names: ['LATENT'], defaults: { tile_size: 512, overlap: 64, temporal_size: 64, temporal_overlap: 8 } }, inputs, options)
+  return createNode<VAEEncodeTiledNode>({ classType: 'VAEEncodeTiled', outputs: ['LATENT'], names: ['LATENT'], defaults: { tile_size: 512, overlap: 64, temporal_size: 64, temporal_overlap: 8 }, inputNames: ['pixels', 'vae', 'tile_size', 'overlap', 'temporal_size', 'temporal_overlap'], required: 2 }, inputs, options)
 }

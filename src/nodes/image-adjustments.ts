@@ -34,7 +34,7 @@ export interface AdjustBrightnessNode extends NodeHandle {
  * @experimental
  */
 export function adjustBrightness(inputs: AdjustBrightnessInputs, options?: NodeOptions): AdjustBrightnessNode {
-  return createNode<AdjustBrightnessNode>({ classType: 'AdjustBrightness', outputs: ['IMAGE'], names: ['images'], defaults: { factor: 1 } }, inputs, options)
+  return createNode<AdjustBrightnessNode>({ classType: 'AdjustBrightness', outputs: ['IMAGE'], names: ['images'], defaults: { factor: 1 }, inputNames: ['images', 'factor'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `AdjustContrast`. */
@@ -65,5 +65,5 @@ export interface AdjustContrastNode extends NodeHandle {
  * @experimental
  */
 export function adjustContrast(inputs: AdjustContrastInputs, options?: NodeOptions): AdjustContrastNode {
-  return createNode<AdjustContrastNode>({ classType: 'AdjustContrast', outputs: ['IMAGE'], names: ['images'], defaults: { factor: 1 } }, inputs, options)
+  return createNode<AdjustContrastNode>({ classType: 'AdjustContrast', outputs: ['IMAGE'], names: ['images'], defaults: { factor: 1 }, inputNames: ['images', 'factor'], required: 1 }, inputs, options)
 }

@@ -28,5 +28,5 @@ export interface RemoveBackgroundNode extends NodeHandle {
  * Generates a foreground mask to remove the background from an image using a background removal model.
  */
 export function removeBackground(inputs: RemoveBackgroundInputs, options?: NodeOptions): RemoveBackgroundNode {
-  return createNode<RemoveBackgroundNode>({ classType: 'RemoveBackground', outputs: ['MASK'], names: ['mask'] }, inputs, options)
+  return createNode<RemoveBackgroundNode>({ classType: 'RemoveBackground', outputs: ['MASK'], names: ['mask'], inputNames: ['bg_removal_model', 'image'], required: 2 }, inputs, options)
 }

@@ -20,7 +20,7 @@ export interface BatchImagesNodeNode extends NodeHandle {
 
 /** Batch Images (`BatchImagesNode`), category `image/batch`. */
 export function batchImagesNode(inputs: BatchImagesNodeInputs, options?: NodeOptions): BatchImagesNodeNode {
-  return createNode<BatchImagesNodeNode>({ classType: 'BatchImagesNode', outputs: ['IMAGE'], names: ['IMAGE'], dynamic: { images: { autogrow: 'image' } } }, inputs, options)
+  return createNode<BatchImagesNodeNode>({ classType: 'BatchImagesNode', outputs: ['IMAGE'], names: ['IMAGE'], dynamic: { images: { autogrow: 'image' } }, inputNames: ['images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageBatch`. */
@@ -41,7 +41,7 @@ export interface ImageBatchNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function imageBatch(inputs: ImageBatchInputs, options?: NodeOptions): ImageBatchNode {
-  return createNode<ImageBatchNode>({ classType: 'ImageBatch', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageBatchNode>({ classType: 'ImageBatch', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image1', 'image2'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageDeduplication`. */
@@ -72,7 +72,7 @@ export interface ImageDeduplicationNode extends NodeHandle {
  * @experimental
  */
 export function imageDeduplication(inputs: ImageDeduplicationInputs, options?: NodeOptions): ImageDeduplicationNode {
-  return createNode<ImageDeduplicationNode>({ classType: 'ImageDeduplication', outputs: ['IMAGE'], names: ['images'], defaults: { similarity_threshold: 0.95 } }, inputs, options)
+  return createNode<ImageDeduplicationNode>({ classType: 'ImageDeduplication', outputs: ['IMAGE'], names: ['images'], defaults: { similarity_threshold: 0.95 }, inputNames: ['images', 'similarity_threshold'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageFromBatch`. */
@@ -101,7 +101,7 @@ export interface ImageFromBatchNode extends NodeHandle {
 
 /** Get Image from Batch (`ImageFromBatch`), category `image/batch`. */
 export function imageFromBatch(inputs: ImageFromBatchInputs, options?: NodeOptions): ImageFromBatchNode {
-  return createNode<ImageFromBatchNode>({ classType: 'ImageFromBatch', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { batch_index: 0, length: 1 } }, inputs, options)
+  return createNode<ImageFromBatchNode>({ classType: 'ImageFromBatch', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { batch_index: 0, length: 1 }, inputNames: ['image', 'batch_index', 'length'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageGrid`. */
@@ -153,7 +153,7 @@ export interface ImageGridNode extends NodeHandle {
  * @experimental
  */
 export function imageGrid(inputs: ImageGridInputs, options?: NodeOptions): ImageGridNode {
-  return createNode<ImageGridNode>({ classType: 'ImageGrid', outputs: ['IMAGE'], names: ['images'], defaults: { columns: 4, cell_width: 256, cell_height: 256, padding: 4 } }, inputs, options)
+  return createNode<ImageGridNode>({ classType: 'ImageGrid', outputs: ['IMAGE'], names: ['images'], defaults: { columns: 4, cell_width: 256, cell_height: 256, padding: 4 }, inputNames: ['images', 'columns', 'cell_width', 'cell_height', 'padding'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageMergeTileList`. */
@@ -188,7 +188,7 @@ export interface ImageMergeTileListNode extends NodeHandle {
 
 /** Merge List of Tiles to Image (`ImageMergeTileList`), category `image/batch`. */
 export function imageMergeTileList(inputs: ImageMergeTileListInputs, options?: NodeOptions): ImageMergeTileListNode {
-  return createNode<ImageMergeTileListNode>({ classType: 'ImageMergeTileList', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { final_width: 1024, final_height: 1024, overlap: 128 } }, inputs, options)
+  return createNode<ImageMergeTileListNode>({ classType: 'ImageMergeTileList', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { final_width: 1024, final_height: 1024, overlap: 128 }, inputNames: ['image_list', 'final_width', 'final_height', 'overlap'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MergeImageLists`. */
@@ -212,7 +212,7 @@ export interface MergeImageListsNode extends NodeHandle {
  * @experimental
  */
 export function mergeImageLists(inputs: MergeImageListsInputs, options?: NodeOptions): MergeImageListsNode {
-  return createNode<MergeImageListsNode>({ classType: 'MergeImageLists', outputs: ['IMAGE'], names: ['images'] }, inputs, options)
+  return createNode<MergeImageListsNode>({ classType: 'MergeImageLists', outputs: ['IMAGE'], names: ['images'], inputNames: ['images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RebatchImages`. */
@@ -235,7 +235,7 @@ export interface RebatchImagesNode extends NodeHandle {
 
 /** Rebatch Images (`RebatchImages`), category `image/batch`. */
 export function rebatchImages(inputs: RebatchImagesInputs, options?: NodeOptions): RebatchImagesNode {
-  return createNode<RebatchImagesNode>({ classType: 'RebatchImages', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { batch_size: 1 } }, inputs, options)
+  return createNode<RebatchImagesNode>({ classType: 'RebatchImages', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { batch_size: 1 }, inputNames: ['images', 'batch_size'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RepeatImageBatch`. */
@@ -258,7 +258,7 @@ export interface RepeatImageBatchNode extends NodeHandle {
 
 /** Repeat Image Batch (`RepeatImageBatch`), category `image/batch`. */
 export function repeatImageBatch(inputs: RepeatImageBatchInputs, options?: NodeOptions): RepeatImageBatchNode {
-  return createNode<RepeatImageBatchNode>({ classType: 'RepeatImageBatch', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { amount: 1 } }, inputs, options)
+  return createNode<RepeatImageBatchNode>({ classType: 'RepeatImageBatch', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { amount: 1 }, inputNames: ['image', 'amount'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ShuffleDataset`. */
@@ -289,7 +289,7 @@ export interface ShuffleDatasetNode extends NodeHandle {
  * @experimental
  */
 export function shuffleDataset(inputs: ShuffleDatasetInputs, options?: NodeOptions): ShuffleDatasetNode {
-  return createNode<ShuffleDatasetNode>({ classType: 'ShuffleDataset', outputs: ['IMAGE'], names: ['images'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<ShuffleDatasetNode>({ classType: 'ShuffleDataset', outputs: ['IMAGE'], names: ['images'], defaults: { seed: 0 }, inputNames: ['images', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ShuffleImageTextDataset`. */
@@ -326,7 +326,7 @@ export interface ShuffleImageTextDatasetNode extends NodeHandle {
  * @experimental
  */
 export function shuffleImageTextDataset(inputs: ShuffleImageTextDatasetInputs, options?: NodeOptions): ShuffleImageTextDatasetNode {
-  return createNode<ShuffleImageTextDatasetNode>({ classType: 'ShuffleImageTextDataset', outputs: ['IMAGE', 'STRING'], names: ['images', 'texts'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<ShuffleImageTextDatasetNode>({ classType: 'ShuffleImageTextDataset', outputs: ['IMAGE', 'STRING'], names: ['images', 'texts'], defaults: { seed: 0 }, inputNames: ['images', 'texts', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SplitImageToTileList`. */
@@ -365,5 +365,5 @@ export interface SplitImageToTileListNode extends NodeHandle {
  * Splits an image into a batched list of tiles with a specified overlap.
  */
 export function splitImageToTileList(inputs: SplitImageToTileListInputs, options?: NodeOptions): SplitImageToTileListNode {
-  return createNode<SplitImageToTileListNode>({ classType: 'SplitImageToTileList', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { tile_width: 1024, tile_height: 1024, overlap: 128 } }, inputs, options)
+  return createNode<SplitImageToTileListNode>({ classType: 'SplitImageToTileList', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { tile_width: 1024, tile_height: 1024, overlap: 128 }, inputNames: ['image', 'tile_width', 'tile_height', 'overlap'], required: 1 }, inputs, options)
 }

@@ -20,7 +20,7 @@ export interface ImageInvertNode extends NodeHandle {
 
 /** Invert Image Colors (`ImageInvert`), category `image/color`. */
 export function imageInvert(inputs: ImageInvertInputs, options?: NodeOptions): ImageInvertNode {
-  return createNode<ImageInvertNode>({ classType: 'ImageInvert', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageInvertNode>({ classType: 'ImageInvert', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageRGBToYUV`. */
@@ -43,7 +43,7 @@ export interface ImageRGBToYUVNode extends NodeHandle {
 
 /** Image RGB to YUV (`ImageRGBToYUV`), category `image/color`. */
 export function imageRgbToYuv(inputs: ImageRGBToYUVInputs, options?: NodeOptions): ImageRGBToYUVNode {
-  return createNode<ImageRGBToYUVNode>({ classType: 'ImageRGBToYUV', outputs: ['IMAGE', 'IMAGE', 'IMAGE'], names: ['Y', 'U', 'V'] }, inputs, options)
+  return createNode<ImageRGBToYUVNode>({ classType: 'ImageRGBToYUV', outputs: ['IMAGE', 'IMAGE', 'IMAGE'], names: ['Y', 'U', 'V'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageYUVToRGB`. */
@@ -62,7 +62,7 @@ export interface ImageYUVToRGBNode extends NodeHandle {
 
 /** Image YUV to RGB (`ImageYUVToRGB`), category `image/color`. */
 export function imageYuvToRgb(inputs: ImageYUVToRGBInputs, options?: NodeOptions): ImageYUVToRGBNode {
-  return createNode<ImageYUVToRGBNode>({ classType: 'ImageYUVToRGB', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageYUVToRGBNode>({ classType: 'ImageYUVToRGB', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['Y', 'U', 'V'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `NormalizeImages`. */
@@ -100,5 +100,5 @@ export interface NormalizeImagesNode extends NodeHandle {
  * @experimental
  */
 export function normalizeImages(inputs: NormalizeImagesInputs, options?: NodeOptions): NormalizeImagesNode {
-  return createNode<NormalizeImagesNode>({ classType: 'NormalizeImages', outputs: ['IMAGE'], names: ['images'], defaults: { mean: 0.5, std: 0.5 } }, inputs, options)
+  return createNode<NormalizeImagesNode>({ classType: 'NormalizeImages', outputs: ['IMAGE'], names: ['images'], defaults: { mean: 0.5, std: 0.5 }, inputNames: ['images', 'mean', 'std'], required: 1 }, inputs, options)
 }

@@ -39,7 +39,7 @@ export interface ImageCompositeMaskedNode extends NodeHandle {
 
 /** Image Composite Masked (`ImageCompositeMasked`), category `image/compositing`. */
 export function imageCompositeMasked(inputs: ImageCompositeMaskedInputs, options?: NodeOptions): ImageCompositeMaskedNode {
-  return createNode<ImageCompositeMaskedNode>({ classType: 'ImageCompositeMasked', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { x: 0, y: 0, resize_source: false } }, inputs, options)
+  return createNode<ImageCompositeMaskedNode>({ classType: 'ImageCompositeMasked', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { x: 0, y: 0, resize_source: false }, inputNames: ['destination', 'source', 'x', 'y', 'resize_source', 'mask'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `JoinImageWithAlpha`. */
@@ -57,7 +57,7 @@ export interface JoinImageWithAlphaNode extends NodeHandle {
 
 /** Join Image with Alpha (`JoinImageWithAlpha`), category `image/compositing`. */
 export function joinImageWithAlpha(inputs: JoinImageWithAlphaInputs, options?: NodeOptions): JoinImageWithAlphaNode {
-  return createNode<JoinImageWithAlphaNode>({ classType: 'JoinImageWithAlpha', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<JoinImageWithAlphaNode>({ classType: 'JoinImageWithAlpha', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image', 'alpha'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `PorterDuffImageComposite`. */
@@ -82,7 +82,7 @@ export interface PorterDuffImageCompositeNode extends NodeHandle {
 
 /** Porter-Duff Image Composite (`PorterDuffImageComposite`), category `image/compositing`. */
 export function porterDuffImageComposite(inputs: PorterDuffImageCompositeInputs, options?: NodeOptions): PorterDuffImageCompositeNode {
-  return createNode<PorterDuffImageCompositeNode>({ classType: 'PorterDuffImageComposite', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], defaults: { mode: 'DST' } }, inputs, options)
+  return createNode<PorterDuffImageCompositeNode>({ classType: 'PorterDuffImageComposite', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], defaults: { mode: 'DST' }, inputNames: ['source', 'source_alpha', 'destination', 'destination_alpha', 'mode'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `SplitImageWithAlpha`. */
@@ -102,5 +102,5 @@ export interface SplitImageWithAlphaNode extends NodeHandle {
 
 /** Split Image with Alpha (`SplitImageWithAlpha`), category `image/compositing`. */
 export function splitImageWithAlpha(inputs: SplitImageWithAlphaInputs, options?: NodeOptions): SplitImageWithAlphaNode {
-  return createNode<SplitImageWithAlphaNode>({ classType: 'SplitImageWithAlpha', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'] }, inputs, options)
+  return createNode<SplitImageWithAlphaNode>({ classType: 'SplitImageWithAlpha', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], inputNames: ['image'], required: 1 }, inputs, options)
 }

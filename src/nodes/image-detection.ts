@@ -23,7 +23,7 @@ export interface DrawBBoxesNode extends NodeHandle {
 
 /** Draw BBoxes (`DrawBBoxes`), category `image/detection`. */
 export function drawBBoxes(inputs: DrawBBoxesInputs, options?: NodeOptions): DrawBBoxesNode {
-  return createNode<DrawBBoxesNode>({ classType: 'DrawBBoxes', outputs: ['IMAGE'], names: ['out_image'] }, inputs, options)
+  return createNode<DrawBBoxesNode>({ classType: 'DrawBBoxes', outputs: ['IMAGE'], names: ['out_image'], inputNames: ['bboxes', 'image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MediaPipeFaceLandmarker`. */
@@ -74,7 +74,7 @@ export interface MediaPipeFaceLandmarkerNode extends NodeHandle {
  * Detects facial landmarks using MediaPipe model.
  */
 export function mediaPipeFaceLandmarker(inputs: MediaPipeFaceLandmarkerInputs, options?: NodeOptions): MediaPipeFaceLandmarkerNode {
-  return createNode<MediaPipeFaceLandmarkerNode>({ classType: 'MediaPipeFaceLandmarker', outputs: ['FACE_LANDMARKS', 'BOUNDING_BOX'], names: ['face_landmarks', 'bboxes'], defaults: { detector_variant: 'short', num_faces: 1, min_confidence: 0.5, missing_frame_fallback: 'empty' } }, inputs, options)
+  return createNode<MediaPipeFaceLandmarkerNode>({ classType: 'MediaPipeFaceLandmarker', outputs: ['FACE_LANDMARKS', 'BOUNDING_BOX'], names: ['face_landmarks', 'bboxes'], defaults: { detector_variant: 'short', num_faces: 1, min_confidence: 0.5, missing_frame_fallback: 'empty' }, inputNames: ['face_detection_model', 'image', 'detector_variant', 'num_faces', 'min_confidence', 'missing_frame_fallback'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MediaPipeFaceMask`. */
@@ -97,7 +97,7 @@ export interface MediaPipeFaceMaskNode extends NodeHandle {
  * Draws a mask from face landmarks.
  */
 export function mediaPipeFaceMask(inputs: MediaPipeFaceMaskInputs, options?: NodeOptions): MediaPipeFaceMaskNode {
-  return createNode<MediaPipeFaceMaskNode>({ classType: 'MediaPipeFaceMask', outputs: ['MASK'], names: ['MASK'], dynamic: { regions: { combo: true } } }, inputs, options)
+  return createNode<MediaPipeFaceMaskNode>({ classType: 'MediaPipeFaceMask', outputs: ['MASK'], names: ['MASK'], dynamic: { regions: { combo: true } }, inputNames: ['face_landmarks', 'regions'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MediaPipeFaceMeshVisualize`. */
@@ -143,7 +143,7 @@ export interface MediaPipeFaceMeshVisualizeNode extends NodeHandle {
  * Draws face landmarks mesh on the input image.
  */
 export function mediaPipeFaceMeshVisualize(inputs: MediaPipeFaceMeshVisualizeInputs, options?: NodeOptions): MediaPipeFaceMeshVisualizeNode {
-  return createNode<MediaPipeFaceMeshVisualizeNode>({ classType: 'MediaPipeFaceMeshVisualize', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { thickness: 1, point_size: 2 }, dynamic: { connections: { combo: true } } }, inputs, options)
+  return createNode<MediaPipeFaceMeshVisualizeNode>({ classType: 'MediaPipeFaceMeshVisualize', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { thickness: 1, point_size: 2 }, dynamic: { connections: { combo: true } }, inputNames: ['face_landmarks', 'connections', 'color', 'thickness', 'point_size', 'image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `RTDETR_detect`. */
@@ -173,7 +173,7 @@ export interface RTDETRDetectNode extends NodeHandle {
 
 /** Run Real-Time Detection (RT-DETR) (`RTDETR_detect`), category `image/detection`. */
 export function rtdetrDetect(inputs: RTDETRDetectInputs, options?: NodeOptions): RTDETRDetectNode {
-  return createNode<RTDETRDetectNode>({ classType: 'RTDETR_detect', outputs: ['BOUNDING_BOX'], names: ['bboxes'], defaults: { threshold: 0.5, class_name: 'all', max_detections: 100 } }, inputs, options)
+  return createNode<RTDETRDetectNode>({ classType: 'RTDETR_detect', outputs: ['BOUNDING_BOX'], names: ['bboxes'], defaults: { threshold: 0.5, class_name: 'all', max_detections: 100 }, inputNames: ['model', 'image', 'threshold', 'class_name', 'max_detections'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SAM3_Detect`. */
@@ -234,7 +234,7 @@ export interface SAM3DetectNode extends NodeHandle {
 
 /** SAM3 Detect (`SAM3_Detect`), category `image/detection`. */
 export function sam3Detect(inputs: SAM3DetectInputs, options?: NodeOptions): SAM3DetectNode {
-  return createNode<SAM3DetectNode>({ classType: 'SAM3_Detect', outputs: ['MASK', 'BOUNDING_BOX'], names: ['masks', 'bboxes'], defaults: { threshold: 0.5, refine_iterations: 2, individual_masks: false } }, inputs, options)
+  return createNode<SAM3DetectNode>({ classType: 'SAM3_Detect', outputs: ['MASK', 'BOUNDING_BOX'], names: ['masks', 'bboxes'], defaults: { threshold: 0.5, refine_iterations: 2, individual_masks: false }, inputNames: ['model', 'image', 'threshold', 'refine_iterations', 'individual_masks', 'conditioning', 'bboxes', 'positive_coords', 'negative_coords'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SAM3_TrackPreview`. */
@@ -268,7 +268,7 @@ export interface SAM3TrackPreviewNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function sam3TrackPreview(inputs: SAM3TrackPreviewInputs, options?: NodeOptions): SAM3TrackPreviewNode {
-  return createNode<SAM3TrackPreviewNode>({ classType: 'SAM3_TrackPreview', outputs: [], defaults: { opacity: 0.5, fps: 24 } }, inputs, options)
+  return createNode<SAM3TrackPreviewNode>({ classType: 'SAM3_TrackPreview', outputs: [], defaults: { opacity: 0.5, fps: 24 }, inputNames: ['track_data', 'opacity', 'fps', 'images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SAM3_TrackToMask`. */
@@ -290,7 +290,7 @@ export interface SAM3TrackToMaskNode extends NodeHandle {
 
 /** SAM3 Track to Mask (`SAM3_TrackToMask`), category `image/detection`. */
 export function sam3TrackToMask(inputs: SAM3TrackToMaskInputs, options?: NodeOptions): SAM3TrackToMaskNode {
-  return createNode<SAM3TrackToMaskNode>({ classType: 'SAM3_TrackToMask', outputs: ['MASK'], names: ['masks'], defaults: { object_indices: '' } }, inputs, options)
+  return createNode<SAM3TrackToMaskNode>({ classType: 'SAM3_TrackToMask', outputs: ['MASK'], names: ['masks'], defaults: { object_indices: '' }, inputNames: ['track_data', 'object_indices'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SAM3_VideoTrack`. */
@@ -340,7 +340,7 @@ export interface SAM3VideoTrackNode extends NodeHandle {
 
 /** Run SAM3 Video Track (`SAM3_VideoTrack`), category `image/detection`. */
 export function sam3VideoTrack(inputs: SAM3VideoTrackInputs, options?: NodeOptions): SAM3VideoTrackNode {
-  return createNode<SAM3VideoTrackNode>({ classType: 'SAM3_VideoTrack', outputs: ['SAM3_TRACK_DATA'], names: ['track_data'], defaults: { detection_threshold: 0.5, max_objects: 4, detect_interval: 1 } }, inputs, options)
+  return createNode<SAM3VideoTrackNode>({ classType: 'SAM3_VideoTrack', outputs: ['SAM3_TRACK_DATA'], names: ['track_data'], defaults: { detection_threshold: 0.5, max_objects: 4, detect_interval: 1 }, inputNames: ['images', 'model', 'detection_threshold', 'max_objects', 'detect_interval', 'initial_mask', 'conditioning'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SDPoseDrawKeypoints`. */
@@ -388,7 +388,7 @@ export interface SDPoseDrawKeypointsNode extends NodeHandle {
 
 /** SDPose Draw Keypoints (`SDPoseDrawKeypoints`), category `image/detection`. */
 export function sdPoseDrawKeypoints(inputs: SDPoseDrawKeypointsInputs, options?: NodeOptions): SDPoseDrawKeypointsNode {
-  return createNode<SDPoseDrawKeypointsNode>({ classType: 'SDPoseDrawKeypoints', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { draw_body: true, draw_hands: true, draw_face: true, draw_feet: false, stick_width: 4, face_point_size: 3, score_threshold: 0.3, draw_head: true } }, inputs, options)
+  return createNode<SDPoseDrawKeypointsNode>({ classType: 'SDPoseDrawKeypoints', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { draw_body: true, draw_hands: true, draw_face: true, draw_feet: false, stick_width: 4, face_point_size: 3, score_threshold: 0.3, draw_head: true }, inputNames: ['keypoints', 'draw_body', 'draw_hands', 'draw_face', 'draw_feet', 'stick_width', 'face_point_size', 'score_threshold', 'draw_head'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SDPoseFaceBBoxes`. */
@@ -419,7 +419,7 @@ export interface SDPoseFaceBBoxesNode extends NodeHandle {
 
 /** SDPose Face Bounding Boxes (`SDPoseFaceBBoxes`), category `image/detection`. */
 export function sdPoseFaceBBoxes(inputs: SDPoseFaceBBoxesInputs, options?: NodeOptions): SDPoseFaceBBoxesNode {
-  return createNode<SDPoseFaceBBoxesNode>({ classType: 'SDPoseFaceBBoxes', outputs: ['BOUNDING_BOX'], names: ['bboxes'], defaults: { scale: 1.5, force_square: true } }, inputs, options)
+  return createNode<SDPoseFaceBBoxesNode>({ classType: 'SDPoseFaceBBoxes', outputs: ['BOUNDING_BOX'], names: ['bboxes'], defaults: { scale: 1.5, force_square: true }, inputNames: ['keypoints', 'scale', 'force_square'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SDPoseKeypointExtractor`. */
@@ -456,5 +456,5 @@ export interface SDPoseKeypointExtractorNode extends NodeHandle {
  * Extract pose keypoints from images using the SDPose model: https://huggingface.co/Comfy-Org/SDPose/tree/main/checkpoints
  */
 export function sdPoseKeypointExtractor(inputs: SDPoseKeypointExtractorInputs, options?: NodeOptions): SDPoseKeypointExtractorNode {
-  return createNode<SDPoseKeypointExtractorNode>({ classType: 'SDPoseKeypointExtractor', outputs: ['POSE_KEYPOINT'], names: ['keypoints'], defaults: { batch_size: 16 } }, inputs, options)
+  return createNode<SDPoseKeypointExtractorNode>({ classType: 'SDPoseKeypointExtractor', outputs: ['POSE_KEYPOINT'], names: ['keypoints'], defaults: { batch_size: 16 }, inputNames: ['model', 'vae', 'image', 'batch_size', 'bboxes'], required: 3 }, inputs, options)
 }

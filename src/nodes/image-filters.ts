@@ -34,7 +34,7 @@ export interface CannyNode extends NodeHandle {
 
 /** Detect Edges (Canny) (`Canny`), category `image/filters`. */
 export function canny(inputs: CannyInputs, options?: NodeOptions): CannyNode {
-  return createNode<CannyNode>({ classType: 'Canny', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { low_threshold: 0.4, high_threshold: 0.8 } }, inputs, options)
+  return createNode<CannyNode>({ classType: 'Canny', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { low_threshold: 0.4, high_threshold: 0.8 }, inputNames: ['image', 'low_threshold', 'high_threshold'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ColorTransfer`. */
@@ -68,7 +68,7 @@ export interface ColorTransferNode extends NodeHandle {
  * Match the colors of one image to another using various algorithms.
  */
 export function colorTransfer(inputs: ColorTransferInputs, options?: NodeOptions): ColorTransferNode {
-  return createNode<ColorTransferNode>({ classType: 'ColorTransfer', outputs: ['IMAGE'], names: ['image'], defaults: { strength: 1 }, dynamic: { source_stats: { combo: true } } }, inputs, options)
+  return createNode<ColorTransferNode>({ classType: 'ColorTransfer', outputs: ['IMAGE'], names: ['image'], defaults: { strength: 1 }, dynamic: { source_stats: { combo: true } }, inputNames: ['image_target', 'image_ref', 'method', 'source_stats', 'strength'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ImageAddNoise`. */
@@ -99,7 +99,7 @@ export interface ImageAddNoiseNode extends NodeHandle {
 
 /** Add Noise to Image (`ImageAddNoise`), category `image/filters`. */
 export function imageAddNoise(inputs: ImageAddNoiseInputs, options?: NodeOptions): ImageAddNoiseNode {
-  return createNode<ImageAddNoiseNode>({ classType: 'ImageAddNoise', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { seed: 0, strength: 0.5 } }, inputs, options)
+  return createNode<ImageAddNoiseNode>({ classType: 'ImageAddNoise', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { seed: 0, strength: 0.5 }, inputNames: ['image', 'seed', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageBlend`. */
@@ -125,7 +125,7 @@ export interface ImageBlendNode extends NodeHandle {
 
 /** Blend Images (`ImageBlend`), category `image/filters`. */
 export function imageBlend(inputs: ImageBlendInputs, options?: NodeOptions): ImageBlendNode {
-  return createNode<ImageBlendNode>({ classType: 'ImageBlend', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { blend_factor: 0.5 } }, inputs, options)
+  return createNode<ImageBlendNode>({ classType: 'ImageBlend', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { blend_factor: 0.5 }, inputNames: ['image1', 'image2', 'blend_mode', 'blend_factor'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ImageBlur`. */
@@ -156,7 +156,7 @@ export interface ImageBlurNode extends NodeHandle {
 
 /** Blur Image (`ImageBlur`), category `image/filters`. */
 export function imageBlur(inputs: ImageBlurInputs, options?: NodeOptions): ImageBlurNode {
-  return createNode<ImageBlurNode>({ classType: 'ImageBlur', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { blur_radius: 1, sigma: 1 } }, inputs, options)
+  return createNode<ImageBlurNode>({ classType: 'ImageBlur', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { blur_radius: 1, sigma: 1 }, inputNames: ['image', 'blur_radius', 'sigma'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageQuantize`. */
@@ -181,7 +181,7 @@ export interface ImageQuantizeNode extends NodeHandle {
 
 /** Quantize Image (`ImageQuantize`), category `image/filters`. */
 export function imageQuantize(inputs: ImageQuantizeInputs, options?: NodeOptions): ImageQuantizeNode {
-  return createNode<ImageQuantizeNode>({ classType: 'ImageQuantize', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { colors: 256 } }, inputs, options)
+  return createNode<ImageQuantizeNode>({ classType: 'ImageQuantize', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { colors: 256 }, inputNames: ['image', 'dither', 'colors'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageSharpen`. */
@@ -219,7 +219,7 @@ export interface ImageSharpenNode extends NodeHandle {
 
 /** Sharpen Image (`ImageSharpen`), category `image/filters`. */
 export function imageSharpen(inputs: ImageSharpenInputs, options?: NodeOptions): ImageSharpenNode {
-  return createNode<ImageSharpenNode>({ classType: 'ImageSharpen', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { sharpen_radius: 1, sigma: 1, alpha: 1 } }, inputs, options)
+  return createNode<ImageSharpenNode>({ classType: 'ImageSharpen', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { sharpen_radius: 1, sigma: 1, alpha: 1 }, inputNames: ['image', 'sharpen_radius', 'sigma', 'alpha'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Morphology`. */
@@ -244,5 +244,5 @@ export interface MorphologyNode extends NodeHandle {
 
 /** Apply Morphology (`Morphology`), category `image/filters`. */
 export function morphology(inputs: MorphologyInputs, options?: NodeOptions): MorphologyNode {
-  return createNode<MorphologyNode>({ classType: 'Morphology', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { kernel_size: 3 } }, inputs, options)
+  return createNode<MorphologyNode>({ classType: 'Morphology', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { kernel_size: 3 }, inputNames: ['image', 'operation', 'kernel_size'], required: 2 }, inputs, options)
 }

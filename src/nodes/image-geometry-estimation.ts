@@ -65,7 +65,7 @@ export interface DA3GeometryToMeshNode extends NodeHandle {
  * Convert a depth map into a triangulated 3D mesh.
  */
 export function da3GeometryToMesh(inputs: DA3GeometryToMeshInputs, options?: NodeOptions): DA3GeometryToMeshNode {
-  return createNode<DA3GeometryToMeshNode>({ classType: 'DA3GeometryToMesh', outputs: ['MESH'], names: ['MESH'], defaults: { batch_index: 0, decimation: 1, discontinuity_threshold: 0.04, confidence_threshold: 0.1, use_sky_mask: true, texture: true } }, inputs, options)
+  return createNode<DA3GeometryToMeshNode>({ classType: 'DA3GeometryToMesh', outputs: ['MESH'], names: ['MESH'], defaults: { batch_index: 0, decimation: 1, discontinuity_threshold: 0.04, confidence_threshold: 0.1, use_sky_mask: true, texture: true }, inputNames: ['da3_geometry', 'batch_index', 'decimation', 'discontinuity_threshold', 'confidence_threshold', 'use_sky_mask', 'texture'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `DA3Inference`. */
@@ -118,7 +118,7 @@ export interface DA3InferenceNode extends NodeHandle {
  * Run Depth Anything 3 on an image. In multi-view mode each image is treated as a separate view of the same scene.
  */
 export function da3Inference(inputs: DA3InferenceInputs, options?: NodeOptions): DA3InferenceNode {
-  return createNode<DA3InferenceNode>({ classType: 'DA3Inference', outputs: ['DA3_GEOMETRY'], names: ['da3_geometry'], defaults: { resolution: 504, resize_method: 'upper_bound_resize' }, dynamic: { mode: { combo: true } } }, inputs, options)
+  return createNode<DA3InferenceNode>({ classType: 'DA3Inference', outputs: ['DA3_GEOMETRY'], names: ['da3_geometry'], defaults: { resolution: 504, resize_method: 'upper_bound_resize' }, dynamic: { mode: { combo: true } }, inputNames: ['da3_model', 'image', 'mode', 'resolution', 'resize_method'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `DA3Render`. */
@@ -146,7 +146,7 @@ export interface DA3RenderNode extends NodeHandle {
  * Render a depth map, confidence map, or sky mask from Depth Anything 3 geometry data.
  */
 export function da3Render(inputs: DA3RenderInputs, options?: NodeOptions): DA3RenderNode {
-  return createNode<DA3RenderNode>({ classType: 'DA3Render', outputs: ['IMAGE'], names: ['IMAGE'], dynamic: { output: { combo: true } } }, inputs, options)
+  return createNode<DA3RenderNode>({ classType: 'DA3Render', outputs: ['IMAGE'], names: ['IMAGE'], dynamic: { output: { combo: true } }, inputNames: ['da3_geometry', 'output'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MoGeInference`. */
@@ -197,7 +197,7 @@ export interface MoGeInferenceNode extends NodeHandle {
  * Run MoGe on a single image to estimate depth and geometry.
  */
 export function moGeInference(inputs: MoGeInferenceInputs, options?: NodeOptions): MoGeInferenceNode {
-  return createNode<MoGeInferenceNode>({ classType: 'MoGeInference', outputs: ['MOGE_GEOMETRY'], names: ['moge_geometry'], defaults: { resolution_level: 9, fov_x_degrees: 0, batch_size: 4, force_projection: true, apply_mask: true } }, inputs, options)
+  return createNode<MoGeInferenceNode>({ classType: 'MoGeInference', outputs: ['MOGE_GEOMETRY'], names: ['moge_geometry'], defaults: { resolution_level: 9, fov_x_degrees: 0, batch_size: 4, force_projection: true, apply_mask: true }, inputNames: ['moge_model', 'image', 'resolution_level', 'fov_x_degrees', 'batch_size', 'force_projection', 'apply_mask'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MoGePanoramaInference`. */
@@ -248,7 +248,7 @@ export interface MoGePanoramaInferenceNode extends NodeHandle {
  * Run MoGe on an equirectangular panorama by splitting it into 12 perspective views, running inference on each, and merging the results into a single depth map.
  */
 export function moGePanoramaInference(inputs: MoGePanoramaInferenceInputs, options?: NodeOptions): MoGePanoramaInferenceNode {
-  return createNode<MoGePanoramaInferenceNode>({ classType: 'MoGePanoramaInference', outputs: ['MOGE_GEOMETRY'], names: ['moge_geometry'], defaults: { resolution_level: 9, split_resolution: 512, merge_resolution: 1920, batch_size: 4 } }, inputs, options)
+  return createNode<MoGePanoramaInferenceNode>({ classType: 'MoGePanoramaInference', outputs: ['MOGE_GEOMETRY'], names: ['moge_geometry'], defaults: { resolution_level: 9, split_resolution: 512, merge_resolution: 1920, batch_size: 4 }, inputNames: ['moge_model', 'image', 'resolution_level', 'split_resolution', 'merge_resolution', 'batch_size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MoGePointMapToMesh`. */
@@ -296,7 +296,7 @@ export interface MoGePointMapToMeshNode extends NodeHandle {
  * Convert a MoGe point map into a 3D mesh.
  */
 export function moGePointMapToMesh(inputs: MoGePointMapToMeshInputs, options?: NodeOptions): MoGePointMapToMeshNode {
-  return createNode<MoGePointMapToMeshNode>({ classType: 'MoGePointMapToMesh', outputs: ['MESH'], names: ['MESH'], defaults: { batch_index: 0, decimation: 1, discontinuity_threshold: 0.04, texture: true } }, inputs, options)
+  return createNode<MoGePointMapToMeshNode>({ classType: 'MoGePointMapToMesh', outputs: ['MESH'], names: ['MESH'], defaults: { batch_index: 0, decimation: 1, discontinuity_threshold: 0.04, texture: true }, inputNames: ['moge_geometry', 'batch_index', 'decimation', 'discontinuity_threshold', 'texture'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MoGeRender`. */
@@ -322,5 +322,5 @@ export interface MoGeRenderNode extends NodeHandle {
  * Render a depth map or normal map from geometry data
  */
 export function moGeRender(inputs: MoGeRenderInputs, options?: NodeOptions): MoGeRenderNode {
-  return createNode<MoGeRenderNode>({ classType: 'MoGeRender', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { output: 'depth' } }, inputs, options)
+  return createNode<MoGeRenderNode>({ classType: 'MoGeRender', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { output: 'depth' }, inputNames: ['moge_geometry', 'output'], required: 1 }, inputs, options)
 }

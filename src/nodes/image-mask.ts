@@ -20,7 +20,7 @@ export interface BatchMasksNodeNode extends NodeHandle {
 
 /** Batch Masks (`BatchMasksNode`), category `image/mask`. */
 export function batchMasksNode(inputs: BatchMasksNodeInputs, options?: NodeOptions): BatchMasksNodeNode {
-  return createNode<BatchMasksNodeNode>({ classType: 'BatchMasksNode', outputs: ['MASK'], names: ['MASK'], dynamic: { masks: { autogrow: 'mask' } } }, inputs, options)
+  return createNode<BatchMasksNodeNode>({ classType: 'BatchMasksNode', outputs: ['MASK'], names: ['MASK'], dynamic: { masks: { autogrow: 'mask' } }, inputNames: ['masks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CropMask`. */
@@ -65,7 +65,7 @@ export interface CropMaskNode extends NodeHandle {
 
 /** Crop Mask (`CropMask`), category `image/mask`. */
 export function cropMask(inputs: CropMaskInputs, options?: NodeOptions): CropMaskNode {
-  return createNode<CropMaskNode>({ classType: 'CropMask', outputs: ['MASK'], names: ['MASK'], defaults: { x: 0, y: 0, width: 512, height: 512 } }, inputs, options)
+  return createNode<CropMaskNode>({ classType: 'CropMask', outputs: ['MASK'], names: ['MASK'], defaults: { x: 0, y: 0, width: 512, height: 512 }, inputNames: ['mask', 'x', 'y', 'width', 'height'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FeatherMask`. */
@@ -110,7 +110,7 @@ export interface FeatherMaskNode extends NodeHandle {
 
 /** Feather Mask (`FeatherMask`), category `image/mask`. */
 export function featherMask(inputs: FeatherMaskInputs, options?: NodeOptions): FeatherMaskNode {
-  return createNode<FeatherMaskNode>({ classType: 'FeatherMask', outputs: ['MASK'], names: ['MASK'], defaults: { left: 0, top: 0, right: 0, bottom: 0 } }, inputs, options)
+  return createNode<FeatherMaskNode>({ classType: 'FeatherMask', outputs: ['MASK'], names: ['MASK'], defaults: { left: 0, top: 0, right: 0, bottom: 0 }, inputNames: ['mask', 'left', 'top', 'right', 'bottom'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GrowMask`. */
@@ -136,7 +136,7 @@ export interface GrowMaskNode extends NodeHandle {
 
 /** Grow Mask (`GrowMask`), category `image/mask`. */
 export function growMask(inputs: GrowMaskInputs, options?: NodeOptions): GrowMaskNode {
-  return createNode<GrowMaskNode>({ classType: 'GrowMask', outputs: ['MASK'], names: ['MASK'], defaults: { expand: 0, tapered_corners: true } }, inputs, options)
+  return createNode<GrowMaskNode>({ classType: 'GrowMask', outputs: ['MASK'], names: ['MASK'], defaults: { expand: 0, tapered_corners: true }, inputNames: ['mask', 'expand', 'tapered_corners'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageColorToMask`. */
@@ -160,7 +160,7 @@ export interface ImageColorToMaskNode extends NodeHandle {
 
 /** Convert Image Color to Mask (`ImageColorToMask`), category `image/mask`. */
 export function imageColorToMask(inputs: ImageColorToMaskInputs, options?: NodeOptions): ImageColorToMaskNode {
-  return createNode<ImageColorToMaskNode>({ classType: 'ImageColorToMask', outputs: ['MASK'], names: ['MASK'], defaults: { color: 0 } }, inputs, options)
+  return createNode<ImageColorToMaskNode>({ classType: 'ImageColorToMask', outputs: ['MASK'], names: ['MASK'], defaults: { color: 0 }, inputNames: ['image', 'color'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageToMask`. */
@@ -178,7 +178,7 @@ export interface ImageToMaskNode extends NodeHandle {
 
 /** Convert Image to Mask (`ImageToMask`), category `image/mask`. */
 export function imageToMask(inputs: ImageToMaskInputs, options?: NodeOptions): ImageToMaskNode {
-  return createNode<ImageToMaskNode>({ classType: 'ImageToMask', outputs: ['MASK'], names: ['MASK'] }, inputs, options)
+  return createNode<ImageToMaskNode>({ classType: 'ImageToMask', outputs: ['MASK'], names: ['MASK'], inputNames: ['image', 'channel'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `InvertMask`. */
@@ -195,7 +195,7 @@ export interface InvertMaskNode extends NodeHandle {
 
 /** Invert Mask (`InvertMask`), category `image/mask`. */
 export function invertMask(inputs: InvertMaskInputs, options?: NodeOptions): InvertMaskNode {
-  return createNode<InvertMaskNode>({ classType: 'InvertMask', outputs: ['MASK'], names: ['MASK'] }, inputs, options)
+  return createNode<InvertMaskNode>({ classType: 'InvertMask', outputs: ['MASK'], names: ['MASK'], inputNames: ['mask'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MaskComposite`. */
@@ -228,7 +228,7 @@ export interface MaskCompositeNode extends NodeHandle {
 
 /** Combine Masks (`MaskComposite`), category `image/mask`. */
 export function maskComposite(inputs: MaskCompositeInputs, options?: NodeOptions): MaskCompositeNode {
-  return createNode<MaskCompositeNode>({ classType: 'MaskComposite', outputs: ['MASK'], names: ['MASK'], defaults: { x: 0, y: 0 } }, inputs, options)
+  return createNode<MaskCompositeNode>({ classType: 'MaskComposite', outputs: ['MASK'], names: ['MASK'], defaults: { x: 0, y: 0 }, inputNames: ['destination', 'source', 'operation', 'x', 'y'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `MaskPreview`. */
@@ -248,7 +248,7 @@ export interface MaskPreviewNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function maskPreview(inputs: MaskPreviewInputs, options?: NodeOptions): MaskPreviewNode {
-  return createNode<MaskPreviewNode>({ classType: 'MaskPreview', outputs: [] }, inputs, options)
+  return createNode<MaskPreviewNode>({ classType: 'MaskPreview', outputs: [], inputNames: ['mask'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MaskToImage`. */
@@ -265,7 +265,7 @@ export interface MaskToImageNode extends NodeHandle {
 
 /** Convert Mask to Image (`MaskToImage`), category `image/mask`. */
 export function maskToImage(inputs: MaskToImageInputs, options?: NodeOptions): MaskToImageNode {
-  return createNode<MaskToImageNode>({ classType: 'MaskToImage', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<MaskToImageNode>({ classType: 'MaskToImage', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['mask'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SolidMask`. */
@@ -302,7 +302,7 @@ export interface SolidMaskNode extends NodeHandle {
 
 /** Create Solid Mask (`SolidMask`), category `image/mask`. */
 export function solidMask(inputs: SolidMaskInputs = {}, options?: NodeOptions): SolidMaskNode {
-  return createNode<SolidMaskNode>({ classType: 'SolidMask', outputs: ['MASK'], names: ['MASK'], defaults: { value: 1, width: 512, height: 512 } }, inputs, options)
+  return createNode<SolidMaskNode>({ classType: 'SolidMask', outputs: ['MASK'], names: ['MASK'], defaults: { value: 1, width: 512, height: 512 }, inputNames: ['value', 'width', 'height'] }, inputs, options)
 }
 
 /** Inputs of `ThresholdMask`. */
@@ -326,7 +326,7 @@ export interface ThresholdMaskNode extends NodeHandle {
 
 /** Threshold Mask (`ThresholdMask`), category `image/mask`. */
 export function thresholdMask(inputs: ThresholdMaskInputs, options?: NodeOptions): ThresholdMaskNode {
-  return createNode<ThresholdMaskNode>({ classType: 'ThresholdMask', outputs: ['MASK'], names: ['MASK'], defaults: { value: 0.5 } }, inputs, options)
+  return createNode<ThresholdMaskNode>({ classType: 'ThresholdMask', outputs: ['MASK'], names: ['MASK'], defaults: { value: 0.5 }, inputNames: ['mask', 'value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `VOIDQuadmaskPreprocess`. */
@@ -351,5 +351,5 @@ export interface VOIDQuadmaskPreprocessNode extends NodeHandle {
 
 /** VOID Quadmask Preprocessor (`VOIDQuadmaskPreprocess`), category `image/mask`. */
 export function voidQuadmaskPreprocess(inputs: VOIDQuadmaskPreprocessInputs, options?: NodeOptions): VOIDQuadmaskPreprocessNode {
-  return createNode<VOIDQuadmaskPreprocessNode>({ classType: 'VOIDQuadmaskPreprocess', outputs: ['MASK'], names: ['quadmask'], defaults: { dilate_width: 0 } }, inputs, options)
+  return createNode<VOIDQuadmaskPreprocessNode>({ classType: 'VOIDQuadmaskPreprocess', outputs: ['MASK'], names: ['quadmask'], defaults: { dilate_width: 0 }, inputNames: ['mask', 'dilate_width'], required: 1 }, inputs, options)
 }

@@ -42,7 +42,7 @@ export interface CenterCropImagesNode extends NodeHandle {
  * @experimental
  */
 export function centerCropImages(inputs: CenterCropImagesInputs, options?: NodeOptions): CenterCropImagesNode {
-  return createNode<CenterCropImagesNode>({ classType: 'CenterCropImages', outputs: ['IMAGE'], names: ['images'], defaults: { width: 512, height: 512 } }, inputs, options)
+  return createNode<CenterCropImagesNode>({ classType: 'CenterCropImages', outputs: ['IMAGE'], names: ['images'], defaults: { width: 512, height: 512 }, inputNames: ['images', 'width', 'height'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CropByBBoxes`. */
@@ -95,7 +95,7 @@ export interface CropByBBoxesNode extends NodeHandle {
  * Crop and resize regions from the input image batch based on provided bounding boxes.
  */
 export function cropByBBoxes(inputs: CropByBBoxesInputs, options?: NodeOptions): CropByBBoxesNode {
-  return createNode<CropByBBoxesNode>({ classType: 'CropByBBoxes', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { output_width: 512, output_height: 512, padding: 0, keep_aspect: 'stretch' } }, inputs, options)
+  return createNode<CropByBBoxesNode>({ classType: 'CropByBBoxes', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { output_width: 512, output_height: 512, padding: 0, keep_aspect: 'stretch' }, inputNames: ['image', 'bboxes', 'output_width', 'output_height', 'padding', 'keep_aspect'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageCrop`. */
@@ -143,7 +143,7 @@ export interface ImageCropNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function imageCrop(inputs: ImageCropInputs, options?: NodeOptions): ImageCropNode {
-  return createNode<ImageCropNode>({ classType: 'ImageCrop', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 512, height: 512, x: 0, y: 0 } }, inputs, options)
+  return createNode<ImageCropNode>({ classType: 'ImageCrop', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 512, height: 512, x: 0, y: 0 }, inputNames: ['image', 'width', 'height', 'x', 'y'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageCropV2`. */
@@ -166,7 +166,7 @@ export interface ImageCropV2Node extends NodeHandle {
  * Crop an image to the specified dimensions.
  */
 export function imageCropV2(inputs: ImageCropV2Inputs, options?: NodeOptions): ImageCropV2Node {
-  return createNode<ImageCropV2Node>({ classType: 'ImageCropV2', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageCropV2Node>({ classType: 'ImageCropV2', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image', 'crop_region'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageFlip`. */
@@ -184,7 +184,7 @@ export interface ImageFlipNode extends NodeHandle {
 
 /** Flip Image (`ImageFlip`), category `image/transform`. */
 export function imageFlip(inputs: ImageFlipInputs, options?: NodeOptions): ImageFlipNode {
-  return createNode<ImageFlipNode>({ classType: 'ImageFlip', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageFlipNode>({ classType: 'ImageFlip', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image', 'flip_method'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImagePadForOutpaint`. */
@@ -239,7 +239,7 @@ export interface ImagePadForOutpaintNode extends NodeHandle {
 
 /** Pad Image for Outpainting (`ImagePadForOutpaint`), category `image/transform`. */
 export function imagePadForOutpaint(inputs: ImagePadForOutpaintInputs, options?: NodeOptions): ImagePadForOutpaintNode {
-  return createNode<ImagePadForOutpaintNode>({ classType: 'ImagePadForOutpaint', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], defaults: { left: 0, top: 0, right: 0, bottom: 0, feathering: 40 } }, inputs, options)
+  return createNode<ImagePadForOutpaintNode>({ classType: 'ImagePadForOutpaint', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], defaults: { left: 0, top: 0, right: 0, bottom: 0, feathering: 40 }, inputNames: ['image', 'left', 'top', 'right', 'bottom', 'feathering'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageRotate`. */
@@ -257,7 +257,7 @@ export interface ImageRotateNode extends NodeHandle {
 
 /** Rotate Image (`ImageRotate`), category `image/transform`. */
 export function imageRotate(inputs: ImageRotateInputs, options?: NodeOptions): ImageRotateNode {
-  return createNode<ImageRotateNode>({ classType: 'ImageRotate', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageRotateNode>({ classType: 'ImageRotate', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image', 'rotation'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageStitch`. */
@@ -295,7 +295,7 @@ export interface ImageStitchNode extends NodeHandle {
  * Optional spacing can be added between images.
  */
 export function imageStitch(inputs: ImageStitchInputs, options?: NodeOptions): ImageStitchNode {
-  return createNode<ImageStitchNode>({ classType: 'ImageStitch', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { direction: 'right', match_image_size: true, spacing_width: 0, spacing_color: 'white' } }, inputs, options)
+  return createNode<ImageStitchNode>({ classType: 'ImageStitch', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { direction: 'right', match_image_size: true, spacing_width: 0, spacing_color: 'white' }, inputNames: ['image1', 'direction', 'match_image_size', 'spacing_width', 'spacing_color', 'image2'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RandomCropImages`. */
@@ -340,7 +340,7 @@ export interface RandomCropImagesNode extends NodeHandle {
  * @experimental
  */
 export function randomCropImages(inputs: RandomCropImagesInputs, options?: NodeOptions): RandomCropImagesNode {
-  return createNode<RandomCropImagesNode>({ classType: 'RandomCropImages', outputs: ['IMAGE'], names: ['images'], defaults: { width: 512, height: 512, seed: 0 } }, inputs, options)
+  return createNode<RandomCropImagesNode>({ classType: 'RandomCropImages', outputs: ['IMAGE'], names: ['images'], defaults: { width: 512, height: 512, seed: 0 }, inputNames: ['images', 'width', 'height', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ResizeAndPadImage`. */
@@ -373,7 +373,7 @@ export interface ResizeAndPadImageNode extends NodeHandle {
 
 /** Resize And Pad Image (`ResizeAndPadImage`), category `image/transform`. */
 export function resizeAndPadImage(inputs: ResizeAndPadImageInputs, options?: NodeOptions): ResizeAndPadImageNode {
-  return createNode<ResizeAndPadImageNode>({ classType: 'ResizeAndPadImage', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { target_width: 512, target_height: 512 } }, inputs, options)
+  return createNode<ResizeAndPadImageNode>({ classType: 'ResizeAndPadImage', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { target_width: 512, target_height: 512 }, inputNames: ['image', 'padding_color', 'interpolation', 'target_width', 'target_height'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ResizeImageMaskNode`. */
@@ -401,7 +401,7 @@ export interface ResizeImageMaskNodeNode<T extends 'IMAGE' | 'MASK'> extends Nod
  * Resize an image or mask using various scaling methods.
  */
 export function resizeImageMaskNode<T extends 'IMAGE' | 'MASK'>(inputs: ResizeImageMaskNodeInputs<T>, options?: NodeOptions): ResizeImageMaskNodeNode<T> {
-  return createNode<ResizeImageMaskNodeNode<T>>({ classType: 'ResizeImageMaskNode', outputs: ['COMFY_MATCHTYPE_V3'], names: ['resized'], defaults: { scale_method: 'area' }, dynamic: { resize_type: { combo: true } } }, inputs, options)
+  return createNode<ResizeImageMaskNodeNode<T>>({ classType: 'ResizeImageMaskNode', outputs: ['COMFY_MATCHTYPE_V3'], names: ['resized'], defaults: { scale_method: 'area' }, dynamic: { resize_type: { combo: true } }, inputNames: ['input', 'resize_type', 'scale_method'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ResizeImagesByLongerEdge`. */
@@ -432,7 +432,7 @@ export interface ResizeImagesByLongerEdgeNode extends NodeHandle {
  * @experimental
  */
 export function resizeImagesByLongerEdge(inputs: ResizeImagesByLongerEdgeInputs, options?: NodeOptions): ResizeImagesByLongerEdgeNode {
-  return createNode<ResizeImagesByLongerEdgeNode>({ classType: 'ResizeImagesByLongerEdge', outputs: ['IMAGE'], names: ['images'], defaults: { longer_edge: 1024 } }, inputs, options)
+  return createNode<ResizeImagesByLongerEdgeNode>({ classType: 'ResizeImagesByLongerEdge', outputs: ['IMAGE'], names: ['images'], defaults: { longer_edge: 1024 }, inputNames: ['images', 'longer_edge'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ResizeImagesByShorterEdge`. */
@@ -463,5 +463,5 @@ export interface ResizeImagesByShorterEdgeNode extends NodeHandle {
  * @experimental
  */
 export function resizeImagesByShorterEdge(inputs: ResizeImagesByShorterEdgeInputs, options?: NodeOptions): ResizeImagesByShorterEdgeNode {
-  return createNode<ResizeImagesByShorterEdgeNode>({ classType: 'ResizeImagesByShorterEdge', outputs: ['IMAGE'], names: ['images'], defaults: { shorter_edge: 512 } }, inputs, options)
+  return createNode<ResizeImagesByShorterEdgeNode>({ classType: 'ResizeImagesByShorterEdge', outputs: ['IMAGE'], names: ['images'], defaults: { shorter_edge: 512 }, inputNames: ['images', 'shorter_edge'], required: 1 }, inputs, options)
 }

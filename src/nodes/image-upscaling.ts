@@ -37,7 +37,7 @@ export interface ImageScaleNode extends NodeHandle {
 
 /** Upscale Image (`ImageScale`), category `image/upscaling`. */
 export function imageScale(inputs: ImageScaleInputs, options?: NodeOptions): ImageScaleNode {
-  return createNode<ImageScaleNode>({ classType: 'ImageScale', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 512, height: 512 } }, inputs, options)
+  return createNode<ImageScaleNode>({ classType: 'ImageScale', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 512, height: 512 }, inputNames: ['image', 'upscale_method', 'crop', 'width', 'height'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ImageScaleBy`. */
@@ -62,7 +62,7 @@ export interface ImageScaleByNode extends NodeHandle {
 
 /** Upscale Image By (`ImageScaleBy`), category `image/upscaling`. */
 export function imageScaleBy(inputs: ImageScaleByInputs, options?: NodeOptions): ImageScaleByNode {
-  return createNode<ImageScaleByNode>({ classType: 'ImageScaleBy', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { scale_by: 1 } }, inputs, options)
+  return createNode<ImageScaleByNode>({ classType: 'ImageScaleBy', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { scale_by: 1 }, inputNames: ['image', 'upscale_method', 'scale_by'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageScaleToMaxDimension`. */
@@ -87,7 +87,7 @@ export interface ImageScaleToMaxDimensionNode extends NodeHandle {
 
 /** Scale Image to Max Dimension (`ImageScaleToMaxDimension`), category `image/upscaling`. */
 export function imageScaleToMaxDimension(inputs: ImageScaleToMaxDimensionInputs, options?: NodeOptions): ImageScaleToMaxDimensionNode {
-  return createNode<ImageScaleToMaxDimensionNode>({ classType: 'ImageScaleToMaxDimension', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { largest_size: 512 } }, inputs, options)
+  return createNode<ImageScaleToMaxDimensionNode>({ classType: 'ImageScaleToMaxDimension', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { largest_size: 512 }, inputNames: ['image', 'upscale_method', 'largest_size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageScaleToTotalPixels`. */
@@ -118,7 +118,7 @@ export interface ImageScaleToTotalPixelsNode extends NodeHandle {
 
 /** Scale Image to Total Pixels (`ImageScaleToTotalPixels`), category `image/upscaling`. */
 export function imageScaleToTotalPixels(inputs: ImageScaleToTotalPixelsInputs, options?: NodeOptions): ImageScaleToTotalPixelsNode {
-  return createNode<ImageScaleToTotalPixelsNode>({ classType: 'ImageScaleToTotalPixels', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { megapixels: 1, resolution_steps: 1 } }, inputs, options)
+  return createNode<ImageScaleToTotalPixelsNode>({ classType: 'ImageScaleToTotalPixels', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { megapixels: 1, resolution_steps: 1 }, inputNames: ['image', 'upscale_method', 'megapixels', 'resolution_steps'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageUpscaleWithModel`. */
@@ -136,5 +136,5 @@ export interface ImageUpscaleWithModelNode extends NodeHandle {
 
 /** Upscale Image (using Model) (`ImageUpscaleWithModel`), category `image/upscaling`. */
 export function imageUpscaleWithModel(inputs: ImageUpscaleWithModelInputs, options?: NodeOptions): ImageUpscaleWithModelNode {
-  return createNode<ImageUpscaleWithModelNode>({ classType: 'ImageUpscaleWithModel', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<ImageUpscaleWithModelNode>({ classType: 'ImageUpscaleWithModel', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['upscale_model', 'image'], required: 2 }, inputs, options)
 }

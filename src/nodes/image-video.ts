@@ -45,7 +45,7 @@ export interface WanDancerPadKeyframesNode extends NodeHandle {
 
 /** `WanDancerPadKeyframes`, category `image/video`. */
 export function wanDancerPadKeyframes(inputs: WanDancerPadKeyframesInputs, options?: NodeOptions): WanDancerPadKeyframesNode {
-  return createNode<WanDancerPadKeyframesNode>({ classType: 'WanDancerPadKeyframes', outputs: ['IMAGE', 'MASK', 'AUDIO'], names: ['keyframes_sequence', 'keyframes_mask', 'audio_segment'], defaults: { segment_length: 149, segment_index: 0 } }, inputs, options)
+  return createNode<WanDancerPadKeyframesNode>({ classType: 'WanDancerPadKeyframes', outputs: ['IMAGE', 'MASK', 'AUDIO'], names: ['keyframes_sequence', 'keyframes_mask', 'audio_segment'], defaults: { segment_length: 149, segment_index: 0 }, inputNames: ['images', 'audio', 'segment_length', 'segment_index'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `WanDancerPadKeyframesList`. */
@@ -87,5 +87,5 @@ export interface WanDancerPadKeyframesListNode extends NodeHandle {
 
 /** `WanDancerPadKeyframesList`, category `image/video`. */
 export function wanDancerPadKeyframesList(inputs: WanDancerPadKeyframesListInputs, options?: NodeOptions): WanDancerPadKeyframesListNode {
-  return createNode<WanDancerPadKeyframesListNode>({ classType: 'WanDancerPadKeyframesList', outputs: ['IMAGE', 'MASK', 'AUDIO'], names: ['keyframes_sequence', 'keyframes_mask', 'audio_segment'], defaults: { segment_length: 149, num_segments: 1 } }, inputs, options)
+  return createNode<WanDancerPadKeyframesListNode>({ classType: 'WanDancerPadKeyframesList', outputs: ['IMAGE', 'MASK', 'AUDIO'], names: ['keyframes_sequence', 'keyframes_mask', 'audio_segment'], defaults: { segment_length: 149, num_segments: 1 }, inputNames: ['images', 'audio', 'segment_length', 'num_segments'], required: 2 }, inputs, options)
 }

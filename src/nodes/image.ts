@@ -47,7 +47,7 @@ export interface EmptyImageNode extends NodeHandle {
 
 /** Empty Image (`EmptyImage`), category `image`. */
 export function emptyImage(inputs: EmptyImageInputs = {}, options?: NodeOptions): EmptyImageNode {
-  return createNode<EmptyImageNode>({ classType: 'EmptyImage', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 512, height: 512, batch_size: 1, color: 0 } }, inputs, options)
+  return createNode<EmptyImageNode>({ classType: 'EmptyImage', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 512, height: 512, batch_size: 1, color: 0 }, inputNames: ['width', 'height', 'batch_size', 'color'] }, inputs, options)
 }
 
 /** Inputs of `GetImageSize`. */
@@ -74,7 +74,7 @@ export interface GetImageSizeNode extends NodeHandle {
  * Returns width and height of the image, and passes it through unchanged.
  */
 export function getImageSize(inputs: GetImageSizeInputs, options?: NodeOptions): GetImageSizeNode {
-  return createNode<GetImageSizeNode>({ classType: 'GetImageSize', outputs: ['INT', 'INT', 'INT'], names: ['width', 'height', 'batch_size'] }, inputs, options)
+  return createNode<GetImageSizeNode>({ classType: 'GetImageSize', outputs: ['INT', 'INT', 'INT'], names: ['width', 'height', 'batch_size'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageCompare`. */
@@ -99,7 +99,7 @@ export interface ImageCompareNode extends NodeHandle {
  * @experimental
  */
 export function imageCompare(inputs: ImageCompareInputs, options?: NodeOptions): ImageCompareNode {
-  return createNode<ImageCompareNode>({ classType: 'ImageCompare', outputs: [] }, inputs, options)
+  return createNode<ImageCompareNode>({ classType: 'ImageCompare', outputs: [], inputNames: ['compare_view', 'image_a', 'image_b'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadImage`. */
@@ -120,7 +120,7 @@ export interface LoadImageNode extends NodeHandle {
 
 /** Load Image (`LoadImage`), category `image`. */
 export function loadImage(inputs: LoadImageInputs, options?: NodeOptions): LoadImageNode {
-  return createNode<LoadImageNode>({ classType: 'LoadImage', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'] }, inputs, options)
+  return createNode<LoadImageNode>({ classType: 'LoadImage', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadImageDataSetFromFolder`. */
@@ -144,7 +144,7 @@ export interface LoadImageDataSetFromFolderNode extends NodeHandle {
  * @experimental
  */
 export function loadImageDataSetFromFolder(inputs: LoadImageDataSetFromFolderInputs, options?: NodeOptions): LoadImageDataSetFromFolderNode {
-  return createNode<LoadImageDataSetFromFolderNode>({ classType: 'LoadImageDataSetFromFolder', outputs: ['IMAGE'], names: ['images'] }, inputs, options)
+  return createNode<LoadImageDataSetFromFolderNode>({ classType: 'LoadImageDataSetFromFolder', outputs: ['IMAGE'], names: ['images'], inputNames: ['folder'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadImageMask`. */
@@ -163,7 +163,7 @@ export interface LoadImageMaskNode extends NodeHandle {
 
 /** Load Image (as Mask) (`LoadImageMask`), category `image`. */
 export function loadImageMask(inputs: LoadImageMaskInputs, options?: NodeOptions): LoadImageMaskNode {
-  return createNode<LoadImageMaskNode>({ classType: 'LoadImageMask', outputs: ['MASK'], names: ['MASK'] }, inputs, options)
+  return createNode<LoadImageMaskNode>({ classType: 'LoadImageMask', outputs: ['MASK'], names: ['MASK'], inputNames: ['image', 'channel'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LoadImageOutput`. */
@@ -189,7 +189,7 @@ export interface LoadImageOutputNode extends NodeHandle {
  * @experimental
  */
 export function loadImageOutput(inputs: LoadImageOutputInputs, options?: NodeOptions): LoadImageOutputNode {
-  return createNode<LoadImageOutputNode>({ classType: 'LoadImageOutput', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'] }, inputs, options)
+  return createNode<LoadImageOutputNode>({ classType: 'LoadImageOutput', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadImageTextDataSetFromFolder`. */
@@ -217,7 +217,7 @@ export interface LoadImageTextDataSetFromFolderNode extends NodeHandle {
  * @experimental
  */
 export function loadImageTextDataSetFromFolder(inputs: LoadImageTextDataSetFromFolderInputs, options?: NodeOptions): LoadImageTextDataSetFromFolderNode {
-  return createNode<LoadImageTextDataSetFromFolderNode>({ classType: 'LoadImageTextDataSetFromFolder', outputs: ['IMAGE', 'STRING'], names: ['images', 'texts'] }, inputs, options)
+  return createNode<LoadImageTextDataSetFromFolderNode>({ classType: 'LoadImageTextDataSetFromFolder', outputs: ['IMAGE', 'STRING'], names: ['images', 'texts'], inputNames: ['folder'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Painter`. */
@@ -259,7 +259,7 @@ export interface PainterNode extends NodeHandle {
 
 /** `Painter`, category `image`. */
 export function painter(inputs: PainterInputs, options?: NodeOptions): PainterNode {
-  return createNode<PainterNode>({ classType: 'Painter', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], defaults: { mask: '', width: 512, height: 512 } }, inputs, options)
+  return createNode<PainterNode>({ classType: 'Painter', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], defaults: { mask: '', width: 512, height: 512 }, inputNames: ['bg_color', 'mask', 'width', 'height', 'image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PreviewImage`. */
@@ -282,7 +282,7 @@ export interface PreviewImageNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function previewImage(inputs: PreviewImageInputs, options?: NodeOptions): PreviewImageNode {
-  return createNode<PreviewImageNode>({ classType: 'PreviewImage', outputs: ['IMAGE'], names: ['images'] }, inputs, options)
+  return createNode<PreviewImageNode>({ classType: 'PreviewImage', outputs: ['IMAGE'], names: ['images'], inputNames: ['images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveAnimatedPNG`. */
@@ -318,7 +318,7 @@ export interface SaveAnimatedPNGNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveAnimatedPng(inputs: SaveAnimatedPNGInputs, options?: NodeOptions): SaveAnimatedPNGNode {
-  return createNode<SaveAnimatedPNGNode>({ classType: 'SaveAnimatedPNG', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI', fps: 6, compress_level: 4 } }, inputs, options)
+  return createNode<SaveAnimatedPNGNode>({ classType: 'SaveAnimatedPNG', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI', fps: 6, compress_level: 4 }, inputNames: ['images', 'filename_prefix', 'fps', 'compress_level'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveAnimatedWEBP`. */
@@ -357,7 +357,7 @@ export interface SaveAnimatedWEBPNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveAnimatedWebp(inputs: SaveAnimatedWEBPInputs, options?: NodeOptions): SaveAnimatedWEBPNode {
-  return createNode<SaveAnimatedWEBPNode>({ classType: 'SaveAnimatedWEBP', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI', fps: 6, lossless: true, quality: 80 } }, inputs, options)
+  return createNode<SaveAnimatedWEBPNode>({ classType: 'SaveAnimatedWEBP', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI', fps: 6, lossless: true, quality: 80 }, inputNames: ['images', 'method', 'filename_prefix', 'fps', 'lossless', 'quality'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SaveImage`. */
@@ -386,7 +386,7 @@ export interface SaveImageNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveImage(inputs: SaveImageInputs, options?: NodeOptions): SaveImageNode {
-  return createNode<SaveImageNode>({ classType: 'SaveImage', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI' } }, inputs, options)
+  return createNode<SaveImageNode>({ classType: 'SaveImage', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI' }, inputNames: ['images', 'filename_prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveImageAdvanced`. */
@@ -417,7 +417,7 @@ export interface SaveImageAdvancedNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveImageAdvanced(inputs: SaveImageAdvancedInputs, options?: NodeOptions): SaveImageAdvancedNode {
-  return createNode<SaveImageAdvancedNode>({ classType: 'SaveImageAdvanced', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI' }, dynamic: { format: { combo: true } } }, inputs, options)
+  return createNode<SaveImageAdvancedNode>({ classType: 'SaveImageAdvanced', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI' }, dynamic: { format: { combo: true } }, inputNames: ['images', 'format', 'filename_prefix'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SaveImageDataSetToFolder`. */
@@ -455,7 +455,7 @@ export interface SaveImageDataSetToFolderNode extends NodeHandle {
  * @experimental
  */
 export function saveImageDataSetToFolder(inputs: SaveImageDataSetToFolderInputs, options?: NodeOptions): SaveImageDataSetToFolderNode {
-  return createNode<SaveImageDataSetToFolderNode>({ classType: 'SaveImageDataSetToFolder', outputs: [], defaults: { folder_name: 'dataset', filename_prefix: 'image', mode: 'overwrite' } }, inputs, options)
+  return createNode<SaveImageDataSetToFolderNode>({ classType: 'SaveImageDataSetToFolder', outputs: [], defaults: { folder_name: 'dataset', filename_prefix: 'image', mode: 'overwrite' }, inputNames: ['images', 'folder_name', 'filename_prefix', 'mode'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveImageTextDataSetToFolder`. */
@@ -497,7 +497,7 @@ export interface SaveImageTextDataSetToFolderNode extends NodeHandle {
  * @experimental
  */
 export function saveImageTextDataSetToFolder(inputs: SaveImageTextDataSetToFolderInputs, options?: NodeOptions): SaveImageTextDataSetToFolderNode {
-  return createNode<SaveImageTextDataSetToFolderNode>({ classType: 'SaveImageTextDataSetToFolder', outputs: [], defaults: { folder_name: 'dataset', filename_prefix: 'image', mode: 'overwrite' } }, inputs, options)
+  return createNode<SaveImageTextDataSetToFolderNode>({ classType: 'SaveImageTextDataSetToFolder', outputs: [], defaults: { folder_name: 'dataset', filename_prefix: 'image', mode: 'overwrite' }, inputNames: ['images', 'folder_name', 'filename_prefix', 'mode', 'texts'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveImageWebsocket`. */
@@ -515,7 +515,7 @@ export interface SaveImageWebsocketNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveImageWebsocket(inputs: SaveImageWebsocketInputs, options?: NodeOptions): SaveImageWebsocketNode {
-  return createNode<SaveImageWebsocketNode>({ classType: 'SaveImageWebsocket', outputs: [] }, inputs, options)
+  return createNode<SaveImageWebsocketNode>({ classType: 'SaveImageWebsocket', outputs: [], inputNames: ['images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveSVGNode`. */
@@ -543,7 +543,7 @@ export interface SaveSVGNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveSvgNode(inputs: SaveSVGNodeInputs, options?: NodeOptions): SaveSVGNodeNode {
-  return createNode<SaveSVGNodeNode>({ classType: 'SaveSVGNode', outputs: ['SVG'], names: ['svg'], defaults: { filename_prefix: 'svg/ComfyUI' } }, inputs, options)
+  return createNode<SaveSVGNodeNode>({ classType: 'SaveSVGNode', outputs: ['SVG'], names: ['svg'], defaults: { filename_prefix: 'svg/ComfyUI' }, inputNames: ['svg', 'filename_prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WebcamCapture`. */
@@ -576,5 +576,5 @@ export interface WebcamCaptureNode extends NodeHandle {
 
 /** Webcam Capture (`WebcamCapture`), category `image`. */
 export function webcamCapture(inputs: WebcamCaptureInputs, options?: NodeOptions): WebcamCaptureNode {
-  return createNode<WebcamCaptureNode>({ classType: 'WebcamCapture', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 0, height: 0, capture_on_queue: true } }, inputs, options)
+  return createNode<WebcamCaptureNode>({ classType: 'WebcamCapture', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 0, height: 0, capture_on_queue: true }, inputNames: ['image', 'width', 'height', 'capture_on_queue'], required: 1 }, inputs, options)
 }

@@ -53,7 +53,7 @@ export interface ARVideoI2VNode extends NodeHandle {
 
 /** `ARVideoI2V`, category `model/conditioning/autoregressive`. */
 export function arVideoI2V(inputs: ARVideoI2VInputs, options?: NodeOptions): ARVideoI2VNode {
-  return createNode<ARVideoI2VNode>({ classType: 'ARVideoI2V', outputs: ['MODEL', 'LATENT'], names: ['MODEL', 'LATENT'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<ARVideoI2VNode>({ classType: 'ARVideoI2V', outputs: ['MODEL', 'LATENT'], names: ['MODEL', 'LATENT'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['model', 'vae', 'start_image', 'width', 'height', 'length', 'batch_size'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `AudioEncoderEncode`. */
@@ -71,7 +71,7 @@ export interface AudioEncoderEncodeNode extends NodeHandle {
 
 /** `AudioEncoderEncode`, category `model/conditioning`. */
 export function audioEncoderEncode(inputs: AudioEncoderEncodeInputs, options?: NodeOptions): AudioEncoderEncodeNode {
-  return createNode<AudioEncoderEncodeNode>({ classType: 'AudioEncoderEncode', outputs: ['AUDIO_ENCODER_OUTPUT'], names: ['AUDIO_ENCODER_OUTPUT'] }, inputs, options)
+  return createNode<AudioEncoderEncodeNode>({ classType: 'AudioEncoderEncode', outputs: ['AUDIO_ENCODER_OUTPUT'], names: ['AUDIO_ENCODER_OUTPUT'], inputNames: ['audio_encoder', 'audio'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BerniniConditioning`. */
@@ -148,7 +148,7 @@ export interface BerniniConditioningNode extends NodeHandle {
  * Conditioning node for Bernini in-context video/image conditioning. It can be used for the following tasks: t2v (text-to-video), v2v (video-to-video), rv2v (reference-guided video editing), r2v (reference-to-video), ads2v (insert image/video into video).Reference images injected as in-context tokens (r2v, rv2v) are encoded independently at their own native aspect ratio (long edge capped at ref_max_size)
  */
 export function berniniConditioning(inputs: BerniniConditioningInputs, options?: NodeOptions): BerniniConditioningNode {
-  return createNode<BerniniConditioningNode>({ classType: 'BerniniConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, dynamic: { reference_images: { autogrow: 'reference_image_' } } }, inputs, options)
+  return createNode<BerniniConditioningNode>({ classType: 'BerniniConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, dynamic: { reference_images: { autogrow: 'reference_image_' } }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'source_video', 'reference_video', 'reference_images', 'ref_max_size'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CLIPSetLastLayer`. */
@@ -172,7 +172,7 @@ export interface CLIPSetLastLayerNode extends NodeHandle {
 
 /** CLIP Set Last Layer (`CLIPSetLastLayer`), category `model/conditioning`. */
 export function clipSetLastLayer(inputs: CLIPSetLastLayerInputs, options?: NodeOptions): CLIPSetLastLayerNode {
-  return createNode<CLIPSetLastLayerNode>({ classType: 'CLIPSetLastLayer', outputs: ['CLIP'], names: ['CLIP'], defaults: { stop_at_clip_layer: -1 } }, inputs, options)
+  return createNode<CLIPSetLastLayerNode>({ classType: 'CLIPSetLastLayer', outputs: ['CLIP'], names: ['CLIP'], defaults: { stop_at_clip_layer: -1 }, inputNames: ['clip', 'stop_at_clip_layer'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncode`. */
@@ -197,7 +197,7 @@ export interface CLIPTextEncodeNode extends NodeHandle {
  * Encodes a text prompt using a CLIP model into an embedding that can be used to guide the diffusion model towards generating specific images.
  */
 export function clipTextEncode(inputs: CLIPTextEncodeInputs, options?: NodeOptions): CLIPTextEncodeNode {
-  return createNode<CLIPTextEncodeNode>({ classType: 'CLIPTextEncode', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeNode>({ classType: 'CLIPTextEncode', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['text', 'clip'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeFlux`. */
@@ -223,7 +223,7 @@ export interface CLIPTextEncodeFluxNode extends NodeHandle {
 
 /** `CLIPTextEncodeFlux`, category `model/conditioning/flux`. */
 export function clipTextEncodeFlux(inputs: CLIPTextEncodeFluxInputs, options?: NodeOptions): CLIPTextEncodeFluxNode {
-  return createNode<CLIPTextEncodeFluxNode>({ classType: 'CLIPTextEncodeFlux', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { guidance: 3.5 } }, inputs, options)
+  return createNode<CLIPTextEncodeFluxNode>({ classType: 'CLIPTextEncodeFlux', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { guidance: 3.5 }, inputNames: ['clip', 'clip_l', 't5xxl', 'guidance'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeHiDream`. */
@@ -244,7 +244,7 @@ export interface CLIPTextEncodeHiDreamNode extends NodeHandle {
 
 /** CLIP Text Encode (HiDream) (`CLIPTextEncodeHiDream`), category `model/conditioning/hidream`. */
 export function clipTextEncodeHiDream(inputs: CLIPTextEncodeHiDreamInputs, options?: NodeOptions): CLIPTextEncodeHiDreamNode {
-  return createNode<CLIPTextEncodeHiDreamNode>({ classType: 'CLIPTextEncodeHiDream', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeHiDreamNode>({ classType: 'CLIPTextEncodeHiDream', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'clip_l', 'clip_g', 't5xxl', 'llama'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeHunyuanDiT`. */
@@ -263,7 +263,7 @@ export interface CLIPTextEncodeHunyuanDiTNode extends NodeHandle {
 
 /** CLIP Text Encode (Hunyuan Image) (`CLIPTextEncodeHunyuanDiT`), category `model/conditioning/hunyuan image`. */
 export function clipTextEncodeHunyuanDiT(inputs: CLIPTextEncodeHunyuanDiTInputs, options?: NodeOptions): CLIPTextEncodeHunyuanDiTNode {
-  return createNode<CLIPTextEncodeHunyuanDiTNode>({ classType: 'CLIPTextEncodeHunyuanDiT', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeHunyuanDiTNode>({ classType: 'CLIPTextEncodeHunyuanDiT', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'bert', 'mt5xl'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeKandinsky5`. */
@@ -282,7 +282,7 @@ export interface CLIPTextEncodeKandinsky5Node extends NodeHandle {
 
 /** CLIP Text Encode (Kandinsky 5) (`CLIPTextEncodeKandinsky5`), category `model/conditioning/kandinsky`. */
 export function clipTextEncodeKandinsky5(inputs: CLIPTextEncodeKandinsky5Inputs, options?: NodeOptions): CLIPTextEncodeKandinsky5Node {
-  return createNode<CLIPTextEncodeKandinsky5Node>({ classType: 'CLIPTextEncodeKandinsky5', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeKandinsky5Node>({ classType: 'CLIPTextEncodeKandinsky5', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'clip_l', 'qwen25_7b'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeLumina2`. */
@@ -309,7 +309,7 @@ export interface CLIPTextEncodeLumina2Node extends NodeHandle {
  * Encodes a system prompt and a user prompt using a CLIP model into an embedding that can be used to guide the diffusion model towards generating specific images.
  */
 export function clipTextEncodeLumina2(inputs: CLIPTextEncodeLumina2Inputs, options?: NodeOptions): CLIPTextEncodeLumina2Node {
-  return createNode<CLIPTextEncodeLumina2Node>({ classType: 'CLIPTextEncodeLumina2', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeLumina2Node>({ classType: 'CLIPTextEncodeLumina2', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['system_prompt', 'user_prompt', 'clip'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodePixArtAlpha`. */
@@ -343,7 +343,7 @@ export interface CLIPTextEncodePixArtAlphaNode extends NodeHandle {
  * Encodes text and sets the resolution conditioning for PixArt Alpha. Does not apply to PixArt Sigma.
  */
 export function clipTextEncodePixArtAlpha(inputs: CLIPTextEncodePixArtAlphaInputs, options?: NodeOptions): CLIPTextEncodePixArtAlphaNode {
-  return createNode<CLIPTextEncodePixArtAlphaNode>({ classType: 'CLIPTextEncodePixArtAlpha', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<CLIPTextEncodePixArtAlphaNode>({ classType: 'CLIPTextEncodePixArtAlpha', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1024, height: 1024 }, inputNames: ['text', 'clip', 'width', 'height'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeSD3`. */
@@ -364,7 +364,7 @@ export interface CLIPTextEncodeSD3Node extends NodeHandle {
 
 /** CLIP Text Encode (SD3) (`CLIPTextEncodeSD3`), category `model/conditioning/stable diffusion`. */
 export function clipTextEncodeSd3(inputs: CLIPTextEncodeSD3Inputs, options?: NodeOptions): CLIPTextEncodeSD3Node {
-  return createNode<CLIPTextEncodeSD3Node>({ classType: 'CLIPTextEncodeSD3', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<CLIPTextEncodeSD3Node>({ classType: 'CLIPTextEncodeSD3', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'clip_l', 'clip_g', 't5xxl', 'empty_padding'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeSDXL`. */
@@ -419,7 +419,7 @@ export interface CLIPTextEncodeSDXLNode extends NodeHandle {
 
 /** CLIP Text Encode (SDXL) (`CLIPTextEncodeSDXL`), category `model/conditioning/stable diffusion`. */
 export function clipTextEncodeSdxl(inputs: CLIPTextEncodeSDXLInputs, options?: NodeOptions): CLIPTextEncodeSDXLNode {
-  return createNode<CLIPTextEncodeSDXLNode>({ classType: 'CLIPTextEncodeSDXL', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1024, height: 1024, crop_w: 0, crop_h: 0, target_width: 1024, target_height: 1024 } }, inputs, options)
+  return createNode<CLIPTextEncodeSDXLNode>({ classType: 'CLIPTextEncodeSDXL', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1024, height: 1024, crop_w: 0, crop_h: 0, target_width: 1024, target_height: 1024 }, inputNames: ['clip', 'text_g', 'text_l', 'width', 'height', 'crop_w', 'crop_h', 'target_width', 'target_height'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CLIPTextEncodeSDXLRefiner`. */
@@ -456,7 +456,7 @@ export interface CLIPTextEncodeSDXLRefinerNode extends NodeHandle {
 
 /** CLIP Text Encode (SDXL Refiner) (`CLIPTextEncodeSDXLRefiner`), category `model/conditioning/stable diffusion`. */
 export function clipTextEncodeSdxlRefiner(inputs: CLIPTextEncodeSDXLRefinerInputs, options?: NodeOptions): CLIPTextEncodeSDXLRefinerNode {
-  return createNode<CLIPTextEncodeSDXLRefinerNode>({ classType: 'CLIPTextEncodeSDXLRefiner', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { ascore: 6, width: 1024, height: 1024 } }, inputs, options)
+  return createNode<CLIPTextEncodeSDXLRefinerNode>({ classType: 'CLIPTextEncodeSDXLRefiner', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { ascore: 6, width: 1024, height: 1024 }, inputNames: ['text', 'clip', 'ascore', 'width', 'height'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `CLIPVisionEncode`. */
@@ -475,7 +475,7 @@ export interface CLIPVisionEncodeNode extends NodeHandle {
 
 /** CLIP Vision Encode (`CLIPVisionEncode`), category `model/conditioning`. */
 export function clipVisionEncode(inputs: CLIPVisionEncodeInputs, options?: NodeOptions): CLIPVisionEncodeNode {
-  return createNode<CLIPVisionEncodeNode>({ classType: 'CLIPVisionEncode', outputs: ['CLIP_VISION_OUTPUT'], names: ['CLIP_VISION_OUTPUT'] }, inputs, options)
+  return createNode<CLIPVisionEncodeNode>({ classType: 'CLIPVisionEncode', outputs: ['CLIP_VISION_OUTPUT'], names: ['CLIP_VISION_OUTPUT'], inputNames: ['clip_vision', 'image', 'crop'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ConditioningAverage`. */
@@ -500,7 +500,7 @@ export interface ConditioningAverageNode extends NodeHandle {
 
 /** Conditioning (Average) (`ConditioningAverage`), category `model/conditioning/transform`. */
 export function conditioningAverage(inputs: ConditioningAverageInputs, options?: NodeOptions): ConditioningAverageNode {
-  return createNode<ConditioningAverageNode>({ classType: 'ConditioningAverage', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { conditioning_to_strength: 1 } }, inputs, options)
+  return createNode<ConditioningAverageNode>({ classType: 'ConditioningAverage', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { conditioning_to_strength: 1 }, inputNames: ['conditioning_to', 'conditioning_from', 'conditioning_to_strength'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ConditioningCombine`. */
@@ -518,7 +518,7 @@ export interface ConditioningCombineNode extends NodeHandle {
 
 /** Conditioning (Combine) (`ConditioningCombine`), category `model/conditioning/transform`. */
 export function conditioningCombine(inputs: ConditioningCombineInputs, options?: NodeOptions): ConditioningCombineNode {
-  return createNode<ConditioningCombineNode>({ classType: 'ConditioningCombine', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<ConditioningCombineNode>({ classType: 'ConditioningCombine', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning_1', 'conditioning_2'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ConditioningConcat`. */
@@ -536,7 +536,7 @@ export interface ConditioningConcatNode extends NodeHandle {
 
 /** Conditioning (Concat) (`ConditioningConcat`), category `model/conditioning/transform`. */
 export function conditioningConcat(inputs: ConditioningConcatInputs, options?: NodeOptions): ConditioningConcatNode {
-  return createNode<ConditioningConcatNode>({ classType: 'ConditioningConcat', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<ConditioningConcatNode>({ classType: 'ConditioningConcat', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning_to', 'conditioning_from'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetArea`. */
@@ -588,7 +588,7 @@ export interface ConditioningSetAreaNode extends NodeHandle {
 
 /** Conditioning (Set Area) (`ConditioningSetArea`), category `model/conditioning/transform`. */
 export function conditioningSetArea(inputs: ConditioningSetAreaInputs, options?: NodeOptions): ConditioningSetAreaNode {
-  return createNode<ConditioningSetAreaNode>({ classType: 'ConditioningSetArea', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 64, height: 64, x: 0, y: 0, strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetAreaNode>({ classType: 'ConditioningSetArea', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 64, height: 64, x: 0, y: 0, strength: 1 }, inputNames: ['conditioning', 'width', 'height', 'x', 'y', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetAreaPercentage`. */
@@ -640,7 +640,7 @@ export interface ConditioningSetAreaPercentageNode extends NodeHandle {
 
 /** Conditioning (Set Area with Percentage) (`ConditioningSetAreaPercentage`), category `model/conditioning/transform`. */
 export function conditioningSetAreaPercentage(inputs: ConditioningSetAreaPercentageInputs, options?: NodeOptions): ConditioningSetAreaPercentageNode {
-  return createNode<ConditioningSetAreaPercentageNode>({ classType: 'ConditioningSetAreaPercentage', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1, height: 1, x: 0, y: 0, strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetAreaPercentageNode>({ classType: 'ConditioningSetAreaPercentage', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1, height: 1, x: 0, y: 0, strength: 1 }, inputNames: ['conditioning', 'width', 'height', 'x', 'y', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetAreaPercentageVideo`. */
@@ -706,7 +706,7 @@ export interface ConditioningSetAreaPercentageVideoNode extends NodeHandle {
 
 /** Conditioning (Set Area with Percentage for Video) (`ConditioningSetAreaPercentageVideo`), category `model/conditioning/transform`. */
 export function conditioningSetAreaPercentageVideo(inputs: ConditioningSetAreaPercentageVideoInputs, options?: NodeOptions): ConditioningSetAreaPercentageVideoNode {
-  return createNode<ConditioningSetAreaPercentageVideoNode>({ classType: 'ConditioningSetAreaPercentageVideo', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1, height: 1, temporal: 1, x: 0, y: 0, z: 0, strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetAreaPercentageVideoNode>({ classType: 'ConditioningSetAreaPercentageVideo', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 1, height: 1, temporal: 1, x: 0, y: 0, z: 0, strength: 1 }, inputNames: ['conditioning', 'width', 'height', 'temporal', 'x', 'y', 'z', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetAreaStrength`. */
@@ -730,7 +730,7 @@ export interface ConditioningSetAreaStrengthNode extends NodeHandle {
 
 /** Conditioning (Set Area Strength) (`ConditioningSetAreaStrength`), category `model/conditioning/transform`. */
 export function conditioningSetAreaStrength(inputs: ConditioningSetAreaStrengthInputs, options?: NodeOptions): ConditioningSetAreaStrengthNode {
-  return createNode<ConditioningSetAreaStrengthNode>({ classType: 'ConditioningSetAreaStrength', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetAreaStrengthNode>({ classType: 'ConditioningSetAreaStrength', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 }, inputNames: ['conditioning', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetMask`. */
@@ -756,7 +756,7 @@ export interface ConditioningSetMaskNode extends NodeHandle {
 
 /** Conditioning (Set Mask) (`ConditioningSetMask`), category `model/conditioning/transform`. */
 export function conditioningSetMask(inputs: ConditioningSetMaskInputs, options?: NodeOptions): ConditioningSetMaskNode {
-  return createNode<ConditioningSetMaskNode>({ classType: 'ConditioningSetMask', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<ConditioningSetMaskNode>({ classType: 'ConditioningSetMask', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 }, inputNames: ['conditioning', 'mask', 'set_cond_area', 'strength'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ConditioningSetTimestepRange`. */
@@ -787,7 +787,7 @@ export interface ConditioningSetTimestepRangeNode extends NodeHandle {
 
 /** `ConditioningSetTimestepRange`, category `model/conditioning/transform`. */
 export function conditioningSetTimestepRange(inputs: ConditioningSetTimestepRangeInputs, options?: NodeOptions): ConditioningSetTimestepRangeNode {
-  return createNode<ConditioningSetTimestepRangeNode>({ classType: 'ConditioningSetTimestepRange', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { start: 0, end: 1 } }, inputs, options)
+  return createNode<ConditioningSetTimestepRangeNode>({ classType: 'ConditioningSetTimestepRange', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { start: 0, end: 1 }, inputNames: ['conditioning', 'start', 'end'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ConditioningStableAudio`. */
@@ -822,7 +822,7 @@ export interface ConditioningStableAudioNode extends NodeHandle {
 
 /** `ConditioningStableAudio`, category `model/conditioning/stable audio`. */
 export function conditioningStableAudio(inputs: ConditioningStableAudioInputs, options?: NodeOptions): ConditioningStableAudioNode {
-  return createNode<ConditioningStableAudioNode>({ classType: 'ConditioningStableAudio', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { seconds_start: 0, seconds_total: 47 } }, inputs, options)
+  return createNode<ConditioningStableAudioNode>({ classType: 'ConditioningStableAudio', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { seconds_start: 0, seconds_total: 47 }, inputNames: ['positive', 'negative', 'seconds_start', 'seconds_total'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ConditioningZeroOut`. */
@@ -839,7 +839,7 @@ export interface ConditioningZeroOutNode extends NodeHandle {
 
 /** Conditioning Zero Out (`ConditioningZeroOut`), category `model/conditioning/transform`. */
 export function conditioningZeroOut(inputs: ConditioningZeroOutInputs, options?: NodeOptions): ConditioningZeroOutNode {
-  return createNode<ConditioningZeroOutNode>({ classType: 'ConditioningZeroOut', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<ConditioningZeroOutNode>({ classType: 'ConditioningZeroOut', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ControlNetApply`. */
@@ -868,7 +868,7 @@ export interface ControlNetApplyNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function controlNetApply(inputs: ControlNetApplyInputs, options?: NodeOptions): ControlNetApplyNode {
-  return createNode<ControlNetApplyNode>({ classType: 'ControlNetApply', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<ControlNetApplyNode>({ classType: 'ControlNetApply', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 }, inputNames: ['conditioning', 'control_net', 'image', 'strength'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ControlNetApplyAdvanced`. */
@@ -914,7 +914,7 @@ export interface ControlNetApplyAdvancedNode extends NodeHandle {
 
 /** Apply ControlNet (`ControlNetApplyAdvanced`), category `model/conditioning/controlnet`. */
 export function controlNetApplyAdvanced(inputs: ControlNetApplyAdvancedInputs, options?: NodeOptions): ControlNetApplyAdvancedNode {
-  return createNode<ControlNetApplyAdvancedNode>({ classType: 'ControlNetApplyAdvanced', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1, start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<ControlNetApplyAdvancedNode>({ classType: 'ControlNetApplyAdvanced', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1, start_percent: 0, end_percent: 1 }, inputNames: ['positive', 'negative', 'control_net', 'image', 'strength', 'start_percent', 'end_percent', 'vae'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ControlNetApplySD3`. */
@@ -962,7 +962,7 @@ export interface ControlNetApplySD3Node extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function controlNetApplySd3(inputs: ControlNetApplySD3Inputs, options?: NodeOptions): ControlNetApplySD3Node {
-  return createNode<ControlNetApplySD3Node>({ classType: 'ControlNetApplySD3', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1, start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<ControlNetApplySD3Node>({ classType: 'ControlNetApplySD3', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1, start_percent: 0, end_percent: 1 }, inputNames: ['positive', 'negative', 'control_net', 'vae', 'image', 'strength', 'start_percent', 'end_percent'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `ControlNetInpaintingAliMamaApply`. */
@@ -1008,7 +1008,7 @@ export interface ControlNetInpaintingAliMamaApplyNode extends NodeHandle {
 
 /** Apply ControlNet Inpainting (AliMama) (`ControlNetInpaintingAliMamaApply`), category `model/conditioning/controlnet`. */
 export function controlNetInpaintingAliMamaApply(inputs: ControlNetInpaintingAliMamaApplyInputs, options?: NodeOptions): ControlNetInpaintingAliMamaApplyNode {
-  return createNode<ControlNetInpaintingAliMamaApplyNode>({ classType: 'ControlNetInpaintingAliMamaApply', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1, start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<ControlNetInpaintingAliMamaApplyNode>({ classType: 'ControlNetInpaintingAliMamaApply', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { strength: 1, start_percent: 0, end_percent: 1 }, inputNames: ['positive', 'negative', 'control_net', 'vae', 'image', 'mask', 'strength', 'start_percent', 'end_percent'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `CosmosImageToVideoLatent`. */
@@ -1056,7 +1056,7 @@ export interface CosmosImageToVideoLatentNode extends NodeHandle {
 
 /** `CosmosImageToVideoLatent`, category `model/conditioning/cosmos`. */
 export function cosmosImageToVideoLatent(inputs: CosmosImageToVideoLatentInputs, options?: NodeOptions): CosmosImageToVideoLatentNode {
-  return createNode<CosmosImageToVideoLatentNode>({ classType: 'CosmosImageToVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1280, height: 704, length: 121, batch_size: 1 } }, inputs, options)
+  return createNode<CosmosImageToVideoLatentNode>({ classType: 'CosmosImageToVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1280, height: 704, length: 121, batch_size: 1 }, inputNames: ['vae', 'width', 'height', 'length', 'batch_size', 'start_image', 'end_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CosmosPredict2ImageToVideoLatent`. */
@@ -1104,7 +1104,7 @@ export interface CosmosPredict2ImageToVideoLatentNode extends NodeHandle {
 
 /** `CosmosPredict2ImageToVideoLatent`, category `model/conditioning/cosmos`. */
 export function cosmosPredict2ImageToVideoLatent(inputs: CosmosPredict2ImageToVideoLatentInputs, options?: NodeOptions): CosmosPredict2ImageToVideoLatentNode {
-  return createNode<CosmosPredict2ImageToVideoLatentNode>({ classType: 'CosmosPredict2ImageToVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 93, batch_size: 1 } }, inputs, options)
+  return createNode<CosmosPredict2ImageToVideoLatentNode>({ classType: 'CosmosPredict2ImageToVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 93, batch_size: 1 }, inputNames: ['vae', 'width', 'height', 'length', 'batch_size', 'start_image', 'end_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FluxDisableGuidance`. */
@@ -1125,7 +1125,7 @@ export interface FluxDisableGuidanceNode extends NodeHandle {
  * This node completely disables the guidance embed on Flux and Flux like models
  */
 export function fluxDisableGuidance(inputs: FluxDisableGuidanceInputs, options?: NodeOptions): FluxDisableGuidanceNode {
-  return createNode<FluxDisableGuidanceNode>({ classType: 'FluxDisableGuidance', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<FluxDisableGuidanceNode>({ classType: 'FluxDisableGuidance', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FluxGuidance`. */
@@ -1149,7 +1149,7 @@ export interface FluxGuidanceNode extends NodeHandle {
 
 /** `FluxGuidance`, category `model/conditioning/flux`. */
 export function fluxGuidance(inputs: FluxGuidanceInputs, options?: NodeOptions): FluxGuidanceNode {
-  return createNode<FluxGuidanceNode>({ classType: 'FluxGuidance', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { guidance: 3.5 } }, inputs, options)
+  return createNode<FluxGuidanceNode>({ classType: 'FluxGuidance', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { guidance: 3.5 }, inputNames: ['conditioning', 'guidance'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FluxKontextImageScale`. */
@@ -1170,7 +1170,7 @@ export interface FluxKontextImageScaleNode extends NodeHandle {
  * This node resizes the image to one that is more optimal for flux kontext.
  */
 export function fluxKontextImageScale(inputs: FluxKontextImageScaleInputs, options?: NodeOptions): FluxKontextImageScaleNode {
-  return createNode<FluxKontextImageScaleNode>({ classType: 'FluxKontextImageScale', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<FluxKontextImageScaleNode>({ classType: 'FluxKontextImageScale', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FluxKontextMultiReferenceLatentMethod`. */
@@ -1191,7 +1191,7 @@ export interface FluxKontextMultiReferenceLatentMethodNode extends NodeHandle {
  * @experimental
  */
 export function fluxKontextMultiReferenceLatentMethod(inputs: FluxKontextMultiReferenceLatentMethodInputs, options?: NodeOptions): FluxKontextMultiReferenceLatentMethodNode {
-  return createNode<FluxKontextMultiReferenceLatentMethodNode>({ classType: 'FluxKontextMultiReferenceLatentMethod', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<FluxKontextMultiReferenceLatentMethodNode>({ classType: 'FluxKontextMultiReferenceLatentMethod', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning', 'reference_latents_method'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `GLIGENTextBoxApply`. */
@@ -1239,7 +1239,7 @@ export interface GLIGENTextBoxApplyNode extends NodeHandle {
 
 /** Apply GLIGEN Text Box (`GLIGENTextBoxApply`), category `model/conditioning/gligen`. */
 export function gligenTextBoxApply(inputs: GLIGENTextBoxApplyInputs, options?: NodeOptions): GLIGENTextBoxApplyNode {
-  return createNode<GLIGENTextBoxApplyNode>({ classType: 'GLIGENTextBoxApply', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 64, height: 64, x: 0, y: 0 } }, inputs, options)
+  return createNode<GLIGENTextBoxApplyNode>({ classType: 'GLIGENTextBoxApply', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { width: 64, height: 64, x: 0, y: 0 }, inputNames: ['conditioning_to', 'clip', 'gligen_textbox_model', 'text', 'width', 'height', 'x', 'y'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `GenerateTracks`. */
@@ -1352,7 +1352,7 @@ export interface GenerateTracksNode extends NodeHandle {
 
 /** Generate Video Tracks (`GenerateTracks`), category `model/conditioning/wan/move`. */
 export function generateTracks(inputs: GenerateTracksInputs, options?: NodeOptions): GenerateTracksNode {
-  return createNode<GenerateTracksNode>({ classType: 'GenerateTracks', outputs: ['TRACKS', 'INT'], names: ['TRACKS', 'track_length'], defaults: { width: 832, height: 480, start_x: 0, start_y: 0, end_x: 1, end_y: 1, num_frames: 81, num_tracks: 5, track_spread: 0.025, bezier: false, mid_x: 0.5, mid_y: 0.5 } }, inputs, options)
+  return createNode<GenerateTracksNode>({ classType: 'GenerateTracks', outputs: ['TRACKS', 'INT'], names: ['TRACKS', 'track_length'], defaults: { width: 832, height: 480, start_x: 0, start_y: 0, end_x: 1, end_y: 1, num_frames: 81, num_tracks: 5, track_spread: 0.025, bezier: false, mid_x: 0.5, mid_y: 0.5 }, inputNames: ['interpolation', 'width', 'height', 'start_x', 'start_y', 'end_x', 'end_y', 'num_frames', 'num_tracks', 'track_spread', 'bezier', 'mid_x', 'mid_y', 'track_mask'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GetICLoRAParameters`. */
@@ -1375,7 +1375,7 @@ export interface GetICLoRAParametersNode extends NodeHandle {
  * Extracts IC-LoRA parameters from the safetensors metadata of a LoRA-loaded model and outputs them for LTXVAddGuide (eg. reference_downscale_factor).
  */
 export function getIcLoRaParameters(inputs: GetICLoRAParametersInputs, options?: NodeOptions): GetICLoRAParametersNode {
-  return createNode<GetICLoRAParametersNode>({ classType: 'GetICLoRAParameters', outputs: ['IC_LORA_PARAMETERS'], names: ['iclora_parameters'] }, inputs, options)
+  return createNode<GetICLoRAParametersNode>({ classType: 'GetICLoRAParameters', outputs: ['IC_LORA_PARAMETERS'], names: ['iclora_parameters'], inputNames: ['iclora_model'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `HiDreamO1ReferenceImages`. */
@@ -1402,7 +1402,7 @@ export interface HiDreamO1ReferenceImagesNode extends NodeHandle {
  * Attach 1-10 reference images to conditioning, one for edit instructionor multiple for subject-driven personalization.
  */
 export function hiDreamO1ReferenceImages(inputs: HiDreamO1ReferenceImagesInputs, options?: NodeOptions): HiDreamO1ReferenceImagesNode {
-  return createNode<HiDreamO1ReferenceImagesNode>({ classType: 'HiDreamO1ReferenceImages', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], dynamic: { images: { autogrowNames: ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7', 'image_8', 'image_9', 'image_10'] } } }, inputs, options)
+  return createNode<HiDreamO1ReferenceImagesNode>({ classType: 'HiDreamO1ReferenceImages', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], dynamic: { images: { autogrowNames: ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7', 'image_8', 'image_9', 'image_10'] } }, inputNames: ['positive', 'negative', 'images'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `Hunyuan3Dv2Conditioning`. */
@@ -1422,7 +1422,7 @@ export interface Hunyuan3Dv2ConditioningNode extends NodeHandle {
 
 /** `Hunyuan3Dv2Conditioning`, category `model/conditioning/hunyuan 3d`. */
 export function hunyuan3Dv2Conditioning(inputs: Hunyuan3Dv2ConditioningInputs, options?: NodeOptions): Hunyuan3Dv2ConditioningNode {
-  return createNode<Hunyuan3Dv2ConditioningNode>({ classType: 'Hunyuan3Dv2Conditioning', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'] }, inputs, options)
+  return createNode<Hunyuan3Dv2ConditioningNode>({ classType: 'Hunyuan3Dv2Conditioning', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], inputNames: ['clip_vision_output'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Hunyuan3Dv2ConditioningMultiView`. */
@@ -1449,7 +1449,7 @@ export interface Hunyuan3Dv2ConditioningMultiViewNode extends NodeHandle {
 
 /** `Hunyuan3Dv2ConditioningMultiView`, category `model/conditioning/hunyuan 3d`. */
 export function hunyuan3Dv2ConditioningMultiView(inputs: Hunyuan3Dv2ConditioningMultiViewInputs = {}, options?: NodeOptions): Hunyuan3Dv2ConditioningMultiViewNode {
-  return createNode<Hunyuan3Dv2ConditioningMultiViewNode>({ classType: 'Hunyuan3Dv2ConditioningMultiView', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'] }, inputs, options)
+  return createNode<Hunyuan3Dv2ConditioningMultiViewNode>({ classType: 'Hunyuan3Dv2ConditioningMultiView', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], inputNames: ['front', 'left', 'back', 'right'] }, inputs, options)
 }
 
 /** Inputs of `HunyuanImageToVideo`. */
@@ -1500,7 +1500,7 @@ export interface HunyuanImageToVideoNode extends NodeHandle {
 
 /** `HunyuanImageToVideo`, category `model/conditioning/hunyuan video`. */
 export function hunyuanImageToVideo(inputs: HunyuanImageToVideoInputs, options?: NodeOptions): HunyuanImageToVideoNode {
-  return createNode<HunyuanImageToVideoNode>({ classType: 'HunyuanImageToVideo', outputs: ['CONDITIONING', 'LATENT'], names: ['positive', 'latent'], defaults: { width: 848, height: 480, length: 53, batch_size: 1 } }, inputs, options)
+  return createNode<HunyuanImageToVideoNode>({ classType: 'HunyuanImageToVideo', outputs: ['CONDITIONING', 'LATENT'], names: ['positive', 'latent'], defaults: { width: 848, height: 480, length: 53, batch_size: 1 }, inputNames: ['positive', 'vae', 'guidance_type', 'width', 'height', 'length', 'batch_size', 'start_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `HunyuanRefinerLatent`. */
@@ -1532,7 +1532,7 @@ export interface HunyuanRefinerLatentNode extends NodeHandle {
 
 /** Hunyuan Latent Refiner (`HunyuanRefinerLatent`), category `model/conditioning/hunyuan video`. */
 export function hunyuanRefinerLatent(inputs: HunyuanRefinerLatentInputs, options?: NodeOptions): HunyuanRefinerLatentNode {
-  return createNode<HunyuanRefinerLatentNode>({ classType: 'HunyuanRefinerLatent', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { noise_augmentation: 0.1 } }, inputs, options)
+  return createNode<HunyuanRefinerLatentNode>({ classType: 'HunyuanRefinerLatent', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { noise_augmentation: 0.1 }, inputNames: ['positive', 'negative', 'latent', 'noise_augmentation'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `HunyuanVideo15ImageToVideo`. */
@@ -1588,7 +1588,7 @@ export interface HunyuanVideo15ImageToVideoNode extends NodeHandle {
 
 /** `HunyuanVideo15ImageToVideo`, category `model/conditioning/hunyuan video`. */
 export function hunyuanVideo15ImageToVideo(inputs: HunyuanVideo15ImageToVideoInputs, options?: NodeOptions): HunyuanVideo15ImageToVideoNode {
-  return createNode<HunyuanVideo15ImageToVideoNode>({ classType: 'HunyuanVideo15ImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 848, height: 480, length: 33, batch_size: 1 } }, inputs, options)
+  return createNode<HunyuanVideo15ImageToVideoNode>({ classType: 'HunyuanVideo15ImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 848, height: 480, length: 33, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'start_image', 'clip_vision_output'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `HunyuanVideo15SuperResolution`. */
@@ -1626,7 +1626,7 @@ export interface HunyuanVideo15SuperResolutionNode extends NodeHandle {
 
 /** Hunyuan Video 1.5 Super Resolution (`HunyuanVideo15SuperResolution`), category `model/conditioning/hunyuan video`. */
 export function hunyuanVideo15SuperResolution(inputs: HunyuanVideo15SuperResolutionInputs, options?: NodeOptions): HunyuanVideo15SuperResolutionNode {
-  return createNode<HunyuanVideo15SuperResolutionNode>({ classType: 'HunyuanVideo15SuperResolution', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { noise_augmentation: 0.7 } }, inputs, options)
+  return createNode<HunyuanVideo15SuperResolutionNode>({ classType: 'HunyuanVideo15SuperResolution', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { noise_augmentation: 0.7 }, inputNames: ['positive', 'negative', 'latent', 'noise_augmentation', 'vae', 'start_image', 'clip_vision_output'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `InpaintModelConditioning`. */
@@ -1658,7 +1658,7 @@ export interface InpaintModelConditioningNode extends NodeHandle {
 
 /** `InpaintModelConditioning`, category `model/conditioning`. */
 export function inpaintModelConditioning(inputs: InpaintModelConditioningInputs, options?: NodeOptions): InpaintModelConditioningNode {
-  return createNode<InpaintModelConditioningNode>({ classType: 'InpaintModelConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { noise_mask: true } }, inputs, options)
+  return createNode<InpaintModelConditioningNode>({ classType: 'InpaintModelConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { noise_mask: true }, inputNames: ['positive', 'negative', 'vae', 'pixels', 'mask', 'noise_mask'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `InstructPixToPixConditioning`. */
@@ -1684,7 +1684,7 @@ export interface InstructPixToPixConditioningNode extends NodeHandle {
 
 /** `InstructPixToPixConditioning`, category `model/conditioning/instructpix2pix`. */
 export function instructPixToPixConditioning(inputs: InstructPixToPixConditioningInputs, options?: NodeOptions): InstructPixToPixConditioningNode {
-  return createNode<InstructPixToPixConditioningNode>({ classType: 'InstructPixToPixConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'] }, inputs, options)
+  return createNode<InstructPixToPixConditioningNode>({ classType: 'InstructPixToPixConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], inputNames: ['positive', 'negative', 'vae', 'pixels'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `Kandinsky5ImageToVideo`. */
@@ -1743,7 +1743,7 @@ export interface Kandinsky5ImageToVideoNode extends NodeHandle {
 
 /** `Kandinsky5ImageToVideo`, category `model/conditioning/kandinsky`. */
 export function kandinsky5ImageToVideo(inputs: Kandinsky5ImageToVideoInputs, options?: NodeOptions): Kandinsky5ImageToVideoNode {
-  return createNode<Kandinsky5ImageToVideoNode>({ classType: 'Kandinsky5ImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'LATENT'], names: ['positive', 'negative', 'latent', 'cond_latent'], defaults: { width: 768, height: 512, length: 121, batch_size: 1 } }, inputs, options)
+  return createNode<Kandinsky5ImageToVideoNode>({ classType: 'Kandinsky5ImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'LATENT'], names: ['positive', 'negative', 'latent', 'cond_latent'], defaults: { width: 768, height: 512, length: 121, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'start_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LTXVAddGuide`. */
@@ -1795,7 +1795,7 @@ export interface LTXVAddGuideNode extends NodeHandle {
 
 /** `LTXVAddGuide`, category `model/conditioning/ltxv`. */
 export function ltxvAddGuide(inputs: LTXVAddGuideInputs, options?: NodeOptions): LTXVAddGuideNode {
-  return createNode<LTXVAddGuideNode>({ classType: 'LTXVAddGuide', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { frame_idx: 0, strength: 1 } }, inputs, options)
+  return createNode<LTXVAddGuideNode>({ classType: 'LTXVAddGuide', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { frame_idx: 0, strength: 1 }, inputNames: ['positive', 'negative', 'vae', 'latent', 'image', 'frame_idx', 'strength', 'attention_mask', 'iclora_parameters'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `LTXVConditioning`. */
@@ -1823,7 +1823,7 @@ export interface LTXVConditioningNode extends NodeHandle {
 
 /** `LTXVConditioning`, category `model/conditioning/ltxv`. */
 export function ltxvConditioning(inputs: LTXVConditioningInputs, options?: NodeOptions): LTXVConditioningNode {
-  return createNode<LTXVConditioningNode>({ classType: 'LTXVConditioning', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { frame_rate: 25 } }, inputs, options)
+  return createNode<LTXVConditioningNode>({ classType: 'LTXVConditioning', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], defaults: { frame_rate: 25 }, inputNames: ['positive', 'negative', 'frame_rate'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LTXVCropGuides`. */
@@ -1848,7 +1848,7 @@ export interface LTXVCropGuidesNode extends NodeHandle {
 
 /** `LTXVCropGuides`, category `model/conditioning/ltxv`. */
 export function ltxvCropGuides(inputs: LTXVCropGuidesInputs, options?: NodeOptions): LTXVCropGuidesNode {
-  return createNode<LTXVCropGuidesNode>({ classType: 'LTXVCropGuides', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'] }, inputs, options)
+  return createNode<LTXVCropGuidesNode>({ classType: 'LTXVCropGuides', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], inputNames: ['positive', 'negative', 'latent'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LTXVImgToVideo`. */
@@ -1907,7 +1907,7 @@ export interface LTXVImgToVideoNode extends NodeHandle {
 
 /** `LTXVImgToVideo`, category `model/conditioning/ltxv`. */
 export function ltxvImgToVideo(inputs: LTXVImgToVideoInputs, options?: NodeOptions): LTXVImgToVideoNode {
-  return createNode<LTXVImgToVideoNode>({ classType: 'LTXVImgToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 768, height: 512, length: 97, batch_size: 1, strength: 1 } }, inputs, options)
+  return createNode<LTXVImgToVideoNode>({ classType: 'LTXVImgToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 768, height: 512, length: 97, batch_size: 1, strength: 1 }, inputNames: ['positive', 'negative', 'vae', 'image', 'width', 'height', 'length', 'batch_size', 'strength'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `LTXVImgToVideoInplace`. */
@@ -1937,7 +1937,7 @@ export interface LTXVImgToVideoInplaceNode extends NodeHandle {
 
 /** `LTXVImgToVideoInplace`, category `model/conditioning/ltxv`. */
 export function ltxvImgToVideoInplace(inputs: LTXVImgToVideoInplaceInputs, options?: NodeOptions): LTXVImgToVideoInplaceNode {
-  return createNode<LTXVImgToVideoInplaceNode>({ classType: 'LTXVImgToVideoInplace', outputs: ['LATENT'], names: ['latent'], defaults: { strength: 1, bypass: false } }, inputs, options)
+  return createNode<LTXVImgToVideoInplaceNode>({ classType: 'LTXVImgToVideoInplace', outputs: ['LATENT'], names: ['latent'], defaults: { strength: 1, bypass: false }, inputNames: ['vae', 'image', 'latent', 'strength', 'bypass'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LTXVReferenceAudio`. */
@@ -1994,7 +1994,7 @@ export interface LTXVReferenceAudioNode extends NodeHandle {
  * Set reference audio for ID-LoRA speaker identity transfer. Encodes a reference audio clip into the conditioning and optionally patches the model with identity guidance (extra forward pass without reference, amplifying the speaker identity effect).
  */
 export function ltxvReferenceAudio(inputs: LTXVReferenceAudioInputs, options?: NodeOptions): LTXVReferenceAudioNode {
-  return createNode<LTXVReferenceAudioNode>({ classType: 'LTXVReferenceAudio', outputs: ['MODEL', 'CONDITIONING', 'CONDITIONING'], names: ['MODEL', 'positive', 'negative'], defaults: { identity_guidance_scale: 3, start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<LTXVReferenceAudioNode>({ classType: 'LTXVReferenceAudio', outputs: ['MODEL', 'CONDITIONING', 'CONDITIONING'], names: ['MODEL', 'positive', 'negative'], defaults: { identity_guidance_scale: 3, start_percent: 0, end_percent: 1 }, inputNames: ['model', 'positive', 'negative', 'reference_audio', 'audio_vae', 'identity_guidance_scale', 'start_percent', 'end_percent'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `LotusConditioning`. */
@@ -2010,7 +2010,7 @@ export interface LotusConditioningNode extends NodeHandle {
 
 /** `LotusConditioning`, category `model/conditioning/lotus`. */
 export function lotusConditioning(inputs: LotusConditioningInputs = {}, options?: NodeOptions): LotusConditioningNode {
-  return createNode<LotusConditioningNode>({ classType: 'LotusConditioning', outputs: ['CONDITIONING'], names: ['conditioning'] }, inputs, options)
+  return createNode<LotusConditioningNode>({ classType: 'LotusConditioning', outputs: ['CONDITIONING'], names: ['conditioning'], inputNames: [] }, inputs, options)
 }
 
 /** Inputs of `NormalizeVideoLatentStart`. */
@@ -2047,7 +2047,7 @@ export interface NormalizeVideoLatentStartNode extends NodeHandle {
  * Normalizes the initial frames of a video latent to match the mean and standard deviation of subsequent reference frames. Helps reduce differences between the starting frames and the rest of the video.
  */
 export function normalizeVideoLatentStart(inputs: NormalizeVideoLatentStartInputs, options?: NodeOptions): NormalizeVideoLatentStartNode {
-  return createNode<NormalizeVideoLatentStartNode>({ classType: 'NormalizeVideoLatentStart', outputs: ['LATENT'], names: ['latent'], defaults: { start_frame_count: 4, reference_frame_count: 5 } }, inputs, options)
+  return createNode<NormalizeVideoLatentStartNode>({ classType: 'NormalizeVideoLatentStart', outputs: ['LATENT'], names: ['latent'], defaults: { start_frame_count: 4, reference_frame_count: 5 }, inputNames: ['latent', 'start_frame_count', 'reference_frame_count'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PiDConditioning`. */
@@ -2083,7 +2083,7 @@ export interface PiDConditioningNode extends NodeHandle {
  * Attaches a latent and a degrade_sigma scalar to a CONDITIONING for PiD decoding/upscaling
  */
 export function piDConditioning(inputs: PiDConditioningInputs, options?: NodeOptions): PiDConditioningNode {
-  return createNode<PiDConditioningNode>({ classType: 'PiDConditioning', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { latent_format: 'flux', degrade_sigma: 0 } }, inputs, options)
+  return createNode<PiDConditioningNode>({ classType: 'PiDConditioning', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { latent_format: 'flux', degrade_sigma: 0 }, inputNames: ['positive', 'latent', 'latent_format', 'degrade_sigma'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ReferenceLatent`. */
@@ -2106,7 +2106,7 @@ export interface ReferenceLatentNode extends NodeHandle {
  * This node sets the guiding latent for an edit model. If the model supports it you can chain multiple to set multiple reference images.
  */
 export function referenceLatent(inputs: ReferenceLatentInputs, options?: NodeOptions): ReferenceLatentNode {
-  return createNode<ReferenceLatentNode>({ classType: 'ReferenceLatent', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<ReferenceLatentNode>({ classType: 'ReferenceLatent', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning', 'latent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ReferenceTimbreAudio`. */
@@ -2130,7 +2130,7 @@ export interface ReferenceTimbreAudioNode extends NodeHandle {
  * @experimental
  */
 export function referenceTimbreAudio(inputs: ReferenceTimbreAudioInputs, options?: NodeOptions): ReferenceTimbreAudioNode {
-  return createNode<ReferenceTimbreAudioNode>({ classType: 'ReferenceTimbreAudio', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<ReferenceTimbreAudioNode>({ classType: 'ReferenceTimbreAudio', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning', 'latent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SCAIL2ColoredMask`. */
@@ -2174,7 +2174,7 @@ export interface SCAIL2ColoredMaskNode extends NodeHandle {
  * @experimental
  */
 export function scail2ColoredMask(inputs: SCAIL2ColoredMaskInputs, options?: NodeOptions): SCAIL2ColoredMaskNode {
-  return createNode<SCAIL2ColoredMaskNode>({ classType: 'SCAIL2ColoredMask', outputs: ['IMAGE', 'IMAGE'], names: ['pose_video_mask', 'reference_image_mask'], defaults: { object_indices: '', sort_by: 'left_to_right', replacement_mode: false } }, inputs, options)
+  return createNode<SCAIL2ColoredMaskNode>({ classType: 'SCAIL2ColoredMask', outputs: ['IMAGE', 'IMAGE'], names: ['pose_video_mask', 'reference_image_mask'], defaults: { object_indices: '', sort_by: 'left_to_right', replacement_mode: false }, inputNames: ['driving_track_data', 'object_indices', 'sort_by', 'replacement_mode', 'ref_track_data'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SD_4XUpscale_Conditioning`. */
@@ -2213,7 +2213,7 @@ export interface SD4XUpscaleConditioningNode extends NodeHandle {
 
 /** `SD_4XUpscale_Conditioning`, category `model/conditioning/stable diffusion upscaler`. */
 export function sd4XUpscaleConditioning(inputs: SD4XUpscaleConditioningInputs, options?: NodeOptions): SD4XUpscaleConditioningNode {
-  return createNode<SD4XUpscaleConditioningNode>({ classType: 'SD_4XUpscale_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { scale_ratio: 4, noise_augmentation: 0 } }, inputs, options)
+  return createNode<SD4XUpscaleConditioningNode>({ classType: 'SD_4XUpscale_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { scale_ratio: 4, noise_augmentation: 0 }, inputNames: ['images', 'positive', 'negative', 'scale_ratio', 'noise_augmentation'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `SV3D_Conditioning`. */
@@ -2265,7 +2265,7 @@ export interface SV3DConditioningNode extends NodeHandle {
 
 /** `SV3D_Conditioning`, category `model/conditioning/stable video 3d`. */
 export function sv3DConditioning(inputs: SV3DConditioningInputs, options?: NodeOptions): SV3DConditioningNode {
-  return createNode<SV3DConditioningNode>({ classType: 'SV3D_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 576, height: 576, video_frames: 21, elevation: 0 } }, inputs, options)
+  return createNode<SV3DConditioningNode>({ classType: 'SV3D_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 576, height: 576, video_frames: 21, elevation: 0 }, inputNames: ['clip_vision', 'init_image', 'vae', 'width', 'height', 'video_frames', 'elevation'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `SVD_img2vid_Conditioning`. */
@@ -2329,7 +2329,7 @@ export interface SVDImg2VidConditioningNode extends NodeHandle {
 
 /** `SVD_img2vid_Conditioning`, category `model/conditioning/stable video`. */
 export function svdImg2VidConditioning(inputs: SVDImg2VidConditioningInputs, options?: NodeOptions): SVDImg2VidConditioningNode {
-  return createNode<SVDImg2VidConditioningNode>({ classType: 'SVD_img2vid_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 1024, height: 576, video_frames: 14, motion_bucket_id: 127, fps: 6, augmentation_level: 0 } }, inputs, options)
+  return createNode<SVDImg2VidConditioningNode>({ classType: 'SVD_img2vid_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 1024, height: 576, video_frames: 14, motion_bucket_id: 127, fps: 6, augmentation_level: 0 }, inputNames: ['clip_vision', 'init_image', 'vae', 'width', 'height', 'video_frames', 'motion_bucket_id', 'fps', 'augmentation_level'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `SetUnionControlNetType`. */
@@ -2347,7 +2347,7 @@ export interface SetUnionControlNetTypeNode extends NodeHandle {
 
 /** Set Union ControlNet Type (`SetUnionControlNetType`), category `model/conditioning/controlnet`. */
 export function setUnionControlNetType(inputs: SetUnionControlNetTypeInputs, options?: NodeOptions): SetUnionControlNetTypeNode {
-  return createNode<SetUnionControlNetTypeNode>({ classType: 'SetUnionControlNetType', outputs: ['CONTROL_NET'], names: ['CONTROL_NET'] }, inputs, options)
+  return createNode<SetUnionControlNetTypeNode>({ classType: 'SetUnionControlNetType', outputs: ['CONTROL_NET'], names: ['CONTROL_NET'], inputNames: ['control_net', 'type'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StableCascade_StageB_Conditioning`. */
@@ -2365,7 +2365,7 @@ export interface StableCascadeStageBConditioningNode extends NodeHandle {
 
 /** `StableCascade_StageB_Conditioning`, category `model/conditioning/stable cascade`. */
 export function stableCascadeStageBConditioning(inputs: StableCascadeStageBConditioningInputs, options?: NodeOptions): StableCascadeStageBConditioningNode {
-  return createNode<StableCascadeStageBConditioningNode>({ classType: 'StableCascade_StageB_Conditioning', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<StableCascadeStageBConditioningNode>({ classType: 'StableCascade_StageB_Conditioning', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['conditioning', 'stage_c'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StableZero123_Conditioning`. */
@@ -2424,7 +2424,7 @@ export interface StableZero123ConditioningNode extends NodeHandle {
 
 /** `StableZero123_Conditioning`, category `model/conditioning/stable zero123`. */
 export function stableZero123Conditioning(inputs: StableZero123ConditioningInputs, options?: NodeOptions): StableZero123ConditioningNode {
-  return createNode<StableZero123ConditioningNode>({ classType: 'StableZero123_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 256, height: 256, batch_size: 1, elevation: 0, azimuth: 0 } }, inputs, options)
+  return createNode<StableZero123ConditioningNode>({ classType: 'StableZero123_Conditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 256, height: 256, batch_size: 1, elevation: 0, azimuth: 0 }, inputNames: ['clip_vision', 'init_image', 'vae', 'width', 'height', 'batch_size', 'elevation', 'azimuth'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `StableZero123_Conditioning_Batched`. */
@@ -2497,7 +2497,7 @@ export interface StableZero123ConditioningBatchedNode extends NodeHandle {
 
 /** `StableZero123_Conditioning_Batched`, category `model/conditioning/stable zero123`. */
 export function stableZero123ConditioningBatched(inputs: StableZero123ConditioningBatchedInputs, options?: NodeOptions): StableZero123ConditioningBatchedNode {
-  return createNode<StableZero123ConditioningBatchedNode>({ classType: 'StableZero123_Conditioning_Batched', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 256, height: 256, batch_size: 1, elevation: 0, azimuth: 0, elevation_batch_increment: 0, azimuth_batch_increment: 0 } }, inputs, options)
+  return createNode<StableZero123ConditioningBatchedNode>({ classType: 'StableZero123_Conditioning_Batched', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 256, height: 256, batch_size: 1, elevation: 0, azimuth: 0, elevation_batch_increment: 0, azimuth_batch_increment: 0 }, inputNames: ['clip_vision', 'init_image', 'vae', 'width', 'height', 'batch_size', 'elevation', 'azimuth', 'elevation_batch_increment', 'azimuth_batch_increment'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `StyleModelApply`. */
@@ -2524,7 +2524,7 @@ export interface StyleModelApplyNode extends NodeHandle {
 
 /** Apply Style Model (`StyleModelApply`), category `model/conditioning`. */
 export function styleModelApply(inputs: StyleModelApplyInputs, options?: NodeOptions): StyleModelApplyNode {
-  return createNode<StyleModelApplyNode>({ classType: 'StyleModelApply', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<StyleModelApplyNode>({ classType: 'StyleModelApply', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1 }, inputNames: ['conditioning', 'style_model', 'clip_vision_output', 'strength_type', 'strength'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeAceStepAudio`. */
@@ -2550,7 +2550,7 @@ export interface TextEncodeAceStepAudioNode extends NodeHandle {
 
 /** `TextEncodeAceStepAudio`, category `model/conditioning/ace`. */
 export function textEncodeAceStepAudio(inputs: TextEncodeAceStepAudioInputs, options?: NodeOptions): TextEncodeAceStepAudioNode {
-  return createNode<TextEncodeAceStepAudioNode>({ classType: 'TextEncodeAceStepAudio', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { lyrics_strength: 1 } }, inputs, options)
+  return createNode<TextEncodeAceStepAudioNode>({ classType: 'TextEncodeAceStepAudio', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { lyrics_strength: 1 }, inputNames: ['clip', 'tags', 'lyrics', 'lyrics_strength'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeAceStepAudio1.5`. */
@@ -2631,7 +2631,7 @@ export interface TextEncodeAceStepAudio15Node extends NodeHandle {
 
 /** `TextEncodeAceStepAudio1.5`, category `model/conditioning/ace`. */
 export function textEncodeAceStepAudio15(inputs: TextEncodeAceStepAudio15Inputs, options?: NodeOptions): TextEncodeAceStepAudio15Node {
-  return createNode<TextEncodeAceStepAudio15Node>({ classType: 'TextEncodeAceStepAudio1.5', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { seed: 0, bpm: 120, duration: 120, language: 'en', generate_audio_codes: true, cfg_scale: 2, temperature: 0.85, top_p: 0.9, top_k: 0, min_p: 0 } }, inputs, options)
+  return createNode<TextEncodeAceStepAudio15Node>({ classType: 'TextEncodeAceStepAudio1.5', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { seed: 0, bpm: 120, duration: 120, language: 'en', generate_audio_codes: true, cfg_scale: 2, temperature: 0.85, top_p: 0.9, top_k: 0, min_p: 0 }, inputNames: ['clip', 'tags', 'lyrics', 'timesignature', 'keyscale', 'seed', 'bpm', 'duration', 'language', 'generate_audio_codes', 'cfg_scale', 'temperature', 'top_p', 'top_k', 'min_p'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeBooguEdit`. */
@@ -2656,7 +2656,7 @@ export interface TextEncodeBooguEditNode extends NodeHandle {
 
 /** `TextEncodeBooguEdit`, category `model/conditioning/boogu`. */
 export function textEncodeBooguEdit(inputs: TextEncodeBooguEditInputs, options?: NodeOptions): TextEncodeBooguEditNode {
-  return createNode<TextEncodeBooguEditNode>({ classType: 'TextEncodeBooguEdit', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], dynamic: { images: { autogrowNames: ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7', 'image_8', 'image_9', 'image_10', 'image_11', 'image_12', 'image_13', 'image_14', 'image_15', 'image_16'] } } }, inputs, options)
+  return createNode<TextEncodeBooguEditNode>({ classType: 'TextEncodeBooguEdit', outputs: ['CONDITIONING', 'CONDITIONING'], names: ['positive', 'negative'], dynamic: { images: { autogrowNames: ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7', 'image_8', 'image_9', 'image_10', 'image_11', 'image_12', 'image_13', 'image_14', 'image_15', 'image_16'] } }, inputNames: ['clip', 'prompt', 'negative_prompt', 'vae', 'images'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeHunyuanVideo_ImageToVideo`. */
@@ -2682,7 +2682,7 @@ export interface TextEncodeHunyuanVideoImageToVideoNode extends NodeHandle {
 
 /** `TextEncodeHunyuanVideo_ImageToVideo`, category `model/conditioning/hunyuan video`. */
 export function textEncodeHunyuanVideoImageToVideo(inputs: TextEncodeHunyuanVideoImageToVideoInputs, options?: NodeOptions): TextEncodeHunyuanVideoImageToVideoNode {
-  return createNode<TextEncodeHunyuanVideoImageToVideoNode>({ classType: 'TextEncodeHunyuanVideo_ImageToVideo', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { image_interleave: 2 } }, inputs, options)
+  return createNode<TextEncodeHunyuanVideoImageToVideoNode>({ classType: 'TextEncodeHunyuanVideo_ImageToVideo', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { image_interleave: 2 }, inputNames: ['clip', 'clip_vision_output', 'prompt', 'image_interleave'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeQwenImageEdit`. */
@@ -2704,7 +2704,7 @@ export interface TextEncodeQwenImageEditNode extends NodeHandle {
 
 /** `TextEncodeQwenImageEdit`, category `model/conditioning/qwen image`. */
 export function textEncodeQwenImageEdit(inputs: TextEncodeQwenImageEditInputs, options?: NodeOptions): TextEncodeQwenImageEditNode {
-  return createNode<TextEncodeQwenImageEditNode>({ classType: 'TextEncodeQwenImageEdit', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<TextEncodeQwenImageEditNode>({ classType: 'TextEncodeQwenImageEdit', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'prompt', 'vae', 'image'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeQwenImageEditPlus`. */
@@ -2730,7 +2730,7 @@ export interface TextEncodeQwenImageEditPlusNode extends NodeHandle {
 
 /** `TextEncodeQwenImageEditPlus`, category `model/conditioning/qwen image`. */
 export function textEncodeQwenImageEditPlus(inputs: TextEncodeQwenImageEditPlusInputs, options?: NodeOptions): TextEncodeQwenImageEditPlusNode {
-  return createNode<TextEncodeQwenImageEditPlusNode>({ classType: 'TextEncodeQwenImageEditPlus', outputs: ['CONDITIONING'], names: ['CONDITIONING'] }, inputs, options)
+  return createNode<TextEncodeQwenImageEditPlusNode>({ classType: 'TextEncodeQwenImageEditPlus', outputs: ['CONDITIONING'], names: ['CONDITIONING'], inputNames: ['clip', 'prompt', 'vae', 'image1', 'image2', 'image3'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TextEncodeZImageOmni`. */
@@ -2763,7 +2763,7 @@ export interface TextEncodeZImageOmniNode extends NodeHandle {
  * @experimental
  */
 export function textEncodeZImageOmni(inputs: TextEncodeZImageOmniInputs, options?: NodeOptions): TextEncodeZImageOmniNode {
-  return createNode<TextEncodeZImageOmniNode>({ classType: 'TextEncodeZImageOmni', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { auto_resize_images: true } }, inputs, options)
+  return createNode<TextEncodeZImageOmniNode>({ classType: 'TextEncodeZImageOmni', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { auto_resize_images: true }, inputNames: ['clip', 'prompt', 'auto_resize_images', 'image_encoder', 'vae', 'image1', 'image2', 'image3'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoSplatConditioning`. */
@@ -2795,7 +2795,7 @@ export interface TripoSplatConditioningNode extends NodeHandle {
  * Encode the image with DINOv3 and the Flux2 VAE into TripoSplat positive/negative conditioning, and create the fixed size noise target (latent + camera) for the KSampler
  */
 export function tripoSplatConditioning(inputs: TripoSplatConditioningInputs, options?: NodeOptions): TripoSplatConditioningNode {
-  return createNode<TripoSplatConditioningNode>({ classType: 'TripoSplatConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'] }, inputs, options)
+  return createNode<TripoSplatConditioningNode>({ classType: 'TripoSplatConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], inputNames: ['clip_vision', 'vae', 'image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TripoSplatPreprocessImage`. */
@@ -2832,7 +2832,7 @@ export interface TripoSplatPreprocessImageNode extends NodeHandle {
  * Crop center each image to a square canvas on a black background and add padding.
  */
 export function tripoSplatPreprocessImage(inputs: TripoSplatPreprocessImageInputs, options?: NodeOptions): TripoSplatPreprocessImageNode {
-  return createNode<TripoSplatPreprocessImageNode>({ classType: 'TripoSplatPreprocessImage', outputs: ['IMAGE'], names: ['image'], defaults: { erode_radius: 1, size: 1024 } }, inputs, options)
+  return createNode<TripoSplatPreprocessImageNode>({ classType: 'TripoSplatPreprocessImage', outputs: ['IMAGE'], names: ['image'], defaults: { erode_radius: 1, size: 1024 }, inputNames: ['image', 'mask', 'erode_radius', 'size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VOIDInpaintConditioning`. */
@@ -2889,7 +2889,7 @@ export interface VOIDInpaintConditioningNode extends NodeHandle {
 
 /** `VOIDInpaintConditioning`, category `model/conditioning/void`. */
 export function voidInpaintConditioning(inputs: VOIDInpaintConditioningInputs, options?: NodeOptions): VOIDInpaintConditioningNode {
-  return createNode<VOIDInpaintConditioningNode>({ classType: 'VOIDInpaintConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 672, height: 384, length: 45, batch_size: 1 } }, inputs, options)
+  return createNode<VOIDInpaintConditioningNode>({ classType: 'VOIDInpaintConditioning', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 672, height: 384, length: 45, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'video', 'quadmask', 'width', 'height', 'length', 'batch_size'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `Wan22FunControlToVideo`. */
@@ -2945,7 +2945,7 @@ export interface Wan22FunControlToVideoNode extends NodeHandle {
 
 /** `Wan22FunControlToVideo`, category `model/conditioning/wan/fun control`. */
 export function wan22FunControlToVideo(inputs: Wan22FunControlToVideoInputs, options?: NodeOptions): Wan22FunControlToVideoNode {
-  return createNode<Wan22FunControlToVideoNode>({ classType: 'Wan22FunControlToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<Wan22FunControlToVideoNode>({ classType: 'Wan22FunControlToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'ref_image', 'control_video'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `Wan22ImageToVideoLatent`. */
@@ -2991,7 +2991,7 @@ export interface Wan22ImageToVideoLatentNode extends NodeHandle {
 
 /** `Wan22ImageToVideoLatent`, category `model/conditioning/wan`. */
 export function wan22ImageToVideoLatent(inputs: Wan22ImageToVideoLatentInputs, options?: NodeOptions): Wan22ImageToVideoLatentNode {
-  return createNode<Wan22ImageToVideoLatentNode>({ classType: 'Wan22ImageToVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1280, height: 704, length: 49, batch_size: 1 } }, inputs, options)
+  return createNode<Wan22ImageToVideoLatentNode>({ classType: 'Wan22ImageToVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1280, height: 704, length: 49, batch_size: 1 }, inputNames: ['vae', 'width', 'height', 'length', 'batch_size', 'start_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WanAnimateToVideo`. */
@@ -3084,7 +3084,7 @@ export interface WanAnimateToVideoNode extends NodeHandle {
  * @experimental
  */
 export function wanAnimateToVideo(inputs: WanAnimateToVideoInputs, options?: NodeOptions): WanAnimateToVideoNode {
-  return createNode<WanAnimateToVideoNode>({ classType: 'WanAnimateToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'INT', 'INT', 'INT'], names: ['positive', 'negative', 'latent', 'trim_latent', 'trim_image', 'video_frame_offset'], defaults: { width: 832, height: 480, length: 77, batch_size: 1, continue_motion_max_frames: 5, video_frame_offset: 0 } }, inputs, options)
+  return createNode<WanAnimateToVideoNode>({ classType: 'WanAnimateToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'INT', 'INT', 'INT'], names: ['positive', 'negative', 'latent', 'trim_latent', 'trim_image', 'video_frame_offset'], defaults: { width: 832, height: 480, length: 77, batch_size: 1, continue_motion_max_frames: 5, video_frame_offset: 0 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'continue_motion_max_frames', 'video_frame_offset', 'clip_vision_output', 'reference_image', 'face_video', 'pose_video', 'background_video', 'character_mask', 'continue_motion'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanCameraEmbedding`. */
@@ -3172,7 +3172,7 @@ export interface WanCameraEmbeddingNode extends NodeHandle {
 
 /** `WanCameraEmbedding`, category `model/conditioning/wan/camera`. */
 export function wanCameraEmbedding(inputs: WanCameraEmbeddingInputs = {}, options?: NodeOptions): WanCameraEmbeddingNode {
-  return createNode<WanCameraEmbeddingNode>({ classType: 'WanCameraEmbedding', outputs: ['WAN_CAMERA_EMBEDDING', 'INT', 'INT', 'INT'], names: ['camera_embedding', 'width', 'height', 'length'], defaults: { camera_pose: 'Static', width: 832, height: 480, length: 81 } }, inputs, options)
+  return createNode<WanCameraEmbeddingNode>({ classType: 'WanCameraEmbedding', outputs: ['WAN_CAMERA_EMBEDDING', 'INT', 'INT', 'INT'], names: ['camera_embedding', 'width', 'height', 'length'], defaults: { camera_pose: 'Static', width: 832, height: 480, length: 81 }, inputNames: ['camera_pose', 'width', 'height', 'length', 'speed', 'fx', 'fy', 'cx', 'cy'] }, inputs, options)
 }
 
 /** Inputs of `WanCameraImageToVideo`. */
@@ -3230,7 +3230,7 @@ export interface WanCameraImageToVideoNode extends NodeHandle {
 
 /** `WanCameraImageToVideo`, category `model/conditioning/wan/camera`. */
 export function wanCameraImageToVideo(inputs: WanCameraImageToVideoInputs, options?: NodeOptions): WanCameraImageToVideoNode {
-  return createNode<WanCameraImageToVideoNode>({ classType: 'WanCameraImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanCameraImageToVideoNode>({ classType: 'WanCameraImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'clip_vision_output', 'start_image', 'camera_conditions'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanDancerEncodeAudio`. */
@@ -3266,7 +3266,7 @@ export interface WanDancerEncodeAudioNode extends NodeHandle {
 
 /** `WanDancerEncodeAudio`, category `model/conditioning/wan/dancer`. */
 export function wanDancerEncodeAudio(inputs: WanDancerEncodeAudioInputs, options?: NodeOptions): WanDancerEncodeAudioNode {
-  return createNode<WanDancerEncodeAudioNode>({ classType: 'WanDancerEncodeAudio', outputs: ['AUDIO_ENCODER_OUTPUT', 'STRING'], names: ['audio_encoder_output', 'fps_string'], defaults: { video_frames: 149, audio_inject_scale: 1 } }, inputs, options)
+  return createNode<WanDancerEncodeAudioNode>({ classType: 'WanDancerEncodeAudio', outputs: ['AUDIO_ENCODER_OUTPUT', 'STRING'], names: ['audio_encoder_output', 'fps_string'], defaults: { video_frames: 149, audio_inject_scale: 1 }, inputNames: ['audio', 'video_frames', 'audio_inject_scale'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WanDancerVideo`. */
@@ -3336,7 +3336,7 @@ export interface WanDancerVideoNode extends NodeHandle {
 
 /** `WanDancerVideo`, category `model/conditioning/wan/dancer`. */
 export function wanDancerVideo(inputs: WanDancerVideoInputs, options?: NodeOptions): WanDancerVideoNode {
-  return createNode<WanDancerVideoNode>({ classType: 'WanDancerVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 480, height: 832, length: 149 } }, inputs, options)
+  return createNode<WanDancerVideoNode>({ classType: 'WanDancerVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 480, height: 832, length: 149 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'clip_vision_output', 'clip_vision_output_ref', 'start_image', 'mask', 'audio_encoder_output'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanFirstLastFrameToVideo`. */
@@ -3396,7 +3396,7 @@ export interface WanFirstLastFrameToVideoNode extends NodeHandle {
 
 /** `WanFirstLastFrameToVideo`, category `model/conditioning/wan`. */
 export function wanFirstLastFrameToVideo(inputs: WanFirstLastFrameToVideoInputs, options?: NodeOptions): WanFirstLastFrameToVideoNode {
-  return createNode<WanFirstLastFrameToVideoNode>({ classType: 'WanFirstLastFrameToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanFirstLastFrameToVideoNode>({ classType: 'WanFirstLastFrameToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'clip_vision_start_image', 'clip_vision_end_image', 'start_image', 'end_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanFunControlToVideo`. */
@@ -3454,7 +3454,7 @@ export interface WanFunControlToVideoNode extends NodeHandle {
 
 /** `WanFunControlToVideo`, category `model/conditioning/wan/fun control`. */
 export function wanFunControlToVideo(inputs: WanFunControlToVideoInputs, options?: NodeOptions): WanFunControlToVideoNode {
-  return createNode<WanFunControlToVideoNode>({ classType: 'WanFunControlToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanFunControlToVideoNode>({ classType: 'WanFunControlToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'clip_vision_output', 'start_image', 'control_video'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanFunInpaintToVideo`. */
@@ -3512,7 +3512,7 @@ export interface WanFunInpaintToVideoNode extends NodeHandle {
 
 /** `WanFunInpaintToVideo`, category `model/conditioning/wan/fun inpaint`. */
 export function wanFunInpaintToVideo(inputs: WanFunInpaintToVideoInputs, options?: NodeOptions): WanFunInpaintToVideoNode {
-  return createNode<WanFunInpaintToVideoNode>({ classType: 'WanFunInpaintToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanFunInpaintToVideoNode>({ classType: 'WanFunInpaintToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'clip_vision_output', 'start_image', 'end_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanHuMoImageToVideo`. */
@@ -3571,7 +3571,7 @@ export interface WanHuMoImageToVideoNode extends NodeHandle {
  * @experimental
  */
 export function wanHuMoImageToVideo(inputs: WanHuMoImageToVideoInputs, options?: NodeOptions): WanHuMoImageToVideoNode {
-  return createNode<WanHuMoImageToVideoNode>({ classType: 'WanHuMoImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 97, batch_size: 1 } }, inputs, options)
+  return createNode<WanHuMoImageToVideoNode>({ classType: 'WanHuMoImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 97, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'audio_encoder_output', 'ref_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanImageToVideo`. */
@@ -3627,7 +3627,7 @@ export interface WanImageToVideoNode extends NodeHandle {
 
 /** `WanImageToVideo`, category `model/conditioning/wan`. */
 export function wanImageToVideo(inputs: WanImageToVideoInputs, options?: NodeOptions): WanImageToVideoNode {
-  return createNode<WanImageToVideoNode>({ classType: 'WanImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanImageToVideoNode>({ classType: 'WanImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'clip_vision_output', 'start_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanInfiniteTalkToVideo`. */
@@ -3704,7 +3704,7 @@ export interface WanInfiniteTalkToVideoNode extends NodeHandle {
 
 /** `WanInfiniteTalkToVideo`, category `model/conditioning/wan/infinite talk`. */
 export function wanInfiniteTalkToVideo(inputs: WanInfiniteTalkToVideoInputs, options?: NodeOptions): WanInfiniteTalkToVideoNode {
-  return createNode<WanInfiniteTalkToVideoNode>({ classType: 'WanInfiniteTalkToVideo', outputs: ['MODEL', 'CONDITIONING', 'CONDITIONING', 'LATENT', 'INT'], names: ['model', 'positive', 'negative', 'latent', 'trim_image'], defaults: { width: 832, height: 480, length: 81, motion_frame_count: 9, audio_scale: 1 }, dynamic: { mode: { combo: true } } }, inputs, options)
+  return createNode<WanInfiniteTalkToVideoNode>({ classType: 'WanInfiniteTalkToVideo', outputs: ['MODEL', 'CONDITIONING', 'CONDITIONING', 'LATENT', 'INT'], names: ['model', 'positive', 'negative', 'latent', 'trim_image'], defaults: { width: 832, height: 480, length: 81, motion_frame_count: 9, audio_scale: 1 }, dynamic: { mode: { combo: true } }, inputNames: ['mode', 'model', 'model_patch', 'positive', 'negative', 'vae', 'audio_encoder_output_1', 'width', 'height', 'length', 'motion_frame_count', 'audio_scale', 'clip_vision_output', 'start_image', 'previous_frames'], required: 7 }, inputs, options)
 }
 
 /** Inputs of `WanMoveConcatTrack`. */
@@ -3723,7 +3723,7 @@ export interface WanMoveConcatTrackNode extends NodeHandle {
 
 /** `WanMoveConcatTrack`, category `model/conditioning/wan/move`. */
 export function wanMoveConcatTrack(inputs: WanMoveConcatTrackInputs, options?: NodeOptions): WanMoveConcatTrackNode {
-  return createNode<WanMoveConcatTrackNode>({ classType: 'WanMoveConcatTrack', outputs: ['TRACKS'], names: ['TRACKS'] }, inputs, options)
+  return createNode<WanMoveConcatTrackNode>({ classType: 'WanMoveConcatTrack', outputs: ['TRACKS'], names: ['TRACKS'], inputNames: ['tracks_1', 'tracks_2'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WanMoveTrackToVideo`. */
@@ -3788,7 +3788,7 @@ export interface WanMoveTrackToVideoNode extends NodeHandle {
 
 /** `WanMoveTrackToVideo`, category `model/conditioning/wan/move`. */
 export function wanMoveTrackToVideo(inputs: WanMoveTrackToVideoInputs, options?: NodeOptions): WanMoveTrackToVideoNode {
-  return createNode<WanMoveTrackToVideoNode>({ classType: 'WanMoveTrackToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { strength: 1, width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanMoveTrackToVideoNode>({ classType: 'WanMoveTrackToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { strength: 1, width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'start_image', 'strength', 'width', 'height', 'length', 'batch_size', 'tracks', 'clip_vision_output'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `WanMoveTracksFromCoords`. */
@@ -3814,7 +3814,7 @@ export interface WanMoveTracksFromCoordsNode extends NodeHandle {
 
 /** `WanMoveTracksFromCoords`, category `model/conditioning/wan/move`. */
 export function wanMoveTracksFromCoords(inputs: WanMoveTracksFromCoordsInputs = {}, options?: NodeOptions): WanMoveTracksFromCoordsNode {
-  return createNode<WanMoveTracksFromCoordsNode>({ classType: 'WanMoveTracksFromCoords', outputs: ['TRACKS', 'INT'], names: ['TRACKS', 'track_length'] }, inputs, options)
+  return createNode<WanMoveTracksFromCoordsNode>({ classType: 'WanMoveTracksFromCoords', outputs: ['TRACKS', 'INT'], names: ['TRACKS', 'track_length'], inputNames: ['track_coords', 'track_mask'] }, inputs, options)
 }
 
 /** Inputs of `WanMoveVisualizeTracks`. */
@@ -3858,7 +3858,7 @@ export interface WanMoveVisualizeTracksNode extends NodeHandle {
 
 /** `WanMoveVisualizeTracks`, category `model/conditioning/wan/move`. */
 export function wanMoveVisualizeTracks(inputs: WanMoveVisualizeTracksInputs, options?: NodeOptions): WanMoveVisualizeTracksNode {
-  return createNode<WanMoveVisualizeTracksNode>({ classType: 'WanMoveVisualizeTracks', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { line_resolution: 24, circle_size: 12, opacity: 0.75, line_width: 16 } }, inputs, options)
+  return createNode<WanMoveVisualizeTracksNode>({ classType: 'WanMoveVisualizeTracks', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { line_resolution: 24, circle_size: 12, opacity: 0.75, line_width: 16 }, inputNames: ['images', 'line_resolution', 'circle_size', 'opacity', 'line_width', 'tracks'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WanPhantomSubjectToVideo`. */
@@ -3915,7 +3915,7 @@ export interface WanPhantomSubjectToVideoNode extends NodeHandle {
 
 /** `WanPhantomSubjectToVideo`, category `model/conditioning/wan/phantom subject`. */
 export function wanPhantomSubjectToVideo(inputs: WanPhantomSubjectToVideoInputs, options?: NodeOptions): WanPhantomSubjectToVideoNode {
-  return createNode<WanPhantomSubjectToVideoNode>({ classType: 'WanPhantomSubjectToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative_text', 'negative_img_text', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<WanPhantomSubjectToVideoNode>({ classType: 'WanPhantomSubjectToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative_text', 'negative_img_text', 'latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'images'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanSCAILToVideo`. */
@@ -4051,7 +4051,7 @@ export interface WanSCAILToVideoNode extends NodeHandle {
  * @experimental
  */
 export function wanScailToVideo(inputs: WanSCAILToVideoInputs, options?: NodeOptions): WanSCAILToVideoNode {
-  return createNode<WanSCAILToVideoNode>({ classType: 'WanSCAILToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'INT'], names: ['positive', 'negative', 'latent', 'video_frame_offset'], defaults: { width: 512, height: 896, length: 81, batch_size: 1, pose_strength: 1, pose_start: 0, pose_end: 1, video_frame_offset: 0, previous_frame_count: 5 } }, inputs, options)
+  return createNode<WanSCAILToVideoNode>({ classType: 'WanSCAILToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'INT'], names: ['positive', 'negative', 'latent', 'video_frame_offset'], defaults: { width: 512, height: 896, length: 81, batch_size: 1, pose_strength: 1, pose_start: 0, pose_end: 1, video_frame_offset: 0, previous_frame_count: 5 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'pose_strength', 'pose_start', 'pose_end', 'video_frame_offset', 'previous_frame_count', 'pose_video', 'pose_video_mask', 'replacement_mode', 'reference_image', 'reference_image_mask', 'clip_vision_output', 'previous_frames'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanSoundImageToVideo`. */
@@ -4111,7 +4111,7 @@ export interface WanSoundImageToVideoNode extends NodeHandle {
 
 /** `WanSoundImageToVideo`, category `model/conditioning/wan/sound`. */
 export function wanSoundImageToVideo(inputs: WanSoundImageToVideoInputs, options?: NodeOptions): WanSoundImageToVideoNode {
-  return createNode<WanSoundImageToVideoNode>({ classType: 'WanSoundImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 77, batch_size: 1 } }, inputs, options)
+  return createNode<WanSoundImageToVideoNode>({ classType: 'WanSoundImageToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { width: 832, height: 480, length: 77, batch_size: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'audio_encoder_output', 'ref_image', 'control_video', 'ref_motion'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanSoundImageToVideoExtend`. */
@@ -4150,7 +4150,7 @@ export interface WanSoundImageToVideoExtendNode extends NodeHandle {
 
 /** `WanSoundImageToVideoExtend`, category `model/conditioning/wan/sound`. */
 export function wanSoundImageToVideoExtend(inputs: WanSoundImageToVideoExtendInputs, options?: NodeOptions): WanSoundImageToVideoExtendNode {
-  return createNode<WanSoundImageToVideoExtendNode>({ classType: 'WanSoundImageToVideoExtend', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { length: 77 } }, inputs, options)
+  return createNode<WanSoundImageToVideoExtendNode>({ classType: 'WanSoundImageToVideoExtend', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { length: 77 }, inputNames: ['positive', 'negative', 'vae', 'video_latent', 'length', 'audio_encoder_output', 'ref_image', 'control_video'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `WanTrackToVideo`. */
@@ -4220,7 +4220,7 @@ export interface WanTrackToVideoNode extends NodeHandle {
 
 /** `WanTrackToVideo`, category `model/conditioning/wan/move`. */
 export function wanTrackToVideo(inputs: WanTrackToVideoInputs, options?: NodeOptions): WanTrackToVideoNode {
-  return createNode<WanTrackToVideoNode>({ classType: 'WanTrackToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { tracks: '[]', width: 832, height: 480, length: 81, batch_size: 1, temperature: 220, topk: 2 } }, inputs, options)
+  return createNode<WanTrackToVideoNode>({ classType: 'WanTrackToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT'], names: ['positive', 'negative', 'latent'], defaults: { tracks: '[]', width: 832, height: 480, length: 81, batch_size: 1, temperature: 220, topk: 2 }, inputNames: ['positive', 'negative', 'vae', 'start_image', 'tracks', 'width', 'height', 'length', 'batch_size', 'temperature', 'topk', 'clip_vision_output'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `WanVaceToVideo`. */
@@ -4288,7 +4288,7 @@ export interface WanVaceToVideoNode extends NodeHandle {
 
 /** `WanVaceToVideo`, category `model/conditioning/wan/vace`. */
 export function wanVaceToVideo(inputs: WanVaceToVideoInputs, options?: NodeOptions): WanVaceToVideoNode {
-  return createNode<WanVaceToVideoNode>({ classType: 'WanVaceToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'INT'], names: ['positive', 'negative', 'latent', 'trim_latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1, strength: 1 } }, inputs, options)
+  return createNode<WanVaceToVideoNode>({ classType: 'WanVaceToVideo', outputs: ['CONDITIONING', 'CONDITIONING', 'LATENT', 'INT'], names: ['positive', 'negative', 'latent', 'trim_latent'], defaults: { width: 832, height: 480, length: 81, batch_size: 1, strength: 1 }, inputNames: ['positive', 'negative', 'vae', 'width', 'height', 'length', 'batch_size', 'strength', 'control_video', 'control_masks', 'reference_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `unCLIPConditioning`. */
@@ -4320,5 +4320,5 @@ export interface UnCLIPConditioningNode extends NodeHandle {
 
 /** `unCLIPConditioning`, category `model/conditioning`. */
 export function unClipConditioning(inputs: UnCLIPConditioningInputs, options?: NodeOptions): UnCLIPConditioningNode {
-  return createNode<UnCLIPConditioningNode>({ classType: 'unCLIPConditioning', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1, noise_augmentation: 0 } }, inputs, options)
+  return createNode<UnCLIPConditioningNode>({ classType: 'unCLIPConditioning', outputs: ['CONDITIONING'], names: ['CONDITIONING'], defaults: { strength: 1, noise_augmentation: 0 }, inputNames: ['conditioning', 'clip_vision_output', 'strength', 'noise_augmentation'], required: 2 }, inputs, options)
 }

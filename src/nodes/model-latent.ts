@@ -21,7 +21,7 @@ export interface BatchLatentsNodeNode extends NodeHandle {
 
 /** Batch Latents (`BatchLatentsNode`), category `model/latent/batch`. */
 export function batchLatentsNode(inputs: BatchLatentsNodeInputs, options?: NodeOptions): BatchLatentsNodeNode {
-  return createNode<BatchLatentsNodeNode>({ classType: 'BatchLatentsNode', outputs: ['LATENT'], names: ['LATENT'], dynamic: { latents: { autogrow: 'latent' } } }, inputs, options)
+  return createNode<BatchLatentsNodeNode>({ classType: 'BatchLatentsNode', outputs: ['LATENT'], names: ['LATENT'], dynamic: { latents: { autogrow: 'latent' } }, inputNames: ['latents'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `EmptyARVideoLatent`. */
@@ -64,7 +64,7 @@ export interface EmptyARVideoLatentNode extends NodeHandle {
 
 /** `EmptyARVideoLatent`, category `model/latent/autoregressive`. */
 export function emptyArVideoLatent(inputs: EmptyARVideoLatentInputs = {}, options?: NodeOptions): EmptyARVideoLatentNode {
-  return createNode<EmptyARVideoLatentNode>({ classType: 'EmptyARVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyARVideoLatentNode>({ classType: 'EmptyARVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 832, height: 480, length: 81, batch_size: 1 }, inputNames: ['width', 'height', 'length', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyAceStep1.5LatentAudio`. */
@@ -94,7 +94,7 @@ export interface EmptyAceStep15LatentAudioNode extends NodeHandle {
 
 /** Empty Ace Step 1.5 Latent Audio (`EmptyAceStep1.5LatentAudio`), category `model/latent/ace`. */
 export function emptyAceStep15LatentAudio(inputs: EmptyAceStep15LatentAudioInputs = {}, options?: NodeOptions): EmptyAceStep15LatentAudioNode {
-  return createNode<EmptyAceStep15LatentAudioNode>({ classType: 'EmptyAceStep1.5LatentAudio', outputs: ['LATENT'], names: ['LATENT'], defaults: { seconds: 120, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyAceStep15LatentAudioNode>({ classType: 'EmptyAceStep1.5LatentAudio', outputs: ['LATENT'], names: ['LATENT'], defaults: { seconds: 120, batch_size: 1 }, inputNames: ['seconds', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyAceStepLatentAudio`. */
@@ -124,7 +124,7 @@ export interface EmptyAceStepLatentAudioNode extends NodeHandle {
 
 /** Empty Ace Step 1.0 Latent Audio (`EmptyAceStepLatentAudio`), category `model/latent/ace`. */
 export function emptyAceStepLatentAudio(inputs: EmptyAceStepLatentAudioInputs = {}, options?: NodeOptions): EmptyAceStepLatentAudioNode {
-  return createNode<EmptyAceStepLatentAudioNode>({ classType: 'EmptyAceStepLatentAudio', outputs: ['LATENT'], names: ['LATENT'], defaults: { seconds: 120, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyAceStepLatentAudioNode>({ classType: 'EmptyAceStepLatentAudio', outputs: ['LATENT'], names: ['LATENT'], defaults: { seconds: 120, batch_size: 1 }, inputNames: ['seconds', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyChromaRadianceLatentImage`. */
@@ -160,7 +160,7 @@ export interface EmptyChromaRadianceLatentImageNode extends NodeHandle {
 
 /** `EmptyChromaRadianceLatentImage`, category `model/latent/chroma radiance`. */
 export function emptyChromaRadianceLatentImage(inputs: EmptyChromaRadianceLatentImageInputs = {}, options?: NodeOptions): EmptyChromaRadianceLatentImageNode {
-  return createNode<EmptyChromaRadianceLatentImageNode>({ classType: 'EmptyChromaRadianceLatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1024, height: 1024, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyChromaRadianceLatentImageNode>({ classType: 'EmptyChromaRadianceLatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1024, height: 1024, batch_size: 1 }, inputNames: ['width', 'height', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyCosmosLatentVideo`. */
@@ -203,7 +203,7 @@ export interface EmptyCosmosLatentVideoNode extends NodeHandle {
 
 /** `EmptyCosmosLatentVideo`, category `model/latent/cosmos`. */
 export function emptyCosmosLatentVideo(inputs: EmptyCosmosLatentVideoInputs = {}, options?: NodeOptions): EmptyCosmosLatentVideoNode {
-  return createNode<EmptyCosmosLatentVideoNode>({ classType: 'EmptyCosmosLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1280, height: 704, length: 121, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyCosmosLatentVideoNode>({ classType: 'EmptyCosmosLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1280, height: 704, length: 121, batch_size: 1 }, inputNames: ['width', 'height', 'length', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyFlux2LatentImage`. */
@@ -239,7 +239,7 @@ export interface EmptyFlux2LatentImageNode extends NodeHandle {
 
 /** Empty Flux 2 Latent (`EmptyFlux2LatentImage`), category `model/latent/flux`. */
 export function emptyFlux2LatentImage(inputs: EmptyFlux2LatentImageInputs = {}, options?: NodeOptions): EmptyFlux2LatentImageNode {
-  return createNode<EmptyFlux2LatentImageNode>({ classType: 'EmptyFlux2LatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1024, height: 1024, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyFlux2LatentImageNode>({ classType: 'EmptyFlux2LatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1024, height: 1024, batch_size: 1 }, inputNames: ['width', 'height', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyHiDreamO1LatentImage`. */
@@ -279,7 +279,7 @@ export interface EmptyHiDreamO1LatentImageNode extends NodeHandle {
  * Empty pixel-space latent for HiDream-O1-Image. The model was trained at ~4 megapixels; lower resolutions go off-distribution and quality regresses noticeably. Trained resolutions: 2048x2048, 2304x1728, 1728x2304, 2560x1440, 1440x2560, 2496x1664, 1664x2496, 3104x1312, 1312x3104, 2304x1792, 1792x2304.
  */
 export function emptyHiDreamO1LatentImage(inputs: EmptyHiDreamO1LatentImageInputs = {}, options?: NodeOptions): EmptyHiDreamO1LatentImageNode {
-  return createNode<EmptyHiDreamO1LatentImageNode>({ classType: 'EmptyHiDreamO1LatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 2048, height: 2048, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyHiDreamO1LatentImageNode>({ classType: 'EmptyHiDreamO1LatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 2048, height: 2048, batch_size: 1 }, inputNames: ['width', 'height', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyHunyuanImageLatent`. */
@@ -315,7 +315,7 @@ export interface EmptyHunyuanImageLatentNode extends NodeHandle {
 
 /** `EmptyHunyuanImageLatent`, category `model/latent/hunyuan image`. */
 export function emptyHunyuanImageLatent(inputs: EmptyHunyuanImageLatentInputs = {}, options?: NodeOptions): EmptyHunyuanImageLatentNode {
-  return createNode<EmptyHunyuanImageLatentNode>({ classType: 'EmptyHunyuanImageLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 2048, height: 2048, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyHunyuanImageLatentNode>({ classType: 'EmptyHunyuanImageLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 2048, height: 2048, batch_size: 1 }, inputNames: ['width', 'height', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyHunyuanLatentVideo`. */
@@ -358,7 +358,7 @@ export interface EmptyHunyuanLatentVideoNode extends NodeHandle {
 
 /** Empty HunyuanVideo 1.0 Latent (`EmptyHunyuanLatentVideo`), category `model/latent/hunyuan video`. */
 export function emptyHunyuanLatentVideo(inputs: EmptyHunyuanLatentVideoInputs = {}, options?: NodeOptions): EmptyHunyuanLatentVideoNode {
-  return createNode<EmptyHunyuanLatentVideoNode>({ classType: 'EmptyHunyuanLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 25, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyHunyuanLatentVideoNode>({ classType: 'EmptyHunyuanLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 25, batch_size: 1 }, inputNames: ['width', 'height', 'length', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyHunyuanVideo15Latent`. */
@@ -401,7 +401,7 @@ export interface EmptyHunyuanVideo15LatentNode extends NodeHandle {
 
 /** Empty HunyuanVideo 1.5 Latent (`EmptyHunyuanVideo15Latent`), category `model/latent/hunyuan video`. */
 export function emptyHunyuanVideo15Latent(inputs: EmptyHunyuanVideo15LatentInputs = {}, options?: NodeOptions): EmptyHunyuanVideo15LatentNode {
-  return createNode<EmptyHunyuanVideo15LatentNode>({ classType: 'EmptyHunyuanVideo15Latent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 25, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyHunyuanVideo15LatentNode>({ classType: 'EmptyHunyuanVideo15Latent', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 25, batch_size: 1 }, inputNames: ['width', 'height', 'length', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyLTXVLatentVideo`. */
@@ -444,7 +444,7 @@ export interface EmptyLTXVLatentVideoNode extends NodeHandle {
 
 /** `EmptyLTXVLatentVideo`, category `model/latent/ltxv`. */
 export function emptyLtxvLatentVideo(inputs: EmptyLTXVLatentVideoInputs = {}, options?: NodeOptions): EmptyLTXVLatentVideoNode {
-  return createNode<EmptyLTXVLatentVideoNode>({ classType: 'EmptyLTXVLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 768, height: 512, length: 97, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyLTXVLatentVideoNode>({ classType: 'EmptyLTXVLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 768, height: 512, length: 97, batch_size: 1 }, inputNames: ['width', 'height', 'length', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyLatentAudio`. */
@@ -474,7 +474,7 @@ export interface EmptyLatentAudioNode extends NodeHandle {
 
 /** Empty Latent Audio (`EmptyLatentAudio`), category `model/latent`. */
 export function emptyLatentAudio(inputs: EmptyLatentAudioInputs = {}, options?: NodeOptions): EmptyLatentAudioNode {
-  return createNode<EmptyLatentAudioNode>({ classType: 'EmptyLatentAudio', outputs: ['LATENT'], names: ['LATENT'], defaults: { seconds: 47.6, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyLatentAudioNode>({ classType: 'EmptyLatentAudio', outputs: ['LATENT'], names: ['LATENT'], defaults: { seconds: 47.6, batch_size: 1 }, inputNames: ['seconds', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyLatentHunyuan3Dv2`. */
@@ -503,7 +503,7 @@ export interface EmptyLatentHunyuan3Dv2Node extends NodeHandle {
 
 /** `EmptyLatentHunyuan3Dv2`, category `model/latent/hunyuan 3d`. */
 export function emptyLatentHunyuan3Dv2(inputs: EmptyLatentHunyuan3Dv2Inputs = {}, options?: NodeOptions): EmptyLatentHunyuan3Dv2Node {
-  return createNode<EmptyLatentHunyuan3Dv2Node>({ classType: 'EmptyLatentHunyuan3Dv2', outputs: ['LATENT'], names: ['LATENT'], defaults: { resolution: 3072, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyLatentHunyuan3Dv2Node>({ classType: 'EmptyLatentHunyuan3Dv2', outputs: ['LATENT'], names: ['LATENT'], defaults: { resolution: 3072, batch_size: 1 }, inputNames: ['resolution', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyLatentImage`. */
@@ -547,7 +547,7 @@ export interface EmptyLatentImageNode extends NodeHandle {
  * Create a new batch of empty latent images to be denoised via sampling.
  */
 export function emptyLatentImage(inputs: EmptyLatentImageInputs = {}, options?: NodeOptions): EmptyLatentImageNode {
-  return createNode<EmptyLatentImageNode>({ classType: 'EmptyLatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 512, height: 512, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyLatentImageNode>({ classType: 'EmptyLatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 512, height: 512, batch_size: 1 }, inputNames: ['width', 'height', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyMochiLatentVideo`. */
@@ -590,7 +590,7 @@ export interface EmptyMochiLatentVideoNode extends NodeHandle {
 
 /** `EmptyMochiLatentVideo`, category `model/latent/mochi`. */
 export function emptyMochiLatentVideo(inputs: EmptyMochiLatentVideoInputs = {}, options?: NodeOptions): EmptyMochiLatentVideoNode {
-  return createNode<EmptyMochiLatentVideoNode>({ classType: 'EmptyMochiLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 25, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyMochiLatentVideoNode>({ classType: 'EmptyMochiLatentVideo', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 848, height: 480, length: 25, batch_size: 1 }, inputNames: ['width', 'height', 'length', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptyQwenImageLayeredLatentImage`. */
@@ -633,7 +633,7 @@ export interface EmptyQwenImageLayeredLatentImageNode extends NodeHandle {
 
 /** Empty Qwen Image Layered Latent (`EmptyQwenImageLayeredLatentImage`), category `model/latent/qwen`. */
 export function emptyQwenImageLayeredLatentImage(inputs: EmptyQwenImageLayeredLatentImageInputs = {}, options?: NodeOptions): EmptyQwenImageLayeredLatentImageNode {
-  return createNode<EmptyQwenImageLayeredLatentImageNode>({ classType: 'EmptyQwenImageLayeredLatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 640, height: 640, layers: 3, batch_size: 1 } }, inputs, options)
+  return createNode<EmptyQwenImageLayeredLatentImageNode>({ classType: 'EmptyQwenImageLayeredLatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 640, height: 640, layers: 3, batch_size: 1 }, inputNames: ['width', 'height', 'layers', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `EmptySD3LatentImage`. */
@@ -669,7 +669,7 @@ export interface EmptySD3LatentImageNode extends NodeHandle {
 
 /** `EmptySD3LatentImage`, category `model/latent/stable diffusion`. */
 export function emptySd3LatentImage(inputs: EmptySD3LatentImageInputs = {}, options?: NodeOptions): EmptySD3LatentImageNode {
-  return createNode<EmptySD3LatentImageNode>({ classType: 'EmptySD3LatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1024, height: 1024, batch_size: 1 } }, inputs, options)
+  return createNode<EmptySD3LatentImageNode>({ classType: 'EmptySD3LatentImage', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 1024, height: 1024, batch_size: 1 }, inputNames: ['width', 'height', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `HunyuanVideo15LatentUpscaleWithModel`. */
@@ -704,7 +704,7 @@ export interface HunyuanVideo15LatentUpscaleWithModelNode extends NodeHandle {
 
 /** Hunyuan Video 15 Latent Upscale With Model (`HunyuanVideo15LatentUpscaleWithModel`), category `model/latent/hunyhuan video`. */
 export function hunyuanVideo15LatentUpscaleWithModel(inputs: HunyuanVideo15LatentUpscaleWithModelInputs, options?: NodeOptions): HunyuanVideo15LatentUpscaleWithModelNode {
-  return createNode<HunyuanVideo15LatentUpscaleWithModelNode>({ classType: 'HunyuanVideo15LatentUpscaleWithModel', outputs: ['LATENT'], names: ['LATENT'], defaults: { upscale_method: 'bilinear', width: 1280, height: 720 } }, inputs, options)
+  return createNode<HunyuanVideo15LatentUpscaleWithModelNode>({ classType: 'HunyuanVideo15LatentUpscaleWithModel', outputs: ['LATENT'], names: ['LATENT'], defaults: { upscale_method: 'bilinear', width: 1280, height: 720 }, inputNames: ['model', 'samples', 'crop', 'upscale_method', 'width', 'height'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LTXVAudioVAEDecode`. */
@@ -724,7 +724,7 @@ export interface LTXVAudioVAEDecodeNode extends NodeHandle {
 
 /** LTXV Audio VAE Decode (`LTXVAudioVAEDecode`), category `model/latent/ltxv`. */
 export function ltxvAudioVaeDecode(inputs: LTXVAudioVAEDecodeInputs, options?: NodeOptions): LTXVAudioVAEDecodeNode {
-  return createNode<LTXVAudioVAEDecodeNode>({ classType: 'LTXVAudioVAEDecode', outputs: ['AUDIO'], names: ['Audio'] }, inputs, options)
+  return createNode<LTXVAudioVAEDecodeNode>({ classType: 'LTXVAudioVAEDecode', outputs: ['AUDIO'], names: ['Audio'], inputNames: ['samples', 'audio_vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LTXVAudioVAEEncode`. */
@@ -744,7 +744,7 @@ export interface LTXVAudioVAEEncodeNode extends NodeHandle {
 
 /** LTXV Audio VAE Encode (`LTXVAudioVAEEncode`), category `model/latent/ltxv`. */
 export function ltxvAudioVaeEncode(inputs: LTXVAudioVAEEncodeInputs, options?: NodeOptions): LTXVAudioVAEEncodeNode {
-  return createNode<LTXVAudioVAEEncodeNode>({ classType: 'LTXVAudioVAEEncode', outputs: ['LATENT'], names: ['Audio Latent'] }, inputs, options)
+  return createNode<LTXVAudioVAEEncodeNode>({ classType: 'LTXVAudioVAEEncode', outputs: ['LATENT'], names: ['Audio Latent'], inputNames: ['audio', 'audio_vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LTXVConcatAVLatent`. */
@@ -762,7 +762,7 @@ export interface LTXVConcatAVLatentNode extends NodeHandle {
 
 /** `LTXVConcatAVLatent`, category `model/latent/ltxv`. */
 export function ltxvConcatAvLatent(inputs: LTXVConcatAVLatentInputs, options?: NodeOptions): LTXVConcatAVLatentNode {
-  return createNode<LTXVConcatAVLatentNode>({ classType: 'LTXVConcatAVLatent', outputs: ['LATENT'], names: ['latent'] }, inputs, options)
+  return createNode<LTXVConcatAVLatentNode>({ classType: 'LTXVConcatAVLatent', outputs: ['LATENT'], names: ['latent'], inputNames: ['video_latent', 'audio_latent'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LTXVEmptyLatentAudio`. */
@@ -803,7 +803,7 @@ export interface LTXVEmptyLatentAudioNode extends NodeHandle {
 
 /** LTXV Empty Latent Audio (`LTXVEmptyLatentAudio`), category `model/latent/ltxv`. */
 export function ltxvEmptyLatentAudio(inputs: LTXVEmptyLatentAudioInputs, options?: NodeOptions): LTXVEmptyLatentAudioNode {
-  return createNode<LTXVEmptyLatentAudioNode>({ classType: 'LTXVEmptyLatentAudio', outputs: ['LATENT'], names: ['Latent'], defaults: { frames_number: 97, frame_rate: 25, batch_size: 1 } }, inputs, options)
+  return createNode<LTXVEmptyLatentAudioNode>({ classType: 'LTXVEmptyLatentAudio', outputs: ['LATENT'], names: ['Latent'], defaults: { frames_number: 97, frame_rate: 25, batch_size: 1 }, inputNames: ['audio_vae', 'frames_number', 'frame_rate', 'batch_size'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LTXVLatentUpsampler`. */
@@ -825,7 +825,7 @@ export interface LTXVLatentUpsamplerNode extends NodeHandle {
  * @experimental
  */
 export function ltxvLatentUpsampler(inputs: LTXVLatentUpsamplerInputs, options?: NodeOptions): LTXVLatentUpsamplerNode {
-  return createNode<LTXVLatentUpsamplerNode>({ classType: 'LTXVLatentUpsampler', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LTXVLatentUpsamplerNode>({ classType: 'LTXVLatentUpsampler', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples', 'upscale_model', 'vae'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LTXVSeparateAVLatent`. */
@@ -849,7 +849,7 @@ export interface LTXVSeparateAVLatentNode extends NodeHandle {
  * LTXV Separate AV Latent
  */
 export function ltxvSeparateAvLatent(inputs: LTXVSeparateAVLatentInputs, options?: NodeOptions): LTXVSeparateAVLatentNode {
-  return createNode<LTXVSeparateAVLatentNode>({ classType: 'LTXVSeparateAVLatent', outputs: ['LATENT', 'LATENT'], names: ['video_latent', 'audio_latent'] }, inputs, options)
+  return createNode<LTXVSeparateAVLatentNode>({ classType: 'LTXVSeparateAVLatent', outputs: ['LATENT', 'LATENT'], names: ['video_latent', 'audio_latent'], inputNames: ['av_latent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentAdd`. */
@@ -867,7 +867,7 @@ export interface LatentAddNode extends NodeHandle {
 
 /** `LatentAdd`, category `model/latent/advanced`. */
 export function latentAdd(inputs: LatentAddInputs, options?: NodeOptions): LatentAddNode {
-  return createNode<LatentAddNode>({ classType: 'LatentAdd', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentAddNode>({ classType: 'LatentAdd', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples1', 'samples2'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentApplyOperation`. */
@@ -888,7 +888,7 @@ export interface LatentApplyOperationNode extends NodeHandle {
  * @experimental
  */
 export function latentApplyOperation(inputs: LatentApplyOperationInputs, options?: NodeOptions): LatentApplyOperationNode {
-  return createNode<LatentApplyOperationNode>({ classType: 'LatentApplyOperation', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentApplyOperationNode>({ classType: 'LatentApplyOperation', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples', 'operation'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentApplyOperationCFG`. */
@@ -909,7 +909,7 @@ export interface LatentApplyOperationCFGNode extends NodeHandle {
  * @experimental
  */
 export function latentApplyOperationCfg(inputs: LatentApplyOperationCFGInputs, options?: NodeOptions): LatentApplyOperationCFGNode {
-  return createNode<LatentApplyOperationCFGNode>({ classType: 'LatentApplyOperationCFG', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<LatentApplyOperationCFGNode>({ classType: 'LatentApplyOperationCFG', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model', 'operation'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentBatch`. */
@@ -930,7 +930,7 @@ export interface LatentBatchNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function latentBatch(inputs: LatentBatchInputs, options?: NodeOptions): LatentBatchNode {
-  return createNode<LatentBatchNode>({ classType: 'LatentBatch', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentBatchNode>({ classType: 'LatentBatch', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples1', 'samples2'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentBatchSeedBehavior`. */
@@ -949,7 +949,7 @@ export interface LatentBatchSeedBehaviorNode extends NodeHandle {
 
 /** `LatentBatchSeedBehavior`, category `model/latent/advanced`. */
 export function latentBatchSeedBehavior(inputs: LatentBatchSeedBehaviorInputs, options?: NodeOptions): LatentBatchSeedBehaviorNode {
-  return createNode<LatentBatchSeedBehaviorNode>({ classType: 'LatentBatchSeedBehavior', outputs: ['LATENT'], names: ['LATENT'], defaults: { seed_behavior: 'fixed' } }, inputs, options)
+  return createNode<LatentBatchSeedBehaviorNode>({ classType: 'LatentBatchSeedBehavior', outputs: ['LATENT'], names: ['LATENT'], defaults: { seed_behavior: 'fixed' }, inputNames: ['samples', 'seed_behavior'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentComposite`. */
@@ -988,7 +988,7 @@ export interface LatentCompositeNode extends NodeHandle {
 
 /** Latent Composite (`LatentComposite`), category `model/latent`. */
 export function latentComposite(inputs: LatentCompositeInputs, options?: NodeOptions): LatentCompositeNode {
-  return createNode<LatentCompositeNode>({ classType: 'LatentComposite', outputs: ['LATENT'], names: ['LATENT'], defaults: { x: 0, y: 0, feather: 0 } }, inputs, options)
+  return createNode<LatentCompositeNode>({ classType: 'LatentComposite', outputs: ['LATENT'], names: ['LATENT'], defaults: { x: 0, y: 0, feather: 0 }, inputNames: ['samples_to', 'samples_from', 'x', 'y', 'feather'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentCompositeMasked`. */
@@ -1024,7 +1024,7 @@ export interface LatentCompositeMaskedNode extends NodeHandle {
 
 /** Latent Composite Masked (`LatentCompositeMasked`), category `model/latent`. */
 export function latentCompositeMasked(inputs: LatentCompositeMaskedInputs, options?: NodeOptions): LatentCompositeMaskedNode {
-  return createNode<LatentCompositeMaskedNode>({ classType: 'LatentCompositeMasked', outputs: ['LATENT'], names: ['LATENT'], defaults: { x: 0, y: 0, resize_source: false } }, inputs, options)
+  return createNode<LatentCompositeMaskedNode>({ classType: 'LatentCompositeMasked', outputs: ['LATENT'], names: ['LATENT'], defaults: { x: 0, y: 0, resize_source: false }, inputNames: ['destination', 'source', 'x', 'y', 'resize_source', 'mask'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentConcat`. */
@@ -1043,7 +1043,7 @@ export interface LatentConcatNode extends NodeHandle {
 
 /** `LatentConcat`, category `model/latent/advanced`. */
 export function latentConcat(inputs: LatentConcatInputs, options?: NodeOptions): LatentConcatNode {
-  return createNode<LatentConcatNode>({ classType: 'LatentConcat', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentConcatNode>({ classType: 'LatentConcat', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples1', 'samples2', 'dim'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LatentCrop`. */
@@ -1088,7 +1088,7 @@ export interface LatentCropNode extends NodeHandle {
 
 /** Crop Latent (`LatentCrop`), category `model/latent/transform`. */
 export function latentCrop(inputs: LatentCropInputs, options?: NodeOptions): LatentCropNode {
-  return createNode<LatentCropNode>({ classType: 'LatentCrop', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 512, height: 512, x: 0, y: 0 } }, inputs, options)
+  return createNode<LatentCropNode>({ classType: 'LatentCrop', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 512, height: 512, x: 0, y: 0 }, inputNames: ['samples', 'width', 'height', 'x', 'y'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentCut`. */
@@ -1120,7 +1120,7 @@ export interface LatentCutNode extends NodeHandle {
 
 /** `LatentCut`, category `model/latent/advanced`. */
 export function latentCut(inputs: LatentCutInputs, options?: NodeOptions): LatentCutNode {
-  return createNode<LatentCutNode>({ classType: 'LatentCut', outputs: ['LATENT'], names: ['LATENT'], defaults: { index: 0, amount: 1 } }, inputs, options)
+  return createNode<LatentCutNode>({ classType: 'LatentCut', outputs: ['LATENT'], names: ['LATENT'], defaults: { index: 0, amount: 1 }, inputNames: ['samples', 'dim', 'index', 'amount'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentCutToBatch`. */
@@ -1145,7 +1145,7 @@ export interface LatentCutToBatchNode extends NodeHandle {
 
 /** `LatentCutToBatch`, category `model/latent/advanced`. */
 export function latentCutToBatch(inputs: LatentCutToBatchInputs, options?: NodeOptions): LatentCutToBatchNode {
-  return createNode<LatentCutToBatchNode>({ classType: 'LatentCutToBatch', outputs: ['LATENT'], names: ['LATENT'], defaults: { slice_size: 1 } }, inputs, options)
+  return createNode<LatentCutToBatchNode>({ classType: 'LatentCutToBatch', outputs: ['LATENT'], names: ['LATENT'], defaults: { slice_size: 1 }, inputNames: ['samples', 'dim', 'slice_size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentFlip`. */
@@ -1163,7 +1163,7 @@ export interface LatentFlipNode extends NodeHandle {
 
 /** Flip Latent (`LatentFlip`), category `model/latent/transform`. */
 export function latentFlip(inputs: LatentFlipInputs, options?: NodeOptions): LatentFlipNode {
-  return createNode<LatentFlipNode>({ classType: 'LatentFlip', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentFlipNode>({ classType: 'LatentFlip', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples', 'flip_method'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentFromBatch`. */
@@ -1192,7 +1192,7 @@ export interface LatentFromBatchNode extends NodeHandle {
 
 /** Get Latent From Batch (`LatentFromBatch`), category `model/latent/batch`. */
 export function latentFromBatch(inputs: LatentFromBatchInputs, options?: NodeOptions): LatentFromBatchNode {
-  return createNode<LatentFromBatchNode>({ classType: 'LatentFromBatch', outputs: ['LATENT'], names: ['LATENT'], defaults: { batch_index: 0, length: 1 } }, inputs, options)
+  return createNode<LatentFromBatchNode>({ classType: 'LatentFromBatch', outputs: ['LATENT'], names: ['LATENT'], defaults: { batch_index: 0, length: 1 }, inputNames: ['samples', 'batch_index', 'length'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentInterpolate`. */
@@ -1217,7 +1217,7 @@ export interface LatentInterpolateNode extends NodeHandle {
 
 /** `LatentInterpolate`, category `model/latent/advanced`. */
 export function latentInterpolate(inputs: LatentInterpolateInputs, options?: NodeOptions): LatentInterpolateNode {
-  return createNode<LatentInterpolateNode>({ classType: 'LatentInterpolate', outputs: ['LATENT'], names: ['LATENT'], defaults: { ratio: 1 } }, inputs, options)
+  return createNode<LatentInterpolateNode>({ classType: 'LatentInterpolate', outputs: ['LATENT'], names: ['LATENT'], defaults: { ratio: 1 }, inputNames: ['samples1', 'samples2', 'ratio'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentMultiply`. */
@@ -1241,7 +1241,7 @@ export interface LatentMultiplyNode extends NodeHandle {
 
 /** `LatentMultiply`, category `model/latent/advanced`. */
 export function latentMultiply(inputs: LatentMultiplyInputs, options?: NodeOptions): LatentMultiplyNode {
-  return createNode<LatentMultiplyNode>({ classType: 'LatentMultiply', outputs: ['LATENT'], names: ['LATENT'], defaults: { multiplier: 1 } }, inputs, options)
+  return createNode<LatentMultiplyNode>({ classType: 'LatentMultiply', outputs: ['LATENT'], names: ['LATENT'], defaults: { multiplier: 1 }, inputNames: ['samples', 'multiplier'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentOperationSharpen`. */
@@ -1281,7 +1281,7 @@ export interface LatentOperationSharpenNode extends NodeHandle {
  * @experimental
  */
 export function latentOperationSharpen(inputs: LatentOperationSharpenInputs = {}, options?: NodeOptions): LatentOperationSharpenNode {
-  return createNode<LatentOperationSharpenNode>({ classType: 'LatentOperationSharpen', outputs: ['LATENT_OPERATION'], names: ['LATENT_OPERATION'], defaults: { sharpen_radius: 9, sigma: 1, alpha: 0.1 } }, inputs, options)
+  return createNode<LatentOperationSharpenNode>({ classType: 'LatentOperationSharpen', outputs: ['LATENT_OPERATION'], names: ['LATENT_OPERATION'], defaults: { sharpen_radius: 9, sigma: 1, alpha: 0.1 }, inputNames: ['sharpen_radius', 'sigma', 'alpha'] }, inputs, options)
 }
 
 /** Inputs of `LatentOperationTonemapReinhard`. */
@@ -1307,7 +1307,7 @@ export interface LatentOperationTonemapReinhardNode extends NodeHandle {
  * @experimental
  */
 export function latentOperationTonemapReinhard(inputs: LatentOperationTonemapReinhardInputs = {}, options?: NodeOptions): LatentOperationTonemapReinhardNode {
-  return createNode<LatentOperationTonemapReinhardNode>({ classType: 'LatentOperationTonemapReinhard', outputs: ['LATENT_OPERATION'], names: ['LATENT_OPERATION'], defaults: { multiplier: 1 } }, inputs, options)
+  return createNode<LatentOperationTonemapReinhardNode>({ classType: 'LatentOperationTonemapReinhard', outputs: ['LATENT_OPERATION'], names: ['LATENT_OPERATION'], defaults: { multiplier: 1 }, inputNames: ['multiplier'] }, inputs, options)
 }
 
 /** Inputs of `LatentRotate`. */
@@ -1325,7 +1325,7 @@ export interface LatentRotateNode extends NodeHandle {
 
 /** Rotate Latent (`LatentRotate`), category `model/latent/transform`. */
 export function latentRotate(inputs: LatentRotateInputs, options?: NodeOptions): LatentRotateNode {
-  return createNode<LatentRotateNode>({ classType: 'LatentRotate', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentRotateNode>({ classType: 'LatentRotate', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples', 'rotation'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentSubtract`. */
@@ -1343,7 +1343,7 @@ export interface LatentSubtractNode extends NodeHandle {
 
 /** `LatentSubtract`, category `model/latent/advanced`. */
 export function latentSubtract(inputs: LatentSubtractInputs, options?: NodeOptions): LatentSubtractNode {
-  return createNode<LatentSubtractNode>({ classType: 'LatentSubtract', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<LatentSubtractNode>({ classType: 'LatentSubtract', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples1', 'samples2'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LatentUpscale`. */
@@ -1376,7 +1376,7 @@ export interface LatentUpscaleNode extends NodeHandle {
 
 /** Upscale Latent (`LatentUpscale`), category `model/latent`. */
 export function latentUpscale(inputs: LatentUpscaleInputs, options?: NodeOptions): LatentUpscaleNode {
-  return createNode<LatentUpscaleNode>({ classType: 'LatentUpscale', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 512, height: 512 } }, inputs, options)
+  return createNode<LatentUpscaleNode>({ classType: 'LatentUpscale', outputs: ['LATENT'], names: ['LATENT'], defaults: { width: 512, height: 512 }, inputNames: ['samples', 'upscale_method', 'crop', 'width', 'height'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LatentUpscaleBy`. */
@@ -1401,7 +1401,7 @@ export interface LatentUpscaleByNode extends NodeHandle {
 
 /** Upscale Latent By (`LatentUpscaleBy`), category `model/latent`. */
 export function latentUpscaleBy(inputs: LatentUpscaleByInputs, options?: NodeOptions): LatentUpscaleByNode {
-  return createNode<LatentUpscaleByNode>({ classType: 'LatentUpscaleBy', outputs: ['LATENT'], names: ['LATENT'], defaults: { scale_by: 1.5 } }, inputs, options)
+  return createNode<LatentUpscaleByNode>({ classType: 'LatentUpscaleBy', outputs: ['LATENT'], names: ['LATENT'], defaults: { scale_by: 1.5 }, inputNames: ['samples', 'upscale_method', 'scale_by'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RebatchLatents`. */
@@ -1424,7 +1424,7 @@ export interface RebatchLatentsNode extends NodeHandle {
 
 /** Rebatch Latents (`RebatchLatents`), category `model/latent/batch`. */
 export function rebatchLatents(inputs: RebatchLatentsInputs, options?: NodeOptions): RebatchLatentsNode {
-  return createNode<RebatchLatentsNode>({ classType: 'RebatchLatents', outputs: ['LATENT'], names: ['LATENT'], defaults: { batch_size: 1 } }, inputs, options)
+  return createNode<RebatchLatentsNode>({ classType: 'RebatchLatents', outputs: ['LATENT'], names: ['LATENT'], defaults: { batch_size: 1 }, inputNames: ['latents', 'batch_size'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RepeatLatentBatch`. */
@@ -1447,7 +1447,7 @@ export interface RepeatLatentBatchNode extends NodeHandle {
 
 /** Repeat Latent Batch (`RepeatLatentBatch`), category `model/latent/batch`. */
 export function repeatLatentBatch(inputs: RepeatLatentBatchInputs, options?: NodeOptions): RepeatLatentBatchNode {
-  return createNode<RepeatLatentBatchNode>({ classType: 'RepeatLatentBatch', outputs: ['LATENT'], names: ['LATENT'], defaults: { amount: 1 } }, inputs, options)
+  return createNode<RepeatLatentBatchNode>({ classType: 'RepeatLatentBatch', outputs: ['LATENT'], names: ['LATENT'], defaults: { amount: 1 }, inputNames: ['samples', 'amount'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ReplaceVideoLatentFrames`. */
@@ -1478,7 +1478,7 @@ export interface ReplaceVideoLatentFramesNode extends NodeHandle {
 
 /** Replace Video Latent Frames (`ReplaceVideoLatentFrames`), category `model/latent/batch`. */
 export function replaceVideoLatentFrames(inputs: ReplaceVideoLatentFramesInputs, options?: NodeOptions): ReplaceVideoLatentFramesNode {
-  return createNode<ReplaceVideoLatentFramesNode>({ classType: 'ReplaceVideoLatentFrames', outputs: ['LATENT'], names: ['LATENT'], defaults: { index: 0 } }, inputs, options)
+  return createNode<ReplaceVideoLatentFramesNode>({ classType: 'ReplaceVideoLatentFrames', outputs: ['LATENT'], names: ['LATENT'], defaults: { index: 0 }, inputNames: ['destination', 'index', 'source'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SetLatentNoiseMask`. */
@@ -1496,7 +1496,7 @@ export interface SetLatentNoiseMaskNode extends NodeHandle {
 
 /** Set Latent Noise Mask (`SetLatentNoiseMask`), category `model/latent`. */
 export function setLatentNoiseMask(inputs: SetLatentNoiseMaskInputs, options?: NodeOptions): SetLatentNoiseMaskNode {
-  return createNode<SetLatentNoiseMaskNode>({ classType: 'SetLatentNoiseMask', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<SetLatentNoiseMaskNode>({ classType: 'SetLatentNoiseMask', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['samples', 'mask'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StableCascade_EmptyLatentImage`. */
@@ -1542,7 +1542,7 @@ export interface StableCascadeEmptyLatentImageNode extends NodeHandle {
 
 /** `StableCascade_EmptyLatentImage`, category `model/latent/stable cascade`. */
 export function stableCascadeEmptyLatentImage(inputs: StableCascadeEmptyLatentImageInputs = {}, options?: NodeOptions): StableCascadeEmptyLatentImageNode {
-  return createNode<StableCascadeEmptyLatentImageNode>({ classType: 'StableCascade_EmptyLatentImage', outputs: ['LATENT', 'LATENT'], names: ['stage_c', 'stage_b'], defaults: { width: 1024, height: 1024, compression: 42, batch_size: 1 } }, inputs, options)
+  return createNode<StableCascadeEmptyLatentImageNode>({ classType: 'StableCascade_EmptyLatentImage', outputs: ['LATENT', 'LATENT'], names: ['stage_c', 'stage_b'], defaults: { width: 1024, height: 1024, compression: 42, batch_size: 1 }, inputNames: ['width', 'height', 'compression', 'batch_size'] }, inputs, options)
 }
 
 /** Inputs of `StableCascade_StageC_VAEEncode`. */
@@ -1570,7 +1570,7 @@ export interface StableCascadeStageCVAEEncodeNode extends NodeHandle {
 
 /** `StableCascade_StageC_VAEEncode`, category `model/latent/stable cascade`. */
 export function stableCascadeStageCVaeEncode(inputs: StableCascadeStageCVAEEncodeInputs, options?: NodeOptions): StableCascadeStageCVAEEncodeNode {
-  return createNode<StableCascadeStageCVAEEncodeNode>({ classType: 'StableCascade_StageC_VAEEncode', outputs: ['LATENT', 'LATENT'], names: ['stage_c', 'stage_b'], defaults: { compression: 42 } }, inputs, options)
+  return createNode<StableCascadeStageCVAEEncodeNode>({ classType: 'StableCascade_StageC_VAEEncode', outputs: ['LATENT', 'LATENT'], names: ['stage_c', 'stage_b'], defaults: { compression: 42 }, inputNames: ['image', 'vae', 'compression'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TrimVideoLatent`. */
@@ -1593,7 +1593,7 @@ export interface TrimVideoLatentNode extends NodeHandle {
 
 /** Trim Video Latent (`TrimVideoLatent`), category `model/latent`. */
 export function trimVideoLatent(inputs: TrimVideoLatentInputs, options?: NodeOptions): TrimVideoLatentNode {
-  return createNode<TrimVideoLatentNode>({ classType: 'TrimVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { trim_amount: 0 } }, inputs, options)
+  return createNode<TrimVideoLatentNode>({ classType: 'TrimVideoLatent', outputs: ['LATENT'], names: ['LATENT'], defaults: { trim_amount: 0 }, inputNames: ['samples', 'trim_amount'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `VAEDecode`. */
@@ -1618,7 +1618,7 @@ export interface VAEDecodeNode extends NodeHandle {
  * Decodes latent images back into pixel space images.
  */
 export function vaeDecode(inputs: VAEDecodeInputs, options?: NodeOptions): VAEDecodeNode {
-  return createNode<VAEDecodeNode>({ classType: 'VAEDecode', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<VAEDecodeNode>({ classType: 'VAEDecode', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['samples', 'vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEDecodeAudio`. */
@@ -1636,7 +1636,7 @@ export interface VAEDecodeAudioNode extends NodeHandle {
 
 /** VAE Decode Audio (`VAEDecodeAudio`), category `model/latent`. */
 export function vaeDecodeAudio(inputs: VAEDecodeAudioInputs, options?: NodeOptions): VAEDecodeAudioNode {
-  return createNode<VAEDecodeAudioNode>({ classType: 'VAEDecodeAudio', outputs: ['AUDIO'], names: ['AUDIO'] }, inputs, options)
+  return createNode<VAEDecodeAudioNode>({ classType: 'VAEDecodeAudio', outputs: ['AUDIO'], names: ['AUDIO'], inputNames: ['samples', 'vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEDecodeAudioTiled`. */
@@ -1668,7 +1668,7 @@ export interface VAEDecodeAudioTiledNode extends NodeHandle {
 
 /** VAE Decode Audio (Tiled) (`VAEDecodeAudioTiled`), category `model/latent`. */
 export function vaeDecodeAudioTiled(inputs: VAEDecodeAudioTiledInputs, options?: NodeOptions): VAEDecodeAudioTiledNode {
-  return createNode<VAEDecodeAudioTiledNode>({ classType: 'VAEDecodeAudioTiled', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { tile_size: 512, overlap: 64 } }, inputs, options)
+  return createNode<VAEDecodeAudioTiledNode>({ classType: 'VAEDecodeAudioTiled', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { tile_size: 512, overlap: 64 }, inputNames: ['samples', 'vae', 'tile_size', 'overlap'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEDecodeHunyuan3D`. */
@@ -1698,7 +1698,7 @@ export interface VAEDecodeHunyuan3DNode extends NodeHandle {
 
 /** `VAEDecodeHunyuan3D`, category `model/latent/hunyuan 3d`. */
 export function vaeDecodeHunyuan3D(inputs: VAEDecodeHunyuan3DInputs, options?: NodeOptions): VAEDecodeHunyuan3DNode {
-  return createNode<VAEDecodeHunyuan3DNode>({ classType: 'VAEDecodeHunyuan3D', outputs: ['VOXEL'], names: ['VOXEL'], defaults: { num_chunks: 8000, octree_resolution: 256 } }, inputs, options)
+  return createNode<VAEDecodeHunyuan3DNode>({ classType: 'VAEDecodeHunyuan3D', outputs: ['VOXEL'], names: ['VOXEL'], defaults: { num_chunks: 8000, octree_resolution: 256 }, inputNames: ['samples', 'vae', 'num_chunks', 'octree_resolution'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEEncode`. */
@@ -1716,7 +1716,7 @@ export interface VAEEncodeNode extends NodeHandle {
 
 /** VAE Encode (`VAEEncode`), category `model/latent`. */
 export function vaeEncode(inputs: VAEEncodeInputs, options?: NodeOptions): VAEEncodeNode {
-  return createNode<VAEEncodeNode>({ classType: 'VAEEncode', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<VAEEncodeNode>({ classType: 'VAEEncode', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['pixels', 'vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEEncodeAudio`. */
@@ -1734,7 +1734,7 @@ export interface VAEEncodeAudioNode extends NodeHandle {
 
 /** VAE Encode Audio (`VAEEncodeAudio`), category `model/latent`. */
 export function vaeEncodeAudio(inputs: VAEEncodeAudioInputs, options?: NodeOptions): VAEEncodeAudioNode {
-  return createNode<VAEEncodeAudioNode>({ classType: 'VAEEncodeAudio', outputs: ['LATENT'], names: ['LATENT'] }, inputs, options)
+  return createNode<VAEEncodeAudioNode>({ classType: 'VAEEncodeAudio', outputs: ['LATENT'], names: ['LATENT'], inputNames: ['audio', 'vae'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VAEEncodeForInpaint`. */
@@ -1760,7 +1760,7 @@ export interface VAEEncodeForInpaintNode extends NodeHandle {
 
 /** VAE Encode (for Inpainting) (`VAEEncodeForInpaint`), category `model/latent`. */
 export function vaeEncodeForInpaint(inputs: VAEEncodeForInpaintInputs, options?: NodeOptions): VAEEncodeForInpaintNode {
-  return createNode<VAEEncodeForInpaintNode>({ classType: 'VAEEncodeForInpaint', outputs: ['LATENT'], names: ['LATENT'], defaults: { grow_mask_by: 6 } }, inputs, options)
+  return createNode<VAEEncodeForInpaintNode>({ classType: 'VAEEncodeForInpaint', outputs: ['LATENT'], names: ['LATENT'], defaults: { grow_mask_by: 6 }, inputNames: ['pixels', 'vae', 'mask', 'grow_mask_by'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `VOIDWarpedNoise`. */
@@ -1808,7 +1808,7 @@ export interface VOIDWarpedNoiseNode extends NodeHandle {
 
 /** `VOIDWarpedNoise`, category `model/latent/void`. */
 export function voidWarpedNoise(inputs: VOIDWarpedNoiseInputs, options?: NodeOptions): VOIDWarpedNoiseNode {
-  return createNode<VOIDWarpedNoiseNode>({ classType: 'VOIDWarpedNoise', outputs: ['LATENT'], names: ['warped_noise'], defaults: { width: 672, height: 384, length: 45, batch_size: 1 } }, inputs, options)
+  return createNode<VOIDWarpedNoiseNode>({ classType: 'VOIDWarpedNoise', outputs: ['LATENT'], names: ['warped_noise'], defaults: { width: 672, height: 384, length: 45, batch_size: 1 }, inputNames: ['optical_flow', 'video', 'width', 'height', 'length', 'batch_size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `VOIDWarpedNoiseSource`. */
@@ -1826,5 +1826,5 @@ export interface VOIDWarpedNoiseSourceNode extends NodeHandle {
 
 /** `VOIDWarpedNoiseSource`, category `model/latent/void`. */
 export function voidWarpedNoiseSource(inputs: VOIDWarpedNoiseSourceInputs, options?: NodeOptions): VOIDWarpedNoiseSourceNode {
-  return createNode<VOIDWarpedNoiseSourceNode>({ classType: 'VOIDWarpedNoiseSource', outputs: ['NOISE'], names: ['NOISE'] }, inputs, options)
+  return createNode<VOIDWarpedNoiseSourceNode>({ classType: 'VOIDWarpedNoiseSource', outputs: ['NOISE'], names: ['NOISE'], inputNames: ['warped_noise'], required: 1 }, inputs, options)
 }

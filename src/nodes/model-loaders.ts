@@ -22,7 +22,7 @@ export interface AudioEncoderLoaderNode extends NodeHandle {
 
 /** Load Audio Encoder (`AudioEncoderLoader`), category `model/loaders`. */
 export function audioEncoderLoader(inputs: AudioEncoderLoaderInputs, options?: NodeOptions): AudioEncoderLoaderNode {
-  return createNode<AudioEncoderLoaderNode>({ classType: 'AudioEncoderLoader', outputs: ['AUDIO_ENCODER'], names: ['AUDIO_ENCODER'] }, inputs, options)
+  return createNode<AudioEncoderLoaderNode>({ classType: 'AudioEncoderLoader', outputs: ['AUDIO_ENCODER'], names: ['AUDIO_ENCODER'], inputNames: ['audio_encoder_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CLIPLoader`. */
@@ -60,7 +60,7 @@ export interface CLIPLoaderNode extends NodeHandle {
  * pixeldit: gemma 2 2B elm
  */
 export function clipLoader(inputs: CLIPLoaderInputs, options?: NodeOptions): CLIPLoaderNode {
-  return createNode<CLIPLoaderNode>({ classType: 'CLIPLoader', outputs: ['CLIP'], names: ['CLIP'] }, inputs, options)
+  return createNode<CLIPLoaderNode>({ classType: 'CLIPLoader', outputs: ['CLIP'], names: ['CLIP'], inputNames: ['clip_name', 'type', 'device'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `CLIPVisionLoader`. */
@@ -78,7 +78,7 @@ export interface CLIPVisionLoaderNode extends NodeHandle {
 
 /** Load CLIP Vision (`CLIPVisionLoader`), category `model/loaders`. */
 export function clipVisionLoader(inputs: CLIPVisionLoaderInputs, options?: NodeOptions): CLIPVisionLoaderNode {
-  return createNode<CLIPVisionLoaderNode>({ classType: 'CLIPVisionLoader', outputs: ['CLIP_VISION'], names: ['CLIP_VISION'] }, inputs, options)
+  return createNode<CLIPVisionLoaderNode>({ classType: 'CLIPVisionLoader', outputs: ['CLIP_VISION'], names: ['CLIP_VISION'], inputNames: ['clip_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CheckpointLoader`. */
@@ -107,7 +107,7 @@ export interface CheckpointLoaderNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function checkpointLoader(inputs: CheckpointLoaderInputs, options?: NodeOptions): CheckpointLoaderNode {
-  return createNode<CheckpointLoaderNode>({ classType: 'CheckpointLoader', outputs: ['MODEL', 'CLIP', 'VAE'], names: ['MODEL', 'CLIP', 'VAE'] }, inputs, options)
+  return createNode<CheckpointLoaderNode>({ classType: 'CheckpointLoader', outputs: ['MODEL', 'CLIP', 'VAE'], names: ['MODEL', 'CLIP', 'VAE'], inputNames: ['config_name', 'ckpt_name'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `CheckpointLoaderSimple`. */
@@ -142,7 +142,7 @@ export interface CheckpointLoaderSimpleNode extends NodeHandle {
  * Loads a diffusion model checkpoint, diffusion models are used to denoise latents.
  */
 export function checkpointLoaderSimple(inputs: CheckpointLoaderSimpleInputs, options?: NodeOptions): CheckpointLoaderSimpleNode {
-  return createNode<CheckpointLoaderSimpleNode>({ classType: 'CheckpointLoaderSimple', outputs: ['MODEL', 'CLIP', 'VAE'], names: ['MODEL', 'CLIP', 'VAE'] }, inputs, options)
+  return createNode<CheckpointLoaderSimpleNode>({ classType: 'CheckpointLoaderSimple', outputs: ['MODEL', 'CLIP', 'VAE'], names: ['MODEL', 'CLIP', 'VAE'], inputNames: ['ckpt_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ControlNetLoader`. */
@@ -160,7 +160,7 @@ export interface ControlNetLoaderNode extends NodeHandle {
 
 /** Load ControlNet Model (`ControlNetLoader`), category `model/loaders`. */
 export function controlNetLoader(inputs: ControlNetLoaderInputs, options?: NodeOptions): ControlNetLoaderNode {
-  return createNode<ControlNetLoaderNode>({ classType: 'ControlNetLoader', outputs: ['CONTROL_NET'], names: ['CONTROL_NET'] }, inputs, options)
+  return createNode<ControlNetLoaderNode>({ classType: 'ControlNetLoader', outputs: ['CONTROL_NET'], names: ['CONTROL_NET'], inputNames: ['control_net_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `DiffControlNetLoader`. */
@@ -179,7 +179,7 @@ export interface DiffControlNetLoaderNode extends NodeHandle {
 
 /** Load ControlNet Model (diff) (`DiffControlNetLoader`), category `model/loaders`. */
 export function diffControlNetLoader(inputs: DiffControlNetLoaderInputs, options?: NodeOptions): DiffControlNetLoaderNode {
-  return createNode<DiffControlNetLoaderNode>({ classType: 'DiffControlNetLoader', outputs: ['CONTROL_NET'], names: ['CONTROL_NET'] }, inputs, options)
+  return createNode<DiffControlNetLoaderNode>({ classType: 'DiffControlNetLoader', outputs: ['CONTROL_NET'], names: ['CONTROL_NET'], inputNames: ['model', 'control_net_name'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `DiffusersLoader`. */
@@ -206,7 +206,7 @@ export interface DiffusersLoaderNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function diffusersLoader(inputs: DiffusersLoaderInputs, options?: NodeOptions): DiffusersLoaderNode {
-  return createNode<DiffusersLoaderNode>({ classType: 'DiffusersLoader', outputs: ['MODEL', 'CLIP', 'VAE'], names: ['MODEL', 'CLIP', 'VAE'] }, inputs, options)
+  return createNode<DiffusersLoaderNode>({ classType: 'DiffusersLoader', outputs: ['MODEL', 'CLIP', 'VAE'], names: ['MODEL', 'CLIP', 'VAE'], inputNames: ['model_path'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `DualCLIPLoader`. */
@@ -239,7 +239,7 @@ export interface DualCLIPLoaderNode extends NodeHandle {
  * newbie: gemma-3-4b-it, jina clip v2
  */
 export function dualClipLoader(inputs: DualCLIPLoaderInputs, options?: NodeOptions): DualCLIPLoaderNode {
-  return createNode<DualCLIPLoaderNode>({ classType: 'DualCLIPLoader', outputs: ['CLIP'], names: ['CLIP'] }, inputs, options)
+  return createNode<DualCLIPLoaderNode>({ classType: 'DualCLIPLoader', outputs: ['CLIP'], names: ['CLIP'], inputNames: ['clip_name1', 'clip_name2', 'type', 'device'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `FrameInterpolationModelLoader`. */
@@ -261,7 +261,7 @@ export interface FrameInterpolationModelLoaderNode extends NodeHandle {
 
 /** Load Frame Interpolation Model (`FrameInterpolationModelLoader`), category `model/loaders`. */
 export function frameInterpolationModelLoader(inputs: FrameInterpolationModelLoaderInputs, options?: NodeOptions): FrameInterpolationModelLoaderNode {
-  return createNode<FrameInterpolationModelLoaderNode>({ classType: 'FrameInterpolationModelLoader', outputs: ['INTERP_MODEL'], names: ['INTERP_MODEL'] }, inputs, options)
+  return createNode<FrameInterpolationModelLoaderNode>({ classType: 'FrameInterpolationModelLoader', outputs: ['INTERP_MODEL'], names: ['INTERP_MODEL'], inputNames: ['model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GLIGENLoader`. */
@@ -279,7 +279,7 @@ export interface GLIGENLoaderNode extends NodeHandle {
 
 /** Load GLIGEN Model (`GLIGENLoader`), category `model/loaders`. */
 export function gligenLoader(inputs: GLIGENLoaderInputs, options?: NodeOptions): GLIGENLoaderNode {
-  return createNode<GLIGENLoaderNode>({ classType: 'GLIGENLoader', outputs: ['GLIGEN'], names: ['GLIGEN'] }, inputs, options)
+  return createNode<GLIGENLoaderNode>({ classType: 'GLIGENLoader', outputs: ['GLIGEN'], names: ['GLIGEN'], inputNames: ['gligen_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `HypernetworkLoader`. */
@@ -305,7 +305,7 @@ export interface HypernetworkLoaderNode extends NodeHandle {
 
 /** Load Hypernetwork (`HypernetworkLoader`), category `model/loaders`. */
 export function hypernetworkLoader(inputs: HypernetworkLoaderInputs, options?: NodeOptions): HypernetworkLoaderNode {
-  return createNode<HypernetworkLoaderNode>({ classType: 'HypernetworkLoader', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<HypernetworkLoaderNode>({ classType: 'HypernetworkLoader', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength: 1 }, inputNames: ['model', 'hypernetwork_name', 'strength'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ImageOnlyCheckpointLoader`. */
@@ -329,7 +329,7 @@ export interface ImageOnlyCheckpointLoaderNode extends NodeHandle {
 
 /** Load Checkpoint Image Only (img2vid model) (`ImageOnlyCheckpointLoader`), category `model/loaders`. */
 export function imageOnlyCheckpointLoader(inputs: ImageOnlyCheckpointLoaderInputs, options?: NodeOptions): ImageOnlyCheckpointLoaderNode {
-  return createNode<ImageOnlyCheckpointLoaderNode>({ classType: 'ImageOnlyCheckpointLoader', outputs: ['MODEL', 'CLIP_VISION', 'VAE'], names: ['MODEL', 'CLIP_VISION', 'VAE'] }, inputs, options)
+  return createNode<ImageOnlyCheckpointLoaderNode>({ classType: 'ImageOnlyCheckpointLoader', outputs: ['MODEL', 'CLIP_VISION', 'VAE'], names: ['MODEL', 'CLIP_VISION', 'VAE'], inputNames: ['ckpt_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LTXAVTextEncoderLoader`. */
@@ -355,7 +355,7 @@ export interface LTXAVTextEncoderLoaderNode extends NodeHandle {
  * ltxav: gemma 3 12B
  */
 export function ltxavTextEncoderLoader(inputs: LTXAVTextEncoderLoaderInputs, options?: NodeOptions): LTXAVTextEncoderLoaderNode {
-  return createNode<LTXAVTextEncoderLoaderNode>({ classType: 'LTXAVTextEncoderLoader', outputs: ['CLIP'], names: ['CLIP'] }, inputs, options)
+  return createNode<LTXAVTextEncoderLoaderNode>({ classType: 'LTXAVTextEncoderLoader', outputs: ['CLIP'], names: ['CLIP'], inputNames: ['text_encoder', 'ckpt_name', 'device'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LTXVAudioVAELoader`. */
@@ -377,7 +377,7 @@ export interface LTXVAudioVAELoaderNode extends NodeHandle {
 
 /** Load LTXV Audio VAE (`LTXVAudioVAELoader`), category `model/loaders`. */
 export function ltxvAudioVaeLoader(inputs: LTXVAudioVAELoaderInputs, options?: NodeOptions): LTXVAudioVAELoaderNode {
-  return createNode<LTXVAudioVAELoaderNode>({ classType: 'LTXVAudioVAELoader', outputs: ['VAE'], names: ['Audio VAE'] }, inputs, options)
+  return createNode<LTXVAudioVAELoaderNode>({ classType: 'LTXVAudioVAELoader', outputs: ['VAE'], names: ['Audio VAE'], inputNames: ['ckpt_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LatentUpscaleModelLoader`. */
@@ -395,7 +395,7 @@ export interface LatentUpscaleModelLoaderNode extends NodeHandle {
 
 /** Load Latent Upscale Model (`LatentUpscaleModelLoader`), category `model/loaders`. */
 export function latentUpscaleModelLoader(inputs: LatentUpscaleModelLoaderInputs, options?: NodeOptions): LatentUpscaleModelLoaderNode {
-  return createNode<LatentUpscaleModelLoaderNode>({ classType: 'LatentUpscaleModelLoader', outputs: ['LATENT_UPSCALE_MODEL'], names: ['LATENT_UPSCALE_MODEL'] }, inputs, options)
+  return createNode<LatentUpscaleModelLoaderNode>({ classType: 'LatentUpscaleModelLoader', outputs: ['LATENT_UPSCALE_MODEL'], names: ['LATENT_UPSCALE_MODEL'], inputNames: ['model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadBackgroundRemovalModel`. */
@@ -417,7 +417,7 @@ export interface LoadBackgroundRemovalModelNode extends NodeHandle {
 
 /** Load Background Removal Model (`LoadBackgroundRemovalModel`), category `model/loaders`. */
 export function loadBackgroundRemovalModel(inputs: LoadBackgroundRemovalModelInputs, options?: NodeOptions): LoadBackgroundRemovalModelNode {
-  return createNode<LoadBackgroundRemovalModelNode>({ classType: 'LoadBackgroundRemovalModel', outputs: ['BACKGROUND_REMOVAL'], names: ['bg_model'] }, inputs, options)
+  return createNode<LoadBackgroundRemovalModelNode>({ classType: 'LoadBackgroundRemovalModel', outputs: ['BACKGROUND_REMOVAL'], names: ['bg_model'], inputNames: ['bg_removal_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadDA3Model`. */
@@ -437,7 +437,7 @@ export interface LoadDA3ModelNode extends NodeHandle {
 
 /** Load Depth Anything 3 (`LoadDA3Model`), category `model/loaders`. */
 export function loadDa3Model(inputs: LoadDA3ModelInputs, options?: NodeOptions): LoadDA3ModelNode {
-  return createNode<LoadDA3ModelNode>({ classType: 'LoadDA3Model', outputs: ['DA3_MODEL'], names: ['DA3_MODEL'], defaults: { weight_dtype: 'default' } }, inputs, options)
+  return createNode<LoadDA3ModelNode>({ classType: 'LoadDA3Model', outputs: ['DA3_MODEL'], names: ['DA3_MODEL'], defaults: { weight_dtype: 'default' }, inputNames: ['model_name', 'weight_dtype'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadMediaPipeFaceLandmarker`. */
@@ -459,7 +459,7 @@ export interface LoadMediaPipeFaceLandmarkerNode extends NodeHandle {
 
 /** Load Face Detection Model (MediaPipe) (`LoadMediaPipeFaceLandmarker`), category `model/loaders`. */
 export function loadMediaPipeFaceLandmarker(inputs: LoadMediaPipeFaceLandmarkerInputs, options?: NodeOptions): LoadMediaPipeFaceLandmarkerNode {
-  return createNode<LoadMediaPipeFaceLandmarkerNode>({ classType: 'LoadMediaPipeFaceLandmarker', outputs: ['FACE_DETECTION_MODEL'], names: ['FACE_DETECTION_MODEL'] }, inputs, options)
+  return createNode<LoadMediaPipeFaceLandmarkerNode>({ classType: 'LoadMediaPipeFaceLandmarker', outputs: ['FACE_DETECTION_MODEL'], names: ['FACE_DETECTION_MODEL'], inputNames: ['model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadMoGeModel`. */
@@ -477,7 +477,7 @@ export interface LoadMoGeModelNode extends NodeHandle {
 
 /** Load MoGe Model (`LoadMoGeModel`), category `model/loaders`. */
 export function loadMoGeModel(inputs: LoadMoGeModelInputs, options?: NodeOptions): LoadMoGeModelNode {
-  return createNode<LoadMoGeModelNode>({ classType: 'LoadMoGeModel', outputs: ['MOGE_MODEL'], names: ['MOGE_MODEL'] }, inputs, options)
+  return createNode<LoadMoGeModelNode>({ classType: 'LoadMoGeModel', outputs: ['MOGE_MODEL'], names: ['MOGE_MODEL'], inputNames: ['model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoraLoader`. */
@@ -528,7 +528,7 @@ export interface LoraLoaderNode extends NodeHandle {
  * This LoRA loader is used to modify both diffusion and CLIP models, altering the way in which latents are denoised such as applying styles. Multiple LoRA nodes can be linked together.
  */
 export function loraLoader(inputs: LoraLoaderInputs, options?: NodeOptions): LoraLoaderNode {
-  return createNode<LoraLoaderNode>({ classType: 'LoraLoader', outputs: ['MODEL', 'CLIP'], names: ['MODEL', 'CLIP'], defaults: { strength_model: 1, strength_clip: 1 } }, inputs, options)
+  return createNode<LoraLoaderNode>({ classType: 'LoraLoader', outputs: ['MODEL', 'CLIP'], names: ['MODEL', 'CLIP'], defaults: { strength_model: 1, strength_clip: 1 }, inputNames: ['model', 'clip', 'lora_name', 'strength_model', 'strength_clip'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LoraLoaderBypass`. */
@@ -580,7 +580,7 @@ export interface LoraLoaderBypassNode extends NodeHandle {
  * @experimental
  */
 export function loraLoaderBypass(inputs: LoraLoaderBypassInputs, options?: NodeOptions): LoraLoaderBypassNode {
-  return createNode<LoraLoaderBypassNode>({ classType: 'LoraLoaderBypass', outputs: ['MODEL', 'CLIP'], names: ['MODEL', 'CLIP'], defaults: { strength_model: 1, strength_clip: 1 } }, inputs, options)
+  return createNode<LoraLoaderBypassNode>({ classType: 'LoraLoaderBypass', outputs: ['MODEL', 'CLIP'], names: ['MODEL', 'CLIP'], defaults: { strength_model: 1, strength_clip: 1 }, inputNames: ['model', 'clip', 'lora_name', 'strength_model', 'strength_clip'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LoraLoaderBypassModelOnly`. */
@@ -612,7 +612,7 @@ export interface LoraLoaderBypassModelOnlyNode extends NodeHandle {
  * @experimental
  */
 export function loraLoaderBypassModelOnly(inputs: LoraLoaderBypassModelOnlyInputs, options?: NodeOptions): LoraLoaderBypassModelOnlyNode {
-  return createNode<LoraLoaderBypassModelOnlyNode>({ classType: 'LoraLoaderBypassModelOnly', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength_model: 1 } }, inputs, options)
+  return createNode<LoraLoaderBypassModelOnlyNode>({ classType: 'LoraLoaderBypassModelOnly', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength_model: 1 }, inputNames: ['model', 'lora_name', 'strength_model'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LoraLoaderModelOnly`. */
@@ -643,7 +643,7 @@ export interface LoraLoaderModelOnlyNode extends NodeHandle {
  * This LoRAs loader is used to modify the diffusion model, altering the way in which latents are denoised such as applying styles. Multiple LoRA nodes can be linked together.
  */
 export function loraLoaderModelOnly(inputs: LoraLoaderModelOnlyInputs, options?: NodeOptions): LoraLoaderModelOnlyNode {
-  return createNode<LoraLoaderModelOnlyNode>({ classType: 'LoraLoaderModelOnly', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength_model: 1 } }, inputs, options)
+  return createNode<LoraLoaderModelOnlyNode>({ classType: 'LoraLoaderModelOnly', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength_model: 1 }, inputNames: ['model', 'lora_name', 'strength_model'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LoraModelLoader`. */
@@ -679,7 +679,7 @@ export interface LoraModelLoaderNode extends NodeHandle {
  * @experimental
  */
 export function loraModelLoader(inputs: LoraModelLoaderInputs, options?: NodeOptions): LoraModelLoaderNode {
-  return createNode<LoraModelLoaderNode>({ classType: 'LoraModelLoader', outputs: ['MODEL'], names: ['model'], defaults: { strength_model: 1, bypass: false } }, inputs, options)
+  return createNode<LoraModelLoaderNode>({ classType: 'LoraModelLoader', outputs: ['MODEL'], names: ['model'], defaults: { strength_model: 1, bypass: false }, inputNames: ['model', 'lora', 'strength_model', 'bypass'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ModelPatchLoader`. */
@@ -700,7 +700,7 @@ export interface ModelPatchLoaderNode extends NodeHandle {
  * @experimental
  */
 export function modelPatchLoader(inputs: ModelPatchLoaderInputs, options?: NodeOptions): ModelPatchLoaderNode {
-  return createNode<ModelPatchLoaderNode>({ classType: 'ModelPatchLoader', outputs: ['MODEL_PATCH'], names: ['MODEL_PATCH'] }, inputs, options)
+  return createNode<ModelPatchLoaderNode>({ classType: 'ModelPatchLoader', outputs: ['MODEL_PATCH'], names: ['MODEL_PATCH'], inputNames: ['name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `OpticalFlowLoader`. */
@@ -722,7 +722,7 @@ export interface OpticalFlowLoaderNode extends NodeHandle {
 
 /** Load Optical Flow Model (`OpticalFlowLoader`), category `model/loaders`. */
 export function opticalFlowLoader(inputs: OpticalFlowLoaderInputs, options?: NodeOptions): OpticalFlowLoaderNode {
-  return createNode<OpticalFlowLoaderNode>({ classType: 'OpticalFlowLoader', outputs: ['OPTICAL_FLOW'], names: ['OPTICAL_FLOW'] }, inputs, options)
+  return createNode<OpticalFlowLoaderNode>({ classType: 'OpticalFlowLoader', outputs: ['OPTICAL_FLOW'], names: ['OPTICAL_FLOW'], inputNames: ['model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `QuadrupleCLIPLoader`. */
@@ -751,7 +751,7 @@ export interface QuadrupleCLIPLoaderNode extends NodeHandle {
  * hidream: long clip-l, long clip-g, t5xxl, llama_8b_3.1_instruct
  */
 export function quadrupleClipLoader(inputs: QuadrupleCLIPLoaderInputs, options?: NodeOptions): QuadrupleCLIPLoaderNode {
-  return createNode<QuadrupleCLIPLoaderNode>({ classType: 'QuadrupleCLIPLoader', outputs: ['CLIP'], names: ['CLIP'] }, inputs, options)
+  return createNode<QuadrupleCLIPLoaderNode>({ classType: 'QuadrupleCLIPLoader', outputs: ['CLIP'], names: ['CLIP'], inputNames: ['clip_name1', 'clip_name2', 'clip_name3', 'clip_name4'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `StyleModelLoader`. */
@@ -769,7 +769,7 @@ export interface StyleModelLoaderNode extends NodeHandle {
 
 /** Load Style Model (`StyleModelLoader`), category `model/loaders`. */
 export function styleModelLoader(inputs: StyleModelLoaderInputs, options?: NodeOptions): StyleModelLoaderNode {
-  return createNode<StyleModelLoaderNode>({ classType: 'StyleModelLoader', outputs: ['STYLE_MODEL'], names: ['STYLE_MODEL'] }, inputs, options)
+  return createNode<StyleModelLoaderNode>({ classType: 'StyleModelLoader', outputs: ['STYLE_MODEL'], names: ['STYLE_MODEL'], inputNames: ['style_model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripleCLIPLoader`. */
@@ -796,7 +796,7 @@ export interface TripleCLIPLoaderNode extends NodeHandle {
  * sd3: clip-l, clip-g, t5
  */
 export function tripleClipLoader(inputs: TripleCLIPLoaderInputs, options?: NodeOptions): TripleCLIPLoaderNode {
-  return createNode<TripleCLIPLoaderNode>({ classType: 'TripleCLIPLoader', outputs: ['CLIP'], names: ['CLIP'] }, inputs, options)
+  return createNode<TripleCLIPLoaderNode>({ classType: 'TripleCLIPLoader', outputs: ['CLIP'], names: ['CLIP'], inputNames: ['clip_name1', 'clip_name2', 'clip_name3'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `UNETLoader`. */
@@ -815,7 +815,7 @@ export interface UNETLoaderNode extends NodeHandle {
 
 /** Load Diffusion Model (`UNETLoader`), category `model/loaders`. */
 export function unetLoader(inputs: UNETLoaderInputs, options?: NodeOptions): UNETLoaderNode {
-  return createNode<UNETLoaderNode>({ classType: 'UNETLoader', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<UNETLoaderNode>({ classType: 'UNETLoader', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['unet_name', 'weight_dtype'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `UpscaleModelLoader`. */
@@ -833,7 +833,7 @@ export interface UpscaleModelLoaderNode extends NodeHandle {
 
 /** Load Upscale Model (`UpscaleModelLoader`), category `model/loaders`. */
 export function upscaleModelLoader(inputs: UpscaleModelLoaderInputs, options?: NodeOptions): UpscaleModelLoaderNode {
-  return createNode<UpscaleModelLoaderNode>({ classType: 'UpscaleModelLoader', outputs: ['UPSCALE_MODEL'], names: ['UPSCALE_MODEL'] }, inputs, options)
+  return createNode<UpscaleModelLoaderNode>({ classType: 'UpscaleModelLoader', outputs: ['UPSCALE_MODEL'], names: ['UPSCALE_MODEL'], inputNames: ['model_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `VAELoader`. */
@@ -851,7 +851,7 @@ export interface VAELoaderNode extends NodeHandle {
 
 /** Load VAE (`VAELoader`), category `model/loaders`. */
 export function vaeLoader(inputs: VAELoaderInputs, options?: NodeOptions): VAELoaderNode {
-  return createNode<VAELoaderNode>({ classType: 'VAELoader', outputs: ['VAE'], names: ['VAE'] }, inputs, options)
+  return createNode<VAELoaderNode>({ classType: 'VAELoader', outputs: ['VAE'], names: ['VAE'], inputNames: ['vae_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `unCLIPCheckpointLoader`. */
@@ -878,5 +878,5 @@ export interface UnCLIPCheckpointLoaderNode extends NodeHandle {
 
 /** Load unCLIP Checkpoint (`unCLIPCheckpointLoader`), category `model/loaders`. */
 export function unClipCheckpointLoader(inputs: UnCLIPCheckpointLoaderInputs, options?: NodeOptions): UnCLIPCheckpointLoaderNode {
-  return createNode<UnCLIPCheckpointLoaderNode>({ classType: 'unCLIPCheckpointLoader', outputs: ['MODEL', 'CLIP', 'VAE', 'CLIP_VISION'], names: ['MODEL', 'CLIP', 'VAE', 'CLIP_VISION'] }, inputs, options)
+  return createNode<UnCLIPCheckpointLoaderNode>({ classType: 'unCLIPCheckpointLoader', outputs: ['MODEL', 'CLIP', 'VAE', 'CLIP_VISION'], names: ['MODEL', 'CLIP', 'VAE', 'CLIP_VISION'], inputNames: ['ckpt_name'], required: 1 }, inputs, options)
 }

@@ -55,7 +55,7 @@ export interface ChromaRadianceOptionsNode extends NodeHandle {
  * Allows setting advanced options for the Chroma Radiance model.
  */
 export function chromaRadianceOptions(inputs: ChromaRadianceOptionsInputs, options?: NodeOptions): ChromaRadianceOptionsNode {
-  return createNode<ChromaRadianceOptionsNode>({ classType: 'ChromaRadianceOptions', outputs: ['MODEL'], names: ['MODEL'], defaults: { preserve_wrapper: true, start_sigma: 1, end_sigma: 0, nerf_tile_size: -1, force_sequential_txt_ids: false } }, inputs, options)
+  return createNode<ChromaRadianceOptionsNode>({ classType: 'ChromaRadianceOptions', outputs: ['MODEL'], names: ['MODEL'], defaults: { preserve_wrapper: true, start_sigma: 1, end_sigma: 0, nerf_tile_size: -1, force_sequential_txt_ids: false }, inputNames: ['model', 'preserve_wrapper', 'start_sigma', 'end_sigma', 'nerf_tile_size', 'force_sequential_txt_ids'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ContextWindowsManual`. */
@@ -144,7 +144,7 @@ export interface ContextWindowsManualNode extends NodeHandle {
  * @experimental
  */
 export function contextWindowsManual(inputs: ContextWindowsManualInputs, options?: NodeOptions): ContextWindowsManualNode {
-  return createNode<ContextWindowsManualNode>({ classType: 'ContextWindowsManual', outputs: ['MODEL'], names: ['MODEL'], defaults: { context_length: 16, context_overlap: 4, context_schedule: 'standard_static', context_stride: 1, closed_loop: false, fuse_method: 'pyramid', dim: 0, freenoise: false, cond_retain_index_list: '', split_conds_to_windows: false, latent_retain_index_list: '', causal_window_fix: true } }, inputs, options)
+  return createNode<ContextWindowsManualNode>({ classType: 'ContextWindowsManual', outputs: ['MODEL'], names: ['MODEL'], defaults: { context_length: 16, context_overlap: 4, context_schedule: 'standard_static', context_stride: 1, closed_loop: false, fuse_method: 'pyramid', dim: 0, freenoise: false, cond_retain_index_list: '', split_conds_to_windows: false, latent_retain_index_list: '', causal_window_fix: true }, inputNames: ['model', 'context_length', 'context_overlap', 'context_schedule', 'context_stride', 'closed_loop', 'fuse_method', 'dim', 'freenoise', 'cond_retain_index_list', 'split_conds_to_windows', 'latent_retain_index_list', 'causal_window_fix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Epsilon Scaling`. */
@@ -168,7 +168,7 @@ export interface EpsilonScalingNode extends NodeHandle {
 
 /** `Epsilon Scaling`, category `model/patch/unet`. */
 export function epsilonScaling(inputs: EpsilonScalingInputs, options?: NodeOptions): EpsilonScalingNode {
-  return createNode<EpsilonScalingNode>({ classType: 'Epsilon Scaling', outputs: ['MODEL'], names: ['MODEL'], defaults: { scaling_factor: 1.005 } }, inputs, options)
+  return createNode<EpsilonScalingNode>({ classType: 'Epsilon Scaling', outputs: ['MODEL'], names: ['MODEL'], defaults: { scaling_factor: 1.005 }, inputNames: ['model', 'scaling_factor'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FreeU`. */
@@ -213,7 +213,7 @@ export interface FreeUNode extends NodeHandle {
 
 /** `FreeU`, category `model/patch/unet`. */
 export function freeU(inputs: FreeUInputs, options?: NodeOptions): FreeUNode {
-  return createNode<FreeUNode>({ classType: 'FreeU', outputs: ['MODEL'], names: ['MODEL'], defaults: { b1: 1.1, b2: 1.2, s1: 0.9, s2: 0.2 } }, inputs, options)
+  return createNode<FreeUNode>({ classType: 'FreeU', outputs: ['MODEL'], names: ['MODEL'], defaults: { b1: 1.1, b2: 1.2, s1: 0.9, s2: 0.2 }, inputNames: ['model', 'b1', 'b2', 's1', 's2'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FreeU_V2`. */
@@ -258,7 +258,7 @@ export interface FreeUV2Node extends NodeHandle {
 
 /** `FreeU_V2`, category `model/patch/unet`. */
 export function freeUV2(inputs: FreeUV2Inputs, options?: NodeOptions): FreeUV2Node {
-  return createNode<FreeUV2Node>({ classType: 'FreeU_V2', outputs: ['MODEL'], names: ['MODEL'], defaults: { b1: 1.3, b2: 1.4, s1: 0.9, s2: 0.2 } }, inputs, options)
+  return createNode<FreeUV2Node>({ classType: 'FreeU_V2', outputs: ['MODEL'], names: ['MODEL'], defaults: { b1: 1.3, b2: 1.4, s1: 0.9, s2: 0.2 }, inputNames: ['model', 'b1', 'b2', 's1', 's2'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `HiDreamO1PatchSeamSmoothing`. */
@@ -319,7 +319,7 @@ export interface HiDreamO1PatchSeamSmoothingNode extends NodeHandle {
  * @experimental
  */
 export function hiDreamO1PatchSeamSmoothing(inputs: HiDreamO1PatchSeamSmoothingInputs, options?: NodeOptions): HiDreamO1PatchSeamSmoothingNode {
-  return createNode<HiDreamO1PatchSeamSmoothingNode>({ classType: 'HiDreamO1PatchSeamSmoothing', outputs: ['MODEL'], names: ['MODEL'], defaults: { start_percent: 0.8, end_percent: 1, pattern: 'single_shift', passes: '2', blend: 'average', strength: 1 } }, inputs, options)
+  return createNode<HiDreamO1PatchSeamSmoothingNode>({ classType: 'HiDreamO1PatchSeamSmoothing', outputs: ['MODEL'], names: ['MODEL'], defaults: { start_percent: 0.8, end_percent: 1, pattern: 'single_shift', passes: '2', blend: 'average', strength: 1 }, inputNames: ['model', 'start_percent', 'end_percent', 'pattern', 'passes', 'blend', 'strength'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `HyperTile`. */
@@ -356,7 +356,7 @@ export interface HyperTileNode extends NodeHandle {
 
 /** `HyperTile`, category `model/patch/unet`. */
 export function hyperTile(inputs: HyperTileInputs, options?: NodeOptions): HyperTileNode {
-  return createNode<HyperTileNode>({ classType: 'HyperTile', outputs: ['MODEL'], names: ['MODEL'], defaults: { tile_size: 256, swap_size: 2, max_depth: 0, scale_depth: false } }, inputs, options)
+  return createNode<HyperTileNode>({ classType: 'HyperTile', outputs: ['MODEL'], names: ['MODEL'], defaults: { tile_size: 256, swap_size: 2, max_depth: 0, scale_depth: false }, inputNames: ['model', 'tile_size', 'swap_size', 'max_depth', 'scale_depth'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LTXVContextWindows`. */
@@ -431,7 +431,7 @@ export interface LTXVContextWindowsNode extends NodeHandle {
  * @experimental
  */
 export function ltxvContextWindows(inputs: LTXVContextWindowsInputs, options?: NodeOptions): LTXVContextWindowsNode {
-  return createNode<LTXVContextWindowsNode>({ classType: 'LTXVContextWindows', outputs: ['MODEL'], names: ['MODEL'], defaults: { context_length: 145, context_overlap: 40, context_schedule: 'standard_uniform', context_stride: 1, closed_loop: false, fuse_method: 'pyramid', freenoise: true, retain_first_frame: false, split_conds_to_windows: false } }, inputs, options)
+  return createNode<LTXVContextWindowsNode>({ classType: 'LTXVContextWindows', outputs: ['MODEL'], names: ['MODEL'], defaults: { context_length: 145, context_overlap: 40, context_schedule: 'standard_uniform', context_stride: 1, closed_loop: false, fuse_method: 'pyramid', freenoise: true, retain_first_frame: false, split_conds_to_windows: false }, inputNames: ['model', 'context_length', 'context_overlap', 'context_schedule', 'context_stride', 'closed_loop', 'fuse_method', 'freenoise', 'retain_first_frame', 'split_conds_to_windows'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelNoiseScale`. */
@@ -456,7 +456,7 @@ export interface ModelNoiseScaleNode extends NodeHandle {
 
 /** `ModelNoiseScale`, category `model/patch`. */
 export function modelNoiseScale(inputs: ModelNoiseScaleInputs, options?: NodeOptions): ModelNoiseScaleNode {
-  return createNode<ModelNoiseScaleNode>({ classType: 'ModelNoiseScale', outputs: ['MODEL'], names: ['MODEL'], defaults: { noise_scale: 1 } }, inputs, options)
+  return createNode<ModelNoiseScaleNode>({ classType: 'ModelNoiseScale', outputs: ['MODEL'], names: ['MODEL'], defaults: { noise_scale: 1 }, inputNames: ['model', 'noise_scale'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingAuraFlow`. */
@@ -480,7 +480,7 @@ export interface ModelSamplingAuraFlowNode extends NodeHandle {
 
 /** `ModelSamplingAuraFlow`, category `model/patch`. */
 export function modelSamplingAuraFlow(inputs: ModelSamplingAuraFlowInputs, options?: NodeOptions): ModelSamplingAuraFlowNode {
-  return createNode<ModelSamplingAuraFlowNode>({ classType: 'ModelSamplingAuraFlow', outputs: ['MODEL'], names: ['MODEL'], defaults: { shift: 1.73 } }, inputs, options)
+  return createNode<ModelSamplingAuraFlowNode>({ classType: 'ModelSamplingAuraFlow', outputs: ['MODEL'], names: ['MODEL'], defaults: { shift: 1.73 }, inputNames: ['model', 'shift'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingContinuousEDM`. */
@@ -512,7 +512,7 @@ export interface ModelSamplingContinuousEDMNode extends NodeHandle {
 
 /** `ModelSamplingContinuousEDM`, category `model/patch`. */
 export function modelSamplingContinuousEdm(inputs: ModelSamplingContinuousEDMInputs, options?: NodeOptions): ModelSamplingContinuousEDMNode {
-  return createNode<ModelSamplingContinuousEDMNode>({ classType: 'ModelSamplingContinuousEDM', outputs: ['MODEL'], names: ['MODEL'], defaults: { sigma_max: 120, sigma_min: 0.002 } }, inputs, options)
+  return createNode<ModelSamplingContinuousEDMNode>({ classType: 'ModelSamplingContinuousEDM', outputs: ['MODEL'], names: ['MODEL'], defaults: { sigma_max: 120, sigma_min: 0.002 }, inputNames: ['model', 'sampling', 'sigma_max', 'sigma_min'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingContinuousV`. */
@@ -544,7 +544,7 @@ export interface ModelSamplingContinuousVNode extends NodeHandle {
 
 /** `ModelSamplingContinuousV`, category `model/patch`. */
 export function modelSamplingContinuousV(inputs: ModelSamplingContinuousVInputs, options?: NodeOptions): ModelSamplingContinuousVNode {
-  return createNode<ModelSamplingContinuousVNode>({ classType: 'ModelSamplingContinuousV', outputs: ['MODEL'], names: ['MODEL'], defaults: { sigma_max: 500, sigma_min: 0.03 } }, inputs, options)
+  return createNode<ModelSamplingContinuousVNode>({ classType: 'ModelSamplingContinuousV', outputs: ['MODEL'], names: ['MODEL'], defaults: { sigma_max: 500, sigma_min: 0.03 }, inputNames: ['model', 'sampling', 'sigma_max', 'sigma_min'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingDiscrete`. */
@@ -564,7 +564,7 @@ export interface ModelSamplingDiscreteNode extends NodeHandle {
 
 /** `ModelSamplingDiscrete`, category `model/patch`. */
 export function modelSamplingDiscrete(inputs: ModelSamplingDiscreteInputs, options?: NodeOptions): ModelSamplingDiscreteNode {
-  return createNode<ModelSamplingDiscreteNode>({ classType: 'ModelSamplingDiscrete', outputs: ['MODEL'], names: ['MODEL'], defaults: { zsnr: false } }, inputs, options)
+  return createNode<ModelSamplingDiscreteNode>({ classType: 'ModelSamplingDiscrete', outputs: ['MODEL'], names: ['MODEL'], defaults: { zsnr: false }, inputNames: ['model', 'sampling', 'zsnr'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingFlux`. */
@@ -609,7 +609,7 @@ export interface ModelSamplingFluxNode extends NodeHandle {
 
 /** `ModelSamplingFlux`, category `model/patch/flux`. */
 export function modelSamplingFlux(inputs: ModelSamplingFluxInputs, options?: NodeOptions): ModelSamplingFluxNode {
-  return createNode<ModelSamplingFluxNode>({ classType: 'ModelSamplingFlux', outputs: ['MODEL'], names: ['MODEL'], defaults: { max_shift: 1.15, base_shift: 0.5, width: 1024, height: 1024 } }, inputs, options)
+  return createNode<ModelSamplingFluxNode>({ classType: 'ModelSamplingFlux', outputs: ['MODEL'], names: ['MODEL'], defaults: { max_shift: 1.15, base_shift: 0.5, width: 1024, height: 1024 }, inputNames: ['model', 'max_shift', 'base_shift', 'width', 'height'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingLTXV`. */
@@ -642,7 +642,7 @@ export interface ModelSamplingLTXVNode extends NodeHandle {
 
 /** `ModelSamplingLTXV`, category `model/patch/ltxv`. */
 export function modelSamplingLtxv(inputs: ModelSamplingLTXVInputs, options?: NodeOptions): ModelSamplingLTXVNode {
-  return createNode<ModelSamplingLTXVNode>({ classType: 'ModelSamplingLTXV', outputs: ['MODEL'], names: ['MODEL'], defaults: { max_shift: 2.05, base_shift: 0.95 } }, inputs, options)
+  return createNode<ModelSamplingLTXVNode>({ classType: 'ModelSamplingLTXV', outputs: ['MODEL'], names: ['MODEL'], defaults: { max_shift: 2.05, base_shift: 0.95 }, inputNames: ['model', 'max_shift', 'base_shift', 'latent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingSD3`. */
@@ -666,7 +666,7 @@ export interface ModelSamplingSD3Node extends NodeHandle {
 
 /** `ModelSamplingSD3`, category `model/patch/stable diffusion`. */
 export function modelSamplingSd3(inputs: ModelSamplingSD3Inputs, options?: NodeOptions): ModelSamplingSD3Node {
-  return createNode<ModelSamplingSD3Node>({ classType: 'ModelSamplingSD3', outputs: ['MODEL'], names: ['MODEL'], defaults: { shift: 3 } }, inputs, options)
+  return createNode<ModelSamplingSD3Node>({ classType: 'ModelSamplingSD3', outputs: ['MODEL'], names: ['MODEL'], defaults: { shift: 3 }, inputNames: ['model', 'shift'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ModelSamplingStableCascade`. */
@@ -690,7 +690,7 @@ export interface ModelSamplingStableCascadeNode extends NodeHandle {
 
 /** `ModelSamplingStableCascade`, category `model/patch/stable cascade`. */
 export function modelSamplingStableCascade(inputs: ModelSamplingStableCascadeInputs, options?: NodeOptions): ModelSamplingStableCascadeNode {
-  return createNode<ModelSamplingStableCascadeNode>({ classType: 'ModelSamplingStableCascade', outputs: ['MODEL'], names: ['MODEL'], defaults: { shift: 2 } }, inputs, options)
+  return createNode<ModelSamplingStableCascadeNode>({ classType: 'ModelSamplingStableCascade', outputs: ['MODEL'], names: ['MODEL'], defaults: { shift: 2 }, inputNames: ['model', 'shift'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PatchModelAddDownscale`. */
@@ -739,7 +739,7 @@ export interface PatchModelAddDownscaleNode extends NodeHandle {
 
 /** PatchModelAddDownscale (Kohya Deep Shrink) (`PatchModelAddDownscale`), category `model/patch/unet`. */
 export function patchModelAddDownscale(inputs: PatchModelAddDownscaleInputs, options?: NodeOptions): PatchModelAddDownscaleNode {
-  return createNode<PatchModelAddDownscaleNode>({ classType: 'PatchModelAddDownscale', outputs: ['MODEL'], names: ['MODEL'], defaults: { block_number: 3, downscale_factor: 2, start_percent: 0, end_percent: 0.35, downscale_after_skip: true } }, inputs, options)
+  return createNode<PatchModelAddDownscaleNode>({ classType: 'PatchModelAddDownscale', outputs: ['MODEL'], names: ['MODEL'], defaults: { block_number: 3, downscale_factor: 2, start_percent: 0, end_percent: 0.35, downscale_after_skip: true }, inputNames: ['model', 'downscale_method', 'upscale_method', 'block_number', 'downscale_factor', 'start_percent', 'end_percent', 'downscale_after_skip'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `PerturbedAttentionGuidance`. */
@@ -763,7 +763,7 @@ export interface PerturbedAttentionGuidanceNode extends NodeHandle {
 
 /** `PerturbedAttentionGuidance`, category `model/patch/unet`. */
 export function perturbedAttentionGuidance(inputs: PerturbedAttentionGuidanceInputs, options?: NodeOptions): PerturbedAttentionGuidanceNode {
-  return createNode<PerturbedAttentionGuidanceNode>({ classType: 'PerturbedAttentionGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale: 3 } }, inputs, options)
+  return createNode<PerturbedAttentionGuidanceNode>({ classType: 'PerturbedAttentionGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale: 3 }, inputNames: ['model', 'scale'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `QwenImageDiffsynthControlnet`. */
@@ -795,7 +795,7 @@ export interface QwenImageDiffsynthControlnetNode extends NodeHandle {
  * @experimental
  */
 export function qwenImageDiffsynthControlnet(inputs: QwenImageDiffsynthControlnetInputs, options?: NodeOptions): QwenImageDiffsynthControlnetNode {
-  return createNode<QwenImageDiffsynthControlnetNode>({ classType: 'QwenImageDiffsynthControlnet', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<QwenImageDiffsynthControlnetNode>({ classType: 'QwenImageDiffsynthControlnet', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength: 1 }, inputNames: ['model', 'model_patch', 'vae', 'image', 'strength', 'mask'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `RenormCFG`. */
@@ -826,7 +826,7 @@ export interface RenormCFGNode extends NodeHandle {
 
 /** `RenormCFG`, category `model/patch`. */
 export function renormCfg(inputs: RenormCFGInputs, options?: NodeOptions): RenormCFGNode {
-  return createNode<RenormCFGNode>({ classType: 'RenormCFG', outputs: ['MODEL'], names: ['MODEL'], defaults: { cfg_trunc: 100, renorm_cfg: 1 } }, inputs, options)
+  return createNode<RenormCFGNode>({ classType: 'RenormCFG', outputs: ['MODEL'], names: ['MODEL'], defaults: { cfg_trunc: 100, renorm_cfg: 1 }, inputNames: ['model', 'cfg_trunc', 'renorm_cfg'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RescaleCFG`. */
@@ -850,7 +850,7 @@ export interface RescaleCFGNode extends NodeHandle {
 
 /** `RescaleCFG`, category `model/patch`. */
 export function rescaleCfg(inputs: RescaleCFGInputs, options?: NodeOptions): RescaleCFGNode {
-  return createNode<RescaleCFGNode>({ classType: 'RescaleCFG', outputs: ['MODEL'], names: ['MODEL'], defaults: { multiplier: 0.7 } }, inputs, options)
+  return createNode<RescaleCFGNode>({ classType: 'RescaleCFG', outputs: ['MODEL'], names: ['MODEL'], defaults: { multiplier: 0.7 }, inputNames: ['model', 'multiplier'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SUPIRApply`. */
@@ -905,7 +905,7 @@ export interface SUPIRApplyNode extends NodeHandle {
  * @experimental
  */
 export function supirApply(inputs: SUPIRApplyInputs, options?: NodeOptions): SUPIRApplyNode {
-  return createNode<SUPIRApplyNode>({ classType: 'SUPIRApply', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength_start: 1, strength_end: 1, restore_cfg: 4, restore_cfg_s_tmin: 0.05 } }, inputs, options)
+  return createNode<SUPIRApplyNode>({ classType: 'SUPIRApply', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength_start: 1, strength_end: 1, restore_cfg: 4, restore_cfg_s_tmin: 0.05 }, inputNames: ['model', 'model_patch', 'vae', 'image', 'strength_start', 'strength_end', 'restore_cfg', 'restore_cfg_s_tmin'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ScaleROPE`. */
@@ -969,7 +969,7 @@ export interface ScaleROPENode extends NodeHandle {
  * @experimental
  */
 export function scaleRope(inputs: ScaleROPEInputs, options?: NodeOptions): ScaleROPENode {
-  return createNode<ScaleROPENode>({ classType: 'ScaleROPE', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale_x: 1, shift_x: 0, scale_y: 1, shift_y: 0, scale_t: 1, shift_t: 0 } }, inputs, options)
+  return createNode<ScaleROPENode>({ classType: 'ScaleROPE', outputs: ['MODEL'], names: ['MODEL'], defaults: { scale_x: 1, shift_x: 0, scale_y: 1, shift_y: 0, scale_t: 1, shift_t: 0 }, inputNames: ['model', 'scale_x', 'shift_x', 'scale_y', 'shift_y', 'scale_t', 'shift_t'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TemporalScoreRescaling`. */
@@ -1011,7 +1011,7 @@ export interface TemporalScoreRescalingNode extends NodeHandle {
  * Rescaling the model's score or noise to steer the sampling diversity.
  */
 export function temporalScoreRescaling(inputs: TemporalScoreRescalingInputs, options?: NodeOptions): TemporalScoreRescalingNode {
-  return createNode<TemporalScoreRescalingNode>({ classType: 'TemporalScoreRescaling', outputs: ['MODEL'], names: ['patched_model'], defaults: { tsr_k: 0.95, tsr_sigma: 1 } }, inputs, options)
+  return createNode<TemporalScoreRescalingNode>({ classType: 'TemporalScoreRescaling', outputs: ['MODEL'], names: ['patched_model'], defaults: { tsr_k: 0.95, tsr_sigma: 1 }, inputNames: ['model', 'tsr_k', 'tsr_sigma'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TomePatchModel`. */
@@ -1035,7 +1035,7 @@ export interface TomePatchModelNode extends NodeHandle {
 
 /** `TomePatchModel`, category `model/patch/unet`. */
 export function tomePatchModel(inputs: TomePatchModelInputs, options?: NodeOptions): TomePatchModelNode {
-  return createNode<TomePatchModelNode>({ classType: 'TomePatchModel', outputs: ['MODEL'], names: ['MODEL'], defaults: { ratio: 0.3 } }, inputs, options)
+  return createNode<TomePatchModelNode>({ classType: 'TomePatchModel', outputs: ['MODEL'], names: ['MODEL'], defaults: { ratio: 0.3 }, inputNames: ['model', 'ratio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `USOStyleReference`. */
@@ -1057,7 +1057,7 @@ export interface USOStyleReferenceNode extends NodeHandle {
  * @experimental
  */
 export function usoStyleReference(inputs: USOStyleReferenceInputs, options?: NodeOptions): USOStyleReferenceNode {
-  return createNode<USOStyleReferenceNode>({ classType: 'USOStyleReference', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<USOStyleReferenceNode>({ classType: 'USOStyleReference', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model', 'model_patch', 'clip_vision_output'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `WanContextWindowsManual`. */
@@ -1131,7 +1131,7 @@ export interface WanContextWindowsManualNode extends NodeHandle {
  * @experimental
  */
 export function wanContextWindowsManual(inputs: WanContextWindowsManualInputs, options?: NodeOptions): WanContextWindowsManualNode {
-  return createNode<WanContextWindowsManualNode>({ classType: 'WanContextWindowsManual', outputs: ['MODEL'], names: ['MODEL'], defaults: { context_length: 81, context_overlap: 30, context_schedule: 'standard_uniform', context_stride: 1, closed_loop: false, fuse_method: 'pyramid', freenoise: true, retain_first_frame: false, split_conds_to_windows: false } }, inputs, options)
+  return createNode<WanContextWindowsManualNode>({ classType: 'WanContextWindowsManual', outputs: ['MODEL'], names: ['MODEL'], defaults: { context_length: 81, context_overlap: 30, context_schedule: 'standard_uniform', context_stride: 1, closed_loop: false, fuse_method: 'pyramid', freenoise: true, retain_first_frame: false, split_conds_to_windows: false }, inputNames: ['model', 'context_length', 'context_overlap', 'context_schedule', 'context_stride', 'closed_loop', 'fuse_method', 'freenoise', 'retain_first_frame', 'split_conds_to_windows'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ZImageFunControlnet`. */
@@ -1166,5 +1166,5 @@ export interface ZImageFunControlnetNode extends NodeHandle {
  * @experimental
  */
 export function zimageFunControlnet(inputs: ZImageFunControlnetInputs, options?: NodeOptions): ZImageFunControlnetNode {
-  return createNode<ZImageFunControlnetNode>({ classType: 'ZImageFunControlnet', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<ZImageFunControlnetNode>({ classType: 'ZImageFunControlnet', outputs: ['MODEL'], names: ['MODEL'], defaults: { strength: 1 }, inputNames: ['model', 'model_patch', 'vae', 'strength', 'image', 'inpaint_image', 'mask'], required: 3 }, inputs, options)
 }

@@ -45,7 +45,7 @@ export interface APGNode extends NodeHandle {
 
 /** Adaptive Projected Guidance (`APG`), category `model/sampling/custom`. */
 export function apg(inputs: APGInputs, options?: NodeOptions): APGNode {
-  return createNode<APGNode>({ classType: 'APG', outputs: ['MODEL'], names: ['MODEL'], defaults: { eta: 1, norm_threshold: 5, momentum: 0 } }, inputs, options)
+  return createNode<APGNode>({ classType: 'APG', outputs: ['MODEL'], names: ['MODEL'], defaults: { eta: 1, norm_threshold: 5, momentum: 0 }, inputNames: ['model', 'eta', 'norm_threshold', 'momentum'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `AlignYourStepsScheduler`. */
@@ -75,7 +75,7 @@ export interface AlignYourStepsSchedulerNode extends NodeHandle {
 
 /** `AlignYourStepsScheduler`, category `model/sampling/schedulers`. */
 export function alignYourStepsScheduler(inputs: AlignYourStepsSchedulerInputs, options?: NodeOptions): AlignYourStepsSchedulerNode {
-  return createNode<AlignYourStepsSchedulerNode>({ classType: 'AlignYourStepsScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 10, denoise: 1 } }, inputs, options)
+  return createNode<AlignYourStepsSchedulerNode>({ classType: 'AlignYourStepsScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 10, denoise: 1 }, inputNames: ['model_type', 'steps', 'denoise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `BasicGuider`. */
@@ -93,7 +93,7 @@ export interface BasicGuiderNode extends NodeHandle {
 
 /** Basic Guider (`BasicGuider`), category `model/sampling/guiders`. */
 export function basicGuider(inputs: BasicGuiderInputs, options?: NodeOptions): BasicGuiderNode {
-  return createNode<BasicGuiderNode>({ classType: 'BasicGuider', outputs: ['GUIDER'], names: ['GUIDER'] }, inputs, options)
+  return createNode<BasicGuiderNode>({ classType: 'BasicGuider', outputs: ['GUIDER'], names: ['GUIDER'], inputNames: ['model', 'conditioning'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BasicScheduler`. */
@@ -124,7 +124,7 @@ export interface BasicSchedulerNode extends NodeHandle {
 
 /** `BasicScheduler`, category `model/sampling/schedulers`. */
 export function basicScheduler(inputs: BasicSchedulerInputs, options?: NodeOptions): BasicSchedulerNode {
-  return createNode<BasicSchedulerNode>({ classType: 'BasicScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, denoise: 1 } }, inputs, options)
+  return createNode<BasicSchedulerNode>({ classType: 'BasicScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, denoise: 1 }, inputNames: ['model', 'scheduler', 'steps', 'denoise'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BetaSamplingScheduler`. */
@@ -161,7 +161,7 @@ export interface BetaSamplingSchedulerNode extends NodeHandle {
 
 /** `BetaSamplingScheduler`, category `model/sampling/schedulers`. */
 export function betaSamplingScheduler(inputs: BetaSamplingSchedulerInputs, options?: NodeOptions): BetaSamplingSchedulerNode {
-  return createNode<BetaSamplingSchedulerNode>({ classType: 'BetaSamplingScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, alpha: 0.6, beta: 0.6 } }, inputs, options)
+  return createNode<BetaSamplingSchedulerNode>({ classType: 'BetaSamplingScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, alpha: 0.6, beta: 0.6 }, inputNames: ['model', 'steps', 'alpha', 'beta'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CFGGuider`. */
@@ -187,7 +187,7 @@ export interface CFGGuiderNode extends NodeHandle {
 
 /** CFG Guider (`CFGGuider`), category `model/sampling/guiders`. */
 export function cfgGuider(inputs: CFGGuiderInputs, options?: NodeOptions): CFGGuiderNode {
-  return createNode<CFGGuiderNode>({ classType: 'CFGGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg: 8 } }, inputs, options)
+  return createNode<CFGGuiderNode>({ classType: 'CFGGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg: 8 }, inputNames: ['model', 'positive', 'negative', 'cfg'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CFGOverride`. */
@@ -229,7 +229,7 @@ export interface CFGOverrideNode extends NodeHandle {
  * Override cfg to a fixed value over a [start, end] percent (sigma) range. With multiple overrides, the one nearest the sampler wins on overlap.
  */
 export function cfgOverride(inputs: CFGOverrideInputs, options?: NodeOptions): CFGOverrideNode {
-  return createNode<CFGOverrideNode>({ classType: 'CFGOverride', outputs: ['MODEL'], names: ['MODEL'], defaults: { cfg: 1, start_percent: 0, end_percent: 1 } }, inputs, options)
+  return createNode<CFGOverrideNode>({ classType: 'CFGOverride', outputs: ['MODEL'], names: ['MODEL'], defaults: { cfg: 1, start_percent: 0, end_percent: 1 }, inputNames: ['model', 'cfg', 'start_percent', 'end_percent'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `DisableNoise`. */
@@ -245,7 +245,7 @@ export interface DisableNoiseNode extends NodeHandle {
 
 /** `DisableNoise`, category `model/sampling/noise`. */
 export function disableNoise(inputs: DisableNoiseInputs = {}, options?: NodeOptions): DisableNoiseNode {
-  return createNode<DisableNoiseNode>({ classType: 'DisableNoise', outputs: ['NOISE'], names: ['NOISE'] }, inputs, options)
+  return createNode<DisableNoiseNode>({ classType: 'DisableNoise', outputs: ['NOISE'], names: ['NOISE'], inputNames: [] }, inputs, options)
 }
 
 /** Inputs of `DualCFGGuider`. */
@@ -280,7 +280,7 @@ export interface DualCFGGuiderNode extends NodeHandle {
 
 /** Dual CFG Guider (`DualCFGGuider`), category `model/sampling/guiders`. */
 export function dualCfgGuider(inputs: DualCFGGuiderInputs, options?: NodeOptions): DualCFGGuiderNode {
-  return createNode<DualCFGGuiderNode>({ classType: 'DualCFGGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg_conds: 8, cfg_cond2_negative: 8 } }, inputs, options)
+  return createNode<DualCFGGuiderNode>({ classType: 'DualCFGGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg_conds: 8, cfg_cond2_negative: 8 }, inputNames: ['model', 'cond1', 'cond2', 'negative', 'style', 'cfg_conds', 'cfg_cond2_negative'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `DualModelGuider`. */
@@ -319,7 +319,7 @@ export interface DualModelGuiderNode extends NodeHandle {
  * @experimental
  */
 export function dualModelGuider(inputs: DualModelGuiderInputs, options?: NodeOptions): DualModelGuiderNode {
-  return createNode<DualModelGuiderNode>({ classType: 'DualModelGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg: 4 } }, inputs, options)
+  return createNode<DualModelGuiderNode>({ classType: 'DualModelGuider', outputs: ['GUIDER'], names: ['GUIDER'], defaults: { cfg: 4 }, inputNames: ['model', 'positive', 'cfg', 'model_negative', 'negative'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ExponentialScheduler`. */
@@ -355,7 +355,7 @@ export interface ExponentialSchedulerNode extends NodeHandle {
 
 /** `ExponentialScheduler`, category `model/sampling/schedulers`. */
 export function exponentialScheduler(inputs: ExponentialSchedulerInputs = {}, options?: NodeOptions): ExponentialSchedulerNode {
-  return createNode<ExponentialSchedulerNode>({ classType: 'ExponentialScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675 } }, inputs, options)
+  return createNode<ExponentialSchedulerNode>({ classType: 'ExponentialScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675 }, inputNames: ['steps', 'sigma_max', 'sigma_min'] }, inputs, options)
 }
 
 /** Inputs of `ExtendIntermediateSigmas`. */
@@ -393,7 +393,7 @@ export interface ExtendIntermediateSigmasNode extends NodeHandle {
 
 /** `ExtendIntermediateSigmas`, category `model/sampling/sigmas`. */
 export function extendIntermediateSigmas(inputs: ExtendIntermediateSigmasInputs, options?: NodeOptions): ExtendIntermediateSigmasNode {
-  return createNode<ExtendIntermediateSigmasNode>({ classType: 'ExtendIntermediateSigmas', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 2, start_at_sigma: -1, end_at_sigma: 12 } }, inputs, options)
+  return createNode<ExtendIntermediateSigmasNode>({ classType: 'ExtendIntermediateSigmas', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 2, start_at_sigma: -1, end_at_sigma: 12 }, inputNames: ['sigmas', 'spacing', 'steps', 'start_at_sigma', 'end_at_sigma'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `FlipSigmas`. */
@@ -410,7 +410,7 @@ export interface FlipSigmasNode extends NodeHandle {
 
 /** `FlipSigmas`, category `model/sampling/sigmas`. */
 export function flipSigmas(inputs: FlipSigmasInputs, options?: NodeOptions): FlipSigmasNode {
-  return createNode<FlipSigmasNode>({ classType: 'FlipSigmas', outputs: ['SIGMAS'], names: ['SIGMAS'] }, inputs, options)
+  return createNode<FlipSigmasNode>({ classType: 'FlipSigmas', outputs: ['SIGMAS'], names: ['SIGMAS'], inputNames: ['sigmas'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Flux2Scheduler`. */
@@ -446,7 +446,7 @@ export interface Flux2SchedulerNode extends NodeHandle {
 
 /** `Flux2Scheduler`, category `model/sampling/schedulers`. */
 export function flux2Scheduler(inputs: Flux2SchedulerInputs = {}, options?: NodeOptions): Flux2SchedulerNode {
-  return createNode<Flux2SchedulerNode>({ classType: 'Flux2Scheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, width: 1024, height: 1024 } }, inputs, options)
+  return createNode<Flux2SchedulerNode>({ classType: 'Flux2Scheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, width: 1024, height: 1024 }, inputNames: ['steps', 'width', 'height'] }, inputs, options)
 }
 
 /** Inputs of `GITSScheduler`. */
@@ -482,7 +482,7 @@ export interface GITSSchedulerNode extends NodeHandle {
 
 /** `GITSScheduler`, category `model/sampling/schedulers`. */
 export function gitsScheduler(inputs: GITSSchedulerInputs = {}, options?: NodeOptions): GITSSchedulerNode {
-  return createNode<GITSSchedulerNode>({ classType: 'GITSScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { coeff: 1.2, steps: 10, denoise: 1 } }, inputs, options)
+  return createNode<GITSSchedulerNode>({ classType: 'GITSScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { coeff: 1.2, steps: 10, denoise: 1 }, inputNames: ['coeff', 'steps', 'denoise'] }, inputs, options)
 }
 
 /** Inputs of `Ideogram4Scheduler`. */
@@ -532,7 +532,7 @@ export interface Ideogram4SchedulerNode extends NodeHandle {
 
 /** Ideogram 4 Scheduler (`Ideogram4Scheduler`), category `model/sampling/schedulers`. */
 export function ideogram4Scheduler(inputs: Ideogram4SchedulerInputs = {}, options?: NodeOptions): Ideogram4SchedulerNode {
-  return createNode<Ideogram4SchedulerNode>({ classType: 'Ideogram4Scheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, width: 1024, height: 1024, mu: 0, std: 1.75 } }, inputs, options)
+  return createNode<Ideogram4SchedulerNode>({ classType: 'Ideogram4Scheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, width: 1024, height: 1024, mu: 0, std: 1.75 }, inputNames: ['steps', 'width', 'height', 'mu', 'std'] }, inputs, options)
 }
 
 /** Inputs of `KSampler`. */
@@ -595,7 +595,7 @@ export interface KSamplerNode extends NodeHandle {
  * Uses the provided model, positive and negative conditioning to denoise the latent image.
  */
 export function ksampler(inputs: KSamplerInputs, options?: NodeOptions): KSamplerNode {
-  return createNode<KSamplerNode>({ classType: 'KSampler', outputs: ['LATENT'], names: ['LATENT'], defaults: { seed: 0, steps: 20, cfg: 8, denoise: 1 } }, inputs, options)
+  return createNode<KSamplerNode>({ classType: 'KSampler', outputs: ['LATENT'], names: ['LATENT'], defaults: { seed: 0, steps: 20, cfg: 8, denoise: 1 }, inputNames: ['model', 'sampler_name', 'scheduler', 'positive', 'negative', 'latent_image', 'seed', 'steps', 'cfg', 'denoise'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `KSamplerAdvanced`. */
@@ -650,7 +650,7 @@ export interface KSamplerAdvancedNode extends NodeHandle {
 
 /** KSampler (Advanced) (`KSamplerAdvanced`), category `model/sampling`. */
 export function ksamplerAdvanced(inputs: KSamplerAdvancedInputs, options?: NodeOptions): KSamplerAdvancedNode {
-  return createNode<KSamplerAdvancedNode>({ classType: 'KSamplerAdvanced', outputs: ['LATENT'], names: ['LATENT'], defaults: { noise_seed: 0, steps: 20, cfg: 8, start_at_step: 0, end_at_step: 10000 } }, inputs, options)
+  return createNode<KSamplerAdvancedNode>({ classType: 'KSamplerAdvanced', outputs: ['LATENT'], names: ['LATENT'], defaults: { noise_seed: 0, steps: 20, cfg: 8, start_at_step: 0, end_at_step: 10000 }, inputNames: ['model', 'add_noise', 'sampler_name', 'scheduler', 'positive', 'negative', 'latent_image', 'return_with_leftover_noise', 'noise_seed', 'steps', 'cfg', 'start_at_step', 'end_at_step'], required: 8 }, inputs, options)
 }
 
 /** Inputs of `KSamplerSelect`. */
@@ -667,7 +667,7 @@ export interface KSamplerSelectNode extends NodeHandle {
 
 /** `KSamplerSelect`, category `model/sampling/samplers`. */
 export function ksamplerSelect(inputs: KSamplerSelectInputs, options?: NodeOptions): KSamplerSelectNode {
-  return createNode<KSamplerSelectNode>({ classType: 'KSamplerSelect', outputs: ['SAMPLER'], names: ['SAMPLER'] }, inputs, options)
+  return createNode<KSamplerSelectNode>({ classType: 'KSamplerSelect', outputs: ['SAMPLER'], names: ['SAMPLER'], inputNames: ['sampler_name'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `KarrasScheduler`. */
@@ -710,7 +710,7 @@ export interface KarrasSchedulerNode extends NodeHandle {
 
 /** `KarrasScheduler`, category `model/sampling/schedulers`. */
 export function karrasScheduler(inputs: KarrasSchedulerInputs = {}, options?: NodeOptions): KarrasSchedulerNode {
-  return createNode<KarrasSchedulerNode>({ classType: 'KarrasScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675, rho: 7 } }, inputs, options)
+  return createNode<KarrasSchedulerNode>({ classType: 'KarrasScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675, rho: 7 }, inputNames: ['steps', 'sigma_max', 'sigma_min', 'rho'] }, inputs, options)
 }
 
 /** Inputs of `LTXVScheduler`. */
@@ -761,7 +761,7 @@ export interface LTXVSchedulerNode extends NodeHandle {
 
 /** `LTXVScheduler`, category `model/sampling/schedulers`. */
 export function ltxvScheduler(inputs: LTXVSchedulerInputs = {}, options?: NodeOptions): LTXVSchedulerNode {
-  return createNode<LTXVSchedulerNode>({ classType: 'LTXVScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, max_shift: 2.05, base_shift: 0.95, stretch: true, terminal: 0.1 } }, inputs, options)
+  return createNode<LTXVSchedulerNode>({ classType: 'LTXVScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, max_shift: 2.05, base_shift: 0.95, stretch: true, terminal: 0.1 }, inputNames: ['steps', 'max_shift', 'base_shift', 'stretch', 'terminal', 'latent'] }, inputs, options)
 }
 
 /** Inputs of `LaplaceScheduler`. */
@@ -811,7 +811,7 @@ export interface LaplaceSchedulerNode extends NodeHandle {
 
 /** `LaplaceScheduler`, category `model/sampling/schedulers`. */
 export function laplaceScheduler(inputs: LaplaceSchedulerInputs = {}, options?: NodeOptions): LaplaceSchedulerNode {
-  return createNode<LaplaceSchedulerNode>({ classType: 'LaplaceScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675, mu: 0, beta: 0.5 } }, inputs, options)
+  return createNode<LaplaceSchedulerNode>({ classType: 'LaplaceScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675, mu: 0, beta: 0.5 }, inputNames: ['steps', 'sigma_max', 'sigma_min', 'mu', 'beta'] }, inputs, options)
 }
 
 /** Inputs of `OptimalStepsScheduler`. */
@@ -841,7 +841,7 @@ export interface OptimalStepsSchedulerNode extends NodeHandle {
 
 /** `OptimalStepsScheduler`, category `model/sampling/schedulers`. */
 export function optimalStepsScheduler(inputs: OptimalStepsSchedulerInputs, options?: NodeOptions): OptimalStepsSchedulerNode {
-  return createNode<OptimalStepsSchedulerNode>({ classType: 'OptimalStepsScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, denoise: 1 } }, inputs, options)
+  return createNode<OptimalStepsSchedulerNode>({ classType: 'OptimalStepsScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, denoise: 1 }, inputNames: ['model_type', 'steps', 'denoise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PolyexponentialScheduler`. */
@@ -884,7 +884,7 @@ export interface PolyexponentialSchedulerNode extends NodeHandle {
 
 /** `PolyexponentialScheduler`, category `model/sampling/schedulers`. */
 export function polyexponentialScheduler(inputs: PolyexponentialSchedulerInputs = {}, options?: NodeOptions): PolyexponentialSchedulerNode {
-  return createNode<PolyexponentialSchedulerNode>({ classType: 'PolyexponentialScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675, rho: 1 } }, inputs, options)
+  return createNode<PolyexponentialSchedulerNode>({ classType: 'PolyexponentialScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, sigma_max: 14.614642, sigma_min: 0.0291675, rho: 1 }, inputNames: ['steps', 'sigma_max', 'sigma_min', 'rho'] }, inputs, options)
 }
 
 /** Inputs of `RandomNoise`. */
@@ -906,7 +906,7 @@ export interface RandomNoiseNode extends NodeHandle {
 
 /** `RandomNoise`, category `model/sampling/noise`. */
 export function randomNoise(inputs: RandomNoiseInputs = {}, options?: NodeOptions): RandomNoiseNode {
-  return createNode<RandomNoiseNode>({ classType: 'RandomNoise', outputs: ['NOISE'], names: ['NOISE'], defaults: { noise_seed: 0 } }, inputs, options)
+  return createNode<RandomNoiseNode>({ classType: 'RandomNoise', outputs: ['NOISE'], names: ['NOISE'], defaults: { noise_seed: 0 }, inputNames: ['noise_seed'] }, inputs, options)
 }
 
 /** Inputs of `SDTurboScheduler`. */
@@ -936,7 +936,7 @@ export interface SDTurboSchedulerNode extends NodeHandle {
 
 /** `SDTurboScheduler`, category `model/sampling/schedulers`. */
 export function sdTurboScheduler(inputs: SDTurboSchedulerInputs, options?: NodeOptions): SDTurboSchedulerNode {
-  return createNode<SDTurboSchedulerNode>({ classType: 'SDTurboScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 1, denoise: 1 } }, inputs, options)
+  return createNode<SDTurboSchedulerNode>({ classType: 'SDTurboScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 1, denoise: 1 }, inputNames: ['model', 'steps', 'denoise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplerARVideo`. */
@@ -959,7 +959,7 @@ export interface SamplerARVideoNode extends NodeHandle {
 
 /** Sampler AR Video (`SamplerARVideo`), category `model/sampling/samplers`. */
 export function samplerArVideo(inputs: SamplerARVideoInputs = {}, options?: NodeOptions): SamplerARVideoNode {
-  return createNode<SamplerARVideoNode>({ classType: 'SamplerARVideo', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { num_frame_per_block: 1 } }, inputs, options)
+  return createNode<SamplerARVideoNode>({ classType: 'SamplerARVideo', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { num_frame_per_block: 1 }, inputNames: ['num_frame_per_block'] }, inputs, options)
 }
 
 /** Inputs of `SamplerCustom`. */
@@ -999,7 +999,7 @@ export interface SamplerCustomNode extends NodeHandle {
 
 /** `SamplerCustom`, category `model/sampling/custom`. */
 export function samplerCustom(inputs: SamplerCustomInputs, options?: NodeOptions): SamplerCustomNode {
-  return createNode<SamplerCustomNode>({ classType: 'SamplerCustom', outputs: ['LATENT', 'LATENT'], names: ['output', 'denoised_output'], defaults: { add_noise: true, noise_seed: 0, cfg: 8 } }, inputs, options)
+  return createNode<SamplerCustomNode>({ classType: 'SamplerCustom', outputs: ['LATENT', 'LATENT'], names: ['output', 'denoised_output'], defaults: { add_noise: true, noise_seed: 0, cfg: 8 }, inputNames: ['model', 'positive', 'negative', 'sampler', 'sigmas', 'latent_image', 'add_noise', 'noise_seed', 'cfg'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `SamplerCustomAdvanced`. */
@@ -1023,7 +1023,7 @@ export interface SamplerCustomAdvancedNode extends NodeHandle {
 
 /** `SamplerCustomAdvanced`, category `model/sampling/custom`. */
 export function samplerCustomAdvanced(inputs: SamplerCustomAdvancedInputs, options?: NodeOptions): SamplerCustomAdvancedNode {
-  return createNode<SamplerCustomAdvancedNode>({ classType: 'SamplerCustomAdvanced', outputs: ['LATENT', 'LATENT'], names: ['output', 'denoised_output'] }, inputs, options)
+  return createNode<SamplerCustomAdvancedNode>({ classType: 'SamplerCustomAdvanced', outputs: ['LATENT', 'LATENT'], names: ['output', 'denoised_output'], inputNames: ['noise', 'guider', 'sampler', 'sigmas', 'latent_image'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `SamplerDPMAdaptative`. */
@@ -1108,7 +1108,7 @@ export interface SamplerDPMAdaptativeNode extends NodeHandle {
 
 /** `SamplerDPMAdaptative`, category `model/sampling/samplers`. */
 export function samplerDpmAdaptative(inputs: SamplerDPMAdaptativeInputs = {}, options?: NodeOptions): SamplerDPMAdaptativeNode {
-  return createNode<SamplerDPMAdaptativeNode>({ classType: 'SamplerDPMAdaptative', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { order: 3, rtol: 0.05, atol: 0.0078, h_init: 0.05, pcoeff: 0, icoeff: 1, dcoeff: 0, accept_safety: 0.81, eta: 0, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerDPMAdaptativeNode>({ classType: 'SamplerDPMAdaptative', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { order: 3, rtol: 0.05, atol: 0.0078, h_init: 0.05, pcoeff: 0, icoeff: 1, dcoeff: 0, accept_safety: 0.81, eta: 0, s_noise: 1 }, inputNames: ['order', 'rtol', 'atol', 'h_init', 'pcoeff', 'icoeff', 'dcoeff', 'accept_safety', 'eta', 's_noise'] }, inputs, options)
 }
 
 /** Inputs of `SamplerDPMPP_2M_SDE`. */
@@ -1140,7 +1140,7 @@ export interface SamplerDPMPP2MSDENode extends NodeHandle {
 
 /** `SamplerDPMPP_2M_SDE`, category `model/sampling/samplers`. */
 export function samplerDpmpp2MSde(inputs: SamplerDPMPP2MSDEInputs, options?: NodeOptions): SamplerDPMPP2MSDENode {
-  return createNode<SamplerDPMPP2MSDENode>({ classType: 'SamplerDPMPP_2M_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerDPMPP2MSDENode>({ classType: 'SamplerDPMPP_2M_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 }, inputNames: ['solver_type', 'noise_device', 'eta', 's_noise'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SamplerDPMPP_2S_Ancestral`. */
@@ -1170,7 +1170,7 @@ export interface SamplerDPMPP2SAncestralNode extends NodeHandle {
 
 /** `SamplerDPMPP_2S_Ancestral`, category `model/sampling/samplers`. */
 export function samplerDpmpp2SAncestral(inputs: SamplerDPMPP2SAncestralInputs = {}, options?: NodeOptions): SamplerDPMPP2SAncestralNode {
-  return createNode<SamplerDPMPP2SAncestralNode>({ classType: 'SamplerDPMPP_2S_Ancestral', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerDPMPP2SAncestralNode>({ classType: 'SamplerDPMPP_2S_Ancestral', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 }, inputNames: ['eta', 's_noise'] }, inputs, options)
 }
 
 /** Inputs of `SamplerDPMPP_3M_SDE`. */
@@ -1201,7 +1201,7 @@ export interface SamplerDPMPP3MSDENode extends NodeHandle {
 
 /** `SamplerDPMPP_3M_SDE`, category `model/sampling/samplers`. */
 export function samplerDpmpp3MSde(inputs: SamplerDPMPP3MSDEInputs, options?: NodeOptions): SamplerDPMPP3MSDENode {
-  return createNode<SamplerDPMPP3MSDENode>({ classType: 'SamplerDPMPP_3M_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerDPMPP3MSDENode>({ classType: 'SamplerDPMPP_3M_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 }, inputNames: ['noise_device', 'eta', 's_noise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplerDPMPP_SDE`. */
@@ -1239,7 +1239,7 @@ export interface SamplerDPMPPSDENode extends NodeHandle {
 
 /** `SamplerDPMPP_SDE`, category `model/sampling/samplers`. */
 export function samplerDpmppSde(inputs: SamplerDPMPPSDEInputs, options?: NodeOptions): SamplerDPMPPSDENode {
-  return createNode<SamplerDPMPPSDENode>({ classType: 'SamplerDPMPP_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1, r: 0.5 } }, inputs, options)
+  return createNode<SamplerDPMPPSDENode>({ classType: 'SamplerDPMPP_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1, r: 0.5 }, inputNames: ['noise_device', 'eta', 's_noise', 'r'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplerER_SDE`. */
@@ -1278,7 +1278,7 @@ export interface SamplerERSDENode extends NodeHandle {
 
 /** `SamplerER_SDE`, category `model/sampling/samplers`. */
 export function samplerErSde(inputs: SamplerERSDEInputs, options?: NodeOptions): SamplerERSDENode {
-  return createNode<SamplerERSDENode>({ classType: 'SamplerER_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { max_stage: 3, eta: 1, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerERSDENode>({ classType: 'SamplerER_SDE', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { max_stage: 3, eta: 1, s_noise: 1 }, inputNames: ['solver_type', 'max_stage', 'eta', 's_noise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplerEulerAncestral`. */
@@ -1308,7 +1308,7 @@ export interface SamplerEulerAncestralNode extends NodeHandle {
 
 /** `SamplerEulerAncestral`, category `model/sampling/samplers`. */
 export function samplerEulerAncestral(inputs: SamplerEulerAncestralInputs = {}, options?: NodeOptions): SamplerEulerAncestralNode {
-  return createNode<SamplerEulerAncestralNode>({ classType: 'SamplerEulerAncestral', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerEulerAncestralNode>({ classType: 'SamplerEulerAncestral', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 }, inputNames: ['eta', 's_noise'] }, inputs, options)
 }
 
 /** Inputs of `SamplerEulerAncestralCFGPP`. */
@@ -1338,7 +1338,7 @@ export interface SamplerEulerAncestralCFGPPNode extends NodeHandle {
 
 /** SamplerEulerAncestralCFG++ (`SamplerEulerAncestralCFGPP`), category `model/sampling/samplers`. */
 export function samplerEulerAncestralCfgpp(inputs: SamplerEulerAncestralCFGPPInputs = {}, options?: NodeOptions): SamplerEulerAncestralCFGPPNode {
-  return createNode<SamplerEulerAncestralCFGPPNode>({ classType: 'SamplerEulerAncestralCFGPP', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 } }, inputs, options)
+  return createNode<SamplerEulerAncestralCFGPPNode>({ classType: 'SamplerEulerAncestralCFGPP', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1 }, inputNames: ['eta', 's_noise'] }, inputs, options)
 }
 
 /** Inputs of `SamplerLCM`. */
@@ -1382,7 +1382,7 @@ export interface SamplerLCMNode extends NodeHandle {
  * LCM sampler with tunable per-step noise. s_noise is a multiplier on the model's training noise scale
  */
 export function samplerLcm(inputs: SamplerLCMInputs = {}, options?: NodeOptions): SamplerLCMNode {
-  return createNode<SamplerLCMNode>({ classType: 'SamplerLCM', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { s_noise: 1, s_noise_end: 1, noise_clip_std: 0 } }, inputs, options)
+  return createNode<SamplerLCMNode>({ classType: 'SamplerLCM', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { s_noise: 1, s_noise_end: 1, noise_clip_std: 0 }, inputNames: ['s_noise', 's_noise_end', 'noise_clip_std'] }, inputs, options)
 }
 
 /** Inputs of `SamplerLCMUpscale`. */
@@ -1413,7 +1413,7 @@ export interface SamplerLCMUpscaleNode extends NodeHandle {
 
 /** `SamplerLCMUpscale`, category `model/sampling/samplers`. */
 export function samplerLcmUpscale(inputs: SamplerLCMUpscaleInputs, options?: NodeOptions): SamplerLCMUpscaleNode {
-  return createNode<SamplerLCMUpscaleNode>({ classType: 'SamplerLCMUpscale', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { scale_ratio: 1, scale_steps: -1 } }, inputs, options)
+  return createNode<SamplerLCMUpscaleNode>({ classType: 'SamplerLCMUpscale', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { scale_ratio: 1, scale_steps: -1 }, inputNames: ['upscale_method', 'scale_ratio', 'scale_steps'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplerLMS`. */
@@ -1435,7 +1435,7 @@ export interface SamplerLMSNode extends NodeHandle {
 
 /** `SamplerLMS`, category `model/sampling/samplers`. */
 export function samplerLms(inputs: SamplerLMSInputs = {}, options?: NodeOptions): SamplerLMSNode {
-  return createNode<SamplerLMSNode>({ classType: 'SamplerLMS', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { order: 4 } }, inputs, options)
+  return createNode<SamplerLMSNode>({ classType: 'SamplerLMS', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { order: 4 }, inputNames: ['order'] }, inputs, options)
 }
 
 /** Inputs of `SamplerSASolver`. */
@@ -1494,7 +1494,7 @@ export interface SamplerSASolverNode extends NodeHandle {
 
 /** `SamplerSASolver`, category `model/sampling/samplers`. */
 export function samplerSaSolver(inputs: SamplerSASolverInputs, options?: NodeOptions): SamplerSASolverNode {
-  return createNode<SamplerSASolverNode>({ classType: 'SamplerSASolver', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, sde_start_percent: 0.2, sde_end_percent: 0.8, s_noise: 1, predictor_order: 3, corrector_order: 4 } }, inputs, options)
+  return createNode<SamplerSASolverNode>({ classType: 'SamplerSASolver', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, sde_start_percent: 0.2, sde_end_percent: 0.8, s_noise: 1, predictor_order: 3, corrector_order: 4 }, inputNames: ['model', 'use_pece', 'simple_order_2', 'eta', 'sde_start_percent', 'sde_end_percent', 's_noise', 'predictor_order', 'corrector_order'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `SamplerSEEDS2`. */
@@ -1548,7 +1548,7 @@ export interface SamplerSEEDS2Node extends NodeHandle {
  * - solver_type=phi_2, r=1.0, eta=1.0, s_noise=1.0
  */
 export function samplerSeeds2(inputs: SamplerSEEDS2Inputs, options?: NodeOptions): SamplerSEEDS2Node {
-  return createNode<SamplerSEEDS2Node>({ classType: 'SamplerSEEDS2', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1, r: 0.5 } }, inputs, options)
+  return createNode<SamplerSEEDS2Node>({ classType: 'SamplerSEEDS2', outputs: ['SAMPLER'], names: ['SAMPLER'], defaults: { eta: 1, s_noise: 1, r: 0.5 }, inputNames: ['solver_type', 'eta', 's_noise', 'r'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SamplingPercentToSigma`. */
@@ -1578,7 +1578,7 @@ export interface SamplingPercentToSigmaNode extends NodeHandle {
 
 /** `SamplingPercentToSigma`, category `model/sampling/sigmas`. */
 export function samplingPercentToSigma(inputs: SamplingPercentToSigmaInputs, options?: NodeOptions): SamplingPercentToSigmaNode {
-  return createNode<SamplingPercentToSigmaNode>({ classType: 'SamplingPercentToSigma', outputs: ['FLOAT'], names: ['sigma_value'], defaults: { sampling_percent: 0, return_actual_sigma: false } }, inputs, options)
+  return createNode<SamplingPercentToSigmaNode>({ classType: 'SamplingPercentToSigma', outputs: ['FLOAT'], names: ['sigma_value'], defaults: { sampling_percent: 0, return_actual_sigma: false }, inputNames: ['model', 'sampling_percent', 'return_actual_sigma'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SetFirstSigma`. */
@@ -1602,7 +1602,7 @@ export interface SetFirstSigmaNode extends NodeHandle {
 
 /** `SetFirstSigma`, category `model/sampling/sigmas`. */
 export function setFirstSigma(inputs: SetFirstSigmaInputs, options?: NodeOptions): SetFirstSigmaNode {
-  return createNode<SetFirstSigmaNode>({ classType: 'SetFirstSigma', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { sigma: 136 } }, inputs, options)
+  return createNode<SetFirstSigmaNode>({ classType: 'SetFirstSigma', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { sigma: 136 }, inputNames: ['sigmas', 'sigma'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SplitSigmas`. */
@@ -1628,7 +1628,7 @@ export interface SplitSigmasNode extends NodeHandle {
 
 /** `SplitSigmas`, category `model/sampling/sigmas`. */
 export function splitSigmas(inputs: SplitSigmasInputs, options?: NodeOptions): SplitSigmasNode {
-  return createNode<SplitSigmasNode>({ classType: 'SplitSigmas', outputs: ['SIGMAS', 'SIGMAS'], names: ['high_sigmas', 'low_sigmas'], defaults: { step: 0 } }, inputs, options)
+  return createNode<SplitSigmasNode>({ classType: 'SplitSigmas', outputs: ['SIGMAS', 'SIGMAS'], names: ['high_sigmas', 'low_sigmas'], defaults: { step: 0 }, inputNames: ['sigmas', 'step'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SplitSigmasDenoise`. */
@@ -1655,7 +1655,7 @@ export interface SplitSigmasDenoiseNode extends NodeHandle {
 
 /** `SplitSigmasDenoise`, category `model/sampling/sigmas`. */
 export function splitSigmasDenoise(inputs: SplitSigmasDenoiseInputs, options?: NodeOptions): SplitSigmasDenoiseNode {
-  return createNode<SplitSigmasDenoiseNode>({ classType: 'SplitSigmasDenoise', outputs: ['SIGMAS', 'SIGMAS'], names: ['high_sigmas', 'low_sigmas'], defaults: { denoise: 1 } }, inputs, options)
+  return createNode<SplitSigmasDenoiseNode>({ classType: 'SplitSigmasDenoise', outputs: ['SIGMAS', 'SIGMAS'], names: ['high_sigmas', 'low_sigmas'], defaults: { denoise: 1 }, inputNames: ['sigmas', 'denoise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `VOIDSampler`. */
@@ -1671,7 +1671,7 @@ export interface VOIDSamplerNode extends NodeHandle {
 
 /** `VOIDSampler`, category `model/sampling/samplers`. */
 export function voidSampler(inputs: VOIDSamplerInputs = {}, options?: NodeOptions): VOIDSamplerNode {
-  return createNode<VOIDSamplerNode>({ classType: 'VOIDSampler', outputs: ['SAMPLER'], names: ['SAMPLER'] }, inputs, options)
+  return createNode<VOIDSamplerNode>({ classType: 'VOIDSampler', outputs: ['SAMPLER'], names: ['SAMPLER'], inputNames: [] }, inputs, options)
 }
 
 /** Inputs of `VPScheduler`. */
@@ -1714,7 +1714,7 @@ export interface VPSchedulerNode extends NodeHandle {
 
 /** `VPScheduler`, category `model/sampling/schedulers`. */
 export function vpScheduler(inputs: VPSchedulerInputs = {}, options?: NodeOptions): VPSchedulerNode {
-  return createNode<VPSchedulerNode>({ classType: 'VPScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, beta_d: 19.9, beta_min: 0.1, eps_s: 0.001 } }, inputs, options)
+  return createNode<VPSchedulerNode>({ classType: 'VPScheduler', outputs: ['SIGMAS'], names: ['SIGMAS'], defaults: { steps: 20, beta_d: 19.9, beta_min: 0.1, eps_s: 0.001 }, inputNames: ['steps', 'beta_d', 'beta_min', 'eps_s'] }, inputs, options)
 }
 
 /** Inputs of `VideoLinearCFGGuidance`. */
@@ -1738,7 +1738,7 @@ export interface VideoLinearCFGGuidanceNode extends NodeHandle {
 
 /** Video Linear CFG Guidance (`VideoLinearCFGGuidance`), category `model/sampling/guiders`. */
 export function videoLinearCfgGuidance(inputs: VideoLinearCFGGuidanceInputs, options?: NodeOptions): VideoLinearCFGGuidanceNode {
-  return createNode<VideoLinearCFGGuidanceNode>({ classType: 'VideoLinearCFGGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { min_cfg: 1 } }, inputs, options)
+  return createNode<VideoLinearCFGGuidanceNode>({ classType: 'VideoLinearCFGGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { min_cfg: 1 }, inputNames: ['model', 'min_cfg'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `VideoTriangleCFGGuidance`. */
@@ -1762,5 +1762,5 @@ export interface VideoTriangleCFGGuidanceNode extends NodeHandle {
 
 /** Video Triangle CFG Guidance (`VideoTriangleCFGGuidance`), category `model/sampling/guiders`. */
 export function videoTriangleCfgGuidance(inputs: VideoTriangleCFGGuidanceInputs, options?: NodeOptions): VideoTriangleCFGGuidanceNode {
-  return createNode<VideoTriangleCFGGuidanceNode>({ classType: 'VideoTriangleCFGGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { min_cfg: 1 } }, inputs, options)
+  return createNode<VideoTriangleCFGGuidanceNode>({ classType: 'VideoTriangleCFGGuidance', outputs: ['MODEL'], names: ['MODEL'], defaults: { min_cfg: 1 }, inputNames: ['model', 'min_cfg'], required: 1 }, inputs, options)
 }

@@ -34,7 +34,7 @@ export interface LoadTrainingDatasetNode extends NodeHandle {
  * @experimental
  */
 export function loadTrainingDataset(inputs: LoadTrainingDatasetInputs = {}, options?: NodeOptions): LoadTrainingDatasetNode {
-  return createNode<LoadTrainingDatasetNode>({ classType: 'LoadTrainingDataset', outputs: ['LATENT', 'CONDITIONING'], names: ['latents', 'conditioning'], defaults: { folder_name: 'training_dataset' } }, inputs, options)
+  return createNode<LoadTrainingDatasetNode>({ classType: 'LoadTrainingDataset', outputs: ['LATENT', 'CONDITIONING'], names: ['latents', 'conditioning'], defaults: { folder_name: 'training_dataset' }, inputNames: ['folder_name'] }, inputs, options)
 }
 
 /** Inputs of `LossGraphNode`. */
@@ -59,7 +59,7 @@ export interface LossGraphNodeNode extends NodeHandle {
  * @experimental
  */
 export function lossGraphNode(inputs: LossGraphNodeInputs, options?: NodeOptions): LossGraphNodeNode {
-  return createNode<LossGraphNodeNode>({ classType: 'LossGraphNode', outputs: [], defaults: { filename_prefix: 'loss_graph' } }, inputs, options)
+  return createNode<LossGraphNodeNode>({ classType: 'LossGraphNode', outputs: [], defaults: { filename_prefix: 'loss_graph' }, inputNames: ['loss', 'filename_prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MakeTrainingDataset`. */
@@ -96,7 +96,7 @@ export interface MakeTrainingDatasetNode extends NodeHandle {
  * @experimental
  */
 export function makeTrainingDataset(inputs: MakeTrainingDatasetInputs, options?: NodeOptions): MakeTrainingDatasetNode {
-  return createNode<MakeTrainingDatasetNode>({ classType: 'MakeTrainingDataset', outputs: ['LATENT', 'CONDITIONING'], names: ['latents', 'conditioning'] }, inputs, options)
+  return createNode<MakeTrainingDatasetNode>({ classType: 'MakeTrainingDataset', outputs: ['LATENT', 'CONDITIONING'], names: ['latents', 'conditioning'], inputNames: ['images', 'vae', 'clip', 'texts'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ResolutionBucket`. */
@@ -126,7 +126,7 @@ export interface ResolutionBucketNode extends NodeHandle {
  * @experimental
  */
 export function resolutionBucket(inputs: ResolutionBucketInputs, options?: NodeOptions): ResolutionBucketNode {
-  return createNode<ResolutionBucketNode>({ classType: 'ResolutionBucket', outputs: ['LATENT', 'CONDITIONING'], names: ['latents', 'conditioning'] }, inputs, options)
+  return createNode<ResolutionBucketNode>({ classType: 'ResolutionBucket', outputs: ['LATENT', 'CONDITIONING'], names: ['latents', 'conditioning'], inputNames: ['latents', 'conditioning'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `SaveTrainingDataset`. */
@@ -162,7 +162,7 @@ export interface SaveTrainingDatasetNode extends NodeHandle {
  * @experimental
  */
 export function saveTrainingDataset(inputs: SaveTrainingDatasetInputs, options?: NodeOptions): SaveTrainingDatasetNode {
-  return createNode<SaveTrainingDatasetNode>({ classType: 'SaveTrainingDataset', outputs: [], defaults: { folder_name: 'training_dataset', shard_size: 1000 } }, inputs, options)
+  return createNode<SaveTrainingDatasetNode>({ classType: 'SaveTrainingDataset', outputs: [], defaults: { folder_name: 'training_dataset', shard_size: 1000 }, inputNames: ['latents', 'conditioning', 'folder_name', 'shard_size'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TrainLoraNode`. */
@@ -301,5 +301,5 @@ export interface TrainLoraNodeNode extends NodeHandle {
  * @experimental
  */
 export function trainLoraNode(inputs: TrainLoraNodeInputs, options?: NodeOptions): TrainLoraNodeNode {
-  return createNode<TrainLoraNodeNode>({ classType: 'TrainLoraNode', outputs: ['LORA_MODEL', 'LOSS_MAP', 'INT'], names: ['lora', 'loss_map', 'steps'], defaults: { batch_size: 1, grad_accumulation_steps: 1, steps: 16, learning_rate: 0.0005, rank: 8, optimizer: 'AdamW', loss_function: 'MSE', seed: 0, training_dtype: 'bf16', lora_dtype: 'bf16', quantized_backward: false, algorithm: 'LoRA', gradient_checkpointing: true, checkpoint_depth: 1, offloading: false, existing_lora: '[None]', bucket_mode: false, bypass_mode: false } }, inputs, options)
+  return createNode<TrainLoraNodeNode>({ classType: 'TrainLoraNode', outputs: ['LORA_MODEL', 'LOSS_MAP', 'INT'], names: ['lora', 'loss_map', 'steps'], defaults: { batch_size: 1, grad_accumulation_steps: 1, steps: 16, learning_rate: 0.0005, rank: 8, optimizer: 'AdamW', loss_function: 'MSE', seed: 0, training_dtype: 'bf16', lora_dtype: 'bf16', quantized_backward: false, algorithm: 'LoRA', gradient_checkpointing: true, checkpoint_depth: 1, offloading: false, existing_lora: '[None]', bucket_mode: false, bypass_mode: false }, inputNames: ['model', 'latents', 'positive', 'batch_size', 'grad_accumulation_steps', 'steps', 'learning_rate', 'rank', 'optimizer', 'loss_function', 'seed', 'training_dtype', 'lora_dtype', 'quantized_backward', 'algorithm', 'gradient_checkpointing', 'checkpoint_depth', 'offloading', 'existing_lora', 'bucket_mode', 'bypass_mode'], required: 3 }, inputs, options)
 }

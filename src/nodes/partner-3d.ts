@@ -40,7 +40,7 @@ export interface MeshyAnimateModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyAnimateModelNode(inputs: MeshyAnimateModelNodeInputs, options?: NodeOptions): MeshyAnimateModelNodeNode {
-  return createNode<MeshyAnimateModelNodeNode>({ classType: 'MeshyAnimateModelNode', outputs: ['STRING', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'GLB', 'FBX'], defaults: { action_id: 0 } }, inputs, options)
+  return createNode<MeshyAnimateModelNodeNode>({ classType: 'MeshyAnimateModelNode', outputs: ['STRING', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'GLB', 'FBX'], defaults: { action_id: 0 }, inputNames: ['rig_task_id', 'action_id'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MeshyImageToModelNode`. */
@@ -85,7 +85,7 @@ export interface MeshyImageToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyImageToModelNode(inputs: MeshyImageToModelNodeInputs, options?: NodeOptions): MeshyImageToModelNodeNode {
-  return createNode<MeshyImageToModelNodeNode>({ classType: 'MeshyImageToModelNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { seed: 0 }, dynamic: { should_remesh: { combo: true }, should_texture: { combo: true } } }, inputs, options)
+  return createNode<MeshyImageToModelNodeNode>({ classType: 'MeshyImageToModelNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { seed: 0 }, dynamic: { should_remesh: { combo: true }, should_texture: { combo: true } }, inputNames: ['model', 'image', 'should_remesh', 'symmetry_mode', 'should_texture', 'pose_mode', 'seed'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `MeshyMultiImageToModelNode`. */
@@ -130,7 +130,7 @@ export interface MeshyMultiImageToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyMultiImageToModelNode(inputs: MeshyMultiImageToModelNodeInputs, options?: NodeOptions): MeshyMultiImageToModelNodeNode {
-  return createNode<MeshyMultiImageToModelNodeNode>({ classType: 'MeshyMultiImageToModelNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { seed: 0 }, dynamic: { images: { autogrow: 'image' }, should_remesh: { combo: true }, should_texture: { combo: true } } }, inputs, options)
+  return createNode<MeshyMultiImageToModelNodeNode>({ classType: 'MeshyMultiImageToModelNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { seed: 0 }, dynamic: { images: { autogrow: 'image' }, should_remesh: { combo: true }, should_texture: { combo: true } }, inputNames: ['model', 'images', 'should_remesh', 'symmetry_mode', 'should_texture', 'pose_mode', 'seed'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `MeshyRefineNode`. */
@@ -178,7 +178,7 @@ export interface MeshyRefineNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyRefineNode(inputs: MeshyRefineNodeInputs, options?: NodeOptions): MeshyRefineNodeNode {
-  return createNode<MeshyRefineNodeNode>({ classType: 'MeshyRefineNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { enable_pbr: false, texture_prompt: '' } }, inputs, options)
+  return createNode<MeshyRefineNodeNode>({ classType: 'MeshyRefineNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { enable_pbr: false, texture_prompt: '' }, inputNames: ['model', 'meshy_task_id', 'enable_pbr', 'texture_prompt', 'texture_image'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MeshyRigModelNode`. */
@@ -222,7 +222,7 @@ export interface MeshyRigModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyRigModelNode(inputs: MeshyRigModelNodeInputs, options?: NodeOptions): MeshyRigModelNodeNode {
-  return createNode<MeshyRigModelNodeNode>({ classType: 'MeshyRigModelNode', outputs: ['STRING', 'MESHY_RIGGED_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'rig_task_id', 'GLB', 'FBX'], defaults: { height_meters: 1.7 } }, inputs, options)
+  return createNode<MeshyRigModelNodeNode>({ classType: 'MeshyRigModelNode', outputs: ['STRING', 'MESHY_RIGGED_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'rig_task_id', 'GLB', 'FBX'], defaults: { height_meters: 1.7 }, inputNames: ['meshy_task_id', 'height_meters', 'texture_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MeshyTextToModelNode`. */
@@ -267,7 +267,7 @@ export interface MeshyTextToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyTextToModelNode(inputs: MeshyTextToModelNodeInputs, options?: NodeOptions): MeshyTextToModelNodeNode {
-  return createNode<MeshyTextToModelNodeNode>({ classType: 'MeshyTextToModelNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { prompt: '', seed: 0 }, dynamic: { should_remesh: { combo: true } } }, inputs, options)
+  return createNode<MeshyTextToModelNodeNode>({ classType: 'MeshyTextToModelNode', outputs: ['STRING', 'MESHY_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { prompt: '', seed: 0 }, dynamic: { should_remesh: { combo: true } }, inputNames: ['model', 'style', 'should_remesh', 'symmetry_mode', 'pose_mode', 'prompt', 'seed'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `MeshyTextureNode`. */
@@ -315,7 +315,7 @@ export interface MeshyTextureNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function meshyTextureNode(inputs: MeshyTextureNodeInputs, options?: NodeOptions): MeshyTextureNodeNode {
-  return createNode<MeshyTextureNodeNode>({ classType: 'MeshyTextureNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { enable_original_uv: true, pbr: false, text_style_prompt: '' } }, inputs, options)
+  return createNode<MeshyTextureNodeNode>({ classType: 'MeshyTextureNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB', 'FILE_3D_FBX'], names: ['model_file', 'meshy_task_id', 'GLB', 'FBX'], defaults: { enable_original_uv: true, pbr: false, text_style_prompt: '' }, inputNames: ['model', 'meshy_task_id', 'enable_original_uv', 'pbr', 'text_style_prompt', 'image_style'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Detail`. */
@@ -356,7 +356,7 @@ export interface Rodin3DDetailNode extends NodeHandle {
  * Generate 3D Assets using Rodin API
  */
 export function rodin3DDetail(inputs: Rodin3DDetailInputs, options?: NodeOptions): Rodin3DDetailNode {
-  return createNode<Rodin3DDetailNode>({ classType: 'Rodin3D_Detail', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'] }, inputs, options)
+  return createNode<Rodin3DDetailNode>({ classType: 'Rodin3D_Detail', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'], inputNames: ['Images', 'Seed', 'Material_Type', 'Polygon_count'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Gen2`. */
@@ -399,7 +399,7 @@ export interface Rodin3DGen2Node extends NodeHandle {
  * Generate 3D Assets using Rodin API
  */
 export function rodin3DGen2(inputs: Rodin3DGen2Inputs, options?: NodeOptions): Rodin3DGen2Node {
-  return createNode<Rodin3DGen2Node>({ classType: 'Rodin3D_Gen2', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'], defaults: { TAPose: false } }, inputs, options)
+  return createNode<Rodin3DGen2Node>({ classType: 'Rodin3D_Gen2', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'], defaults: { TAPose: false }, inputNames: ['Images', 'TAPose', 'Seed', 'Material_Type', 'Polygon_count'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Gen25_Image`. */
@@ -502,7 +502,7 @@ export interface Rodin3DGen25ImageNode extends NodeHandle {
  * Generate a 3D model from 1-5 reference images via Rodin Gen-2.5. Pick a mode (Fast / Regular / Extreme-High) to tune quality vs. cost.
  */
 export function rodin3DGen25Image(inputs: Rodin3DGen25ImageInputs, options?: NodeOptions): Rodin3DGen25ImageNode {
-  return createNode<Rodin3DGen25ImageNode>({ classType: 'Rodin3D_Gen25_Image', outputs: ['FILE_3D'], names: ['model_file'], defaults: { material: 'Shaded', geometry_file_format: 'glb' }, dynamic: { images: { autogrow: 'image' }, mode: { combo: true } } }, inputs, options)
+  return createNode<Rodin3DGen25ImageNode>({ classType: 'Rodin3D_Gen25_Image', outputs: ['FILE_3D'], names: ['model_file'], defaults: { material: 'Shaded', geometry_file_format: 'glb' }, dynamic: { images: { autogrow: 'image' }, mode: { combo: true } }, inputNames: ['images', 'mode', 'material', 'geometry_file_format', 'texture_mode', 'seed', 'TAPose', 'hd_texture', 'texture_delight', 'use_original_alpha', 'addon_highpack', 'bbox_width', 'bbox_height', 'bbox_length', 'height_cm'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Gen25_Text`. */
@@ -602,7 +602,7 @@ export interface Rodin3DGen25TextNode extends NodeHandle {
  * Generate a 3D model from a text prompt via Rodin Gen-2.5. Pick a mode (Fast / Regular / Extreme-High) to tune quality vs. cost.
  */
 export function rodin3DGen25Text(inputs: Rodin3DGen25TextInputs, options?: NodeOptions): Rodin3DGen25TextNode {
-  return createNode<Rodin3DGen25TextNode>({ classType: 'Rodin3D_Gen25_Text', outputs: ['FILE_3D'], names: ['model_file'], defaults: { prompt: '', material: 'Shaded', geometry_file_format: 'glb' }, dynamic: { mode: { combo: true } } }, inputs, options)
+  return createNode<Rodin3DGen25TextNode>({ classType: 'Rodin3D_Gen25_Text', outputs: ['FILE_3D'], names: ['model_file'], defaults: { prompt: '', material: 'Shaded', geometry_file_format: 'glb' }, dynamic: { mode: { combo: true } }, inputNames: ['mode', 'prompt', 'material', 'geometry_file_format', 'texture_mode', 'seed', 'TAPose', 'hd_texture', 'texture_delight', 'addon_highpack', 'bbox_width', 'bbox_height', 'bbox_length', 'height_cm'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Regular`. */
@@ -643,7 +643,7 @@ export interface Rodin3DRegularNode extends NodeHandle {
  * Generate 3D Assets using Rodin API
  */
 export function rodin3DRegular(inputs: Rodin3DRegularInputs, options?: NodeOptions): Rodin3DRegularNode {
-  return createNode<Rodin3DRegularNode>({ classType: 'Rodin3D_Regular', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'] }, inputs, options)
+  return createNode<Rodin3DRegularNode>({ classType: 'Rodin3D_Regular', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'], inputNames: ['Images', 'Seed', 'Material_Type', 'Polygon_count'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Sketch`. */
@@ -674,7 +674,7 @@ export interface Rodin3DSketchNode extends NodeHandle {
  * Generate 3D Assets using Rodin API
  */
 export function rodin3DSketch(inputs: Rodin3DSketchInputs, options?: NodeOptions): Rodin3DSketchNode {
-  return createNode<Rodin3DSketchNode>({ classType: 'Rodin3D_Sketch', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'] }, inputs, options)
+  return createNode<Rodin3DSketchNode>({ classType: 'Rodin3D_Sketch', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'], inputNames: ['Images', 'Seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Rodin3D_Smooth`. */
@@ -715,7 +715,7 @@ export interface Rodin3DSmoothNode extends NodeHandle {
  * Generate 3D Assets using Rodin API
  */
 export function rodin3DSmooth(inputs: Rodin3DSmoothInputs, options?: NodeOptions): Rodin3DSmoothNode {
-  return createNode<Rodin3DSmoothNode>({ classType: 'Rodin3D_Smooth', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'] }, inputs, options)
+  return createNode<Rodin3DSmoothNode>({ classType: 'Rodin3D_Smooth', outputs: ['STRING', 'FILE_3D_GLB'], names: ['3D Model Path', 'GLB'], inputNames: ['Images', 'Seed', 'Material_Type', 'Polygon_count'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Tencent3DPartNode`. */
@@ -744,7 +744,7 @@ export interface Tencent3DPartNodeNode extends NodeHandle {
  * Automatically perform component identification and generation based on the model structure.
  */
 export function tencent3DPartNode(inputs: Tencent3DPartNodeInputs, options?: NodeOptions): Tencent3DPartNodeNode {
-  return createNode<Tencent3DPartNodeNode>({ classType: 'Tencent3DPartNode', outputs: ['FILE_3D_FBX'], names: ['FBX'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<Tencent3DPartNodeNode>({ classType: 'Tencent3DPartNode', outputs: ['FILE_3D_FBX'], names: ['FBX'], defaults: { seed: 0 }, inputNames: ['model_3d', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Tencent3DTextureEditNode`. */
@@ -784,7 +784,7 @@ export interface Tencent3DTextureEditNodeNode extends NodeHandle {
  * After inputting the 3D model, perform 3D model texture redrawing.
  */
 export function tencent3DTextureEditNode(inputs: Tencent3DTextureEditNodeInputs, options?: NodeOptions): Tencent3DTextureEditNodeNode {
-  return createNode<Tencent3DTextureEditNodeNode>({ classType: 'Tencent3DTextureEditNode', outputs: ['FILE_3D_GLB', 'FILE_3D_OBJ', 'IMAGE'], names: ['GLB', 'OBJ', 'texture_image'], defaults: { prompt: '', seed: 0 } }, inputs, options)
+  return createNode<Tencent3DTextureEditNodeNode>({ classType: 'Tencent3DTextureEditNode', outputs: ['FILE_3D_GLB', 'FILE_3D_OBJ', 'IMAGE'], names: ['GLB', 'OBJ', 'texture_image'], defaults: { prompt: '', seed: 0 }, inputNames: ['model_3d', 'prompt', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TencentImageToModelNode`. */
@@ -845,7 +845,7 @@ export interface TencentImageToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tencentImageToModelNode(inputs: TencentImageToModelNodeInputs, options?: NodeOptions): TencentImageToModelNodeNode {
-  return createNode<TencentImageToModelNodeNode>({ classType: 'TencentImageToModelNode', outputs: ['STRING', 'FILE_3D_GLB', 'FILE_3D_OBJ', 'IMAGE', 'IMAGE', 'IMAGE', 'IMAGE'], names: ['model_file', 'GLB', 'OBJ', 'texture_image', 'optional_metallic', 'optional_normal', 'optional_roughness'], defaults: { face_count: 500000, seed: 0 }, dynamic: { generate_type: { combo: true } } }, inputs, options)
+  return createNode<TencentImageToModelNodeNode>({ classType: 'TencentImageToModelNode', outputs: ['STRING', 'FILE_3D_GLB', 'FILE_3D_OBJ', 'IMAGE', 'IMAGE', 'IMAGE', 'IMAGE'], names: ['model_file', 'GLB', 'OBJ', 'texture_image', 'optional_metallic', 'optional_normal', 'optional_roughness'], defaults: { face_count: 500000, seed: 0 }, dynamic: { generate_type: { combo: true } }, inputNames: ['model', 'image', 'generate_type', 'face_count', 'seed', 'image_left', 'image_right', 'image_back'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TencentModelTo3DUVNode`. */
@@ -880,7 +880,7 @@ export interface TencentModelTo3DUVNodeNode extends NodeHandle {
  * Perform UV unfolding on a 3D model to generate UV texture. Input model must have less than 30000 faces.
  */
 export function tencentModelTo3DuvNode(inputs: TencentModelTo3DUVNodeInputs, options?: NodeOptions): TencentModelTo3DUVNodeNode {
-  return createNode<TencentModelTo3DUVNodeNode>({ classType: 'TencentModelTo3DUVNode', outputs: ['FILE_3D_OBJ', 'FILE_3D_FBX', 'IMAGE'], names: ['OBJ', 'FBX', 'uv_image'], defaults: { seed: 1 } }, inputs, options)
+  return createNode<TencentModelTo3DUVNodeNode>({ classType: 'TencentModelTo3DUVNode', outputs: ['FILE_3D_OBJ', 'FILE_3D_FBX', 'IMAGE'], names: ['OBJ', 'FBX', 'uv_image'], defaults: { seed: 1 }, inputNames: ['model_3d', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TencentSmartTopologyNode`. */
@@ -913,7 +913,7 @@ export interface TencentSmartTopologyNodeNode extends NodeHandle {
  * Perform smart retopology on a 3D model. Supports GLB/OBJ formats; max 200MB; recommended for high-poly models.
  */
 export function tencentSmartTopologyNode(inputs: TencentSmartTopologyNodeInputs, options?: NodeOptions): TencentSmartTopologyNodeNode {
-  return createNode<TencentSmartTopologyNodeNode>({ classType: 'TencentSmartTopologyNode', outputs: ['FILE_3D_OBJ'], names: ['OBJ'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<TencentSmartTopologyNodeNode>({ classType: 'TencentSmartTopologyNode', outputs: ['FILE_3D_OBJ'], names: ['OBJ'], defaults: { seed: 0 }, inputNames: ['model_3d', 'polygon_type', 'face_level', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TencentTextToModelNode`. */
@@ -963,7 +963,7 @@ export interface TencentTextToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tencentTextToModelNode(inputs: TencentTextToModelNodeInputs, options?: NodeOptions): TencentTextToModelNodeNode {
-  return createNode<TencentTextToModelNodeNode>({ classType: 'TencentTextToModelNode', outputs: ['STRING', 'FILE_3D_GLB', 'FILE_3D_OBJ', 'IMAGE'], names: ['model_file', 'GLB', 'OBJ', 'texture_image'], defaults: { prompt: '', face_count: 500000, seed: 0 }, dynamic: { generate_type: { combo: true } } }, inputs, options)
+  return createNode<TencentTextToModelNodeNode>({ classType: 'TencentTextToModelNode', outputs: ['STRING', 'FILE_3D_GLB', 'FILE_3D_OBJ', 'IMAGE'], names: ['model_file', 'GLB', 'OBJ', 'texture_image'], defaults: { prompt: '', face_count: 500000, seed: 0 }, dynamic: { generate_type: { combo: true } }, inputNames: ['model', 'generate_type', 'prompt', 'face_count', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoConversionNode`. */
@@ -1074,7 +1074,7 @@ export interface TripoConversionNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoConversionNode(inputs: TripoConversionNodeInputs, options?: NodeOptions): TripoConversionNodeNode {
-  return createNode<TripoConversionNodeNode>({ classType: 'TripoConversionNode', outputs: [] }, inputs, options)
+  return createNode<TripoConversionNodeNode>({ classType: 'TripoConversionNode', outputs: [], inputNames: ['original_model_task_id', 'format', 'quad', 'face_limit', 'texture_size', 'texture_format', 'force_symmetry', 'flatten_bottom', 'flatten_bottom_threshold', 'pivot_to_center_bottom', 'scale_factor', 'with_animation', 'pack_uv', 'bake', 'part_names', 'fbx_preset', 'export_vertex_colors', 'export_orientation', 'animate_in_place'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoImageToModelNode`. */
@@ -1163,7 +1163,7 @@ export interface TripoImageToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoImageToModelNode(inputs: TripoImageToModelNodeInputs, options?: NodeOptions): TripoImageToModelNodeNode {
-  return createNode<TripoImageToModelNodeNode>({ classType: 'TripoImageToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoImageToModelNodeNode>({ classType: 'TripoImageToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], inputNames: ['image', 'model_version', 'style', 'texture', 'pbr', 'model_seed', 'orientation', 'texture_seed', 'texture_quality', 'texture_alignment', 'face_limit', 'quad', 'geometry_quality'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoImportModelNode`. */
@@ -1185,7 +1185,7 @@ export interface TripoImportModelNodeNode extends NodeHandle {
  * Import an external 3D model (e.g. from Rodin, Hunyuan3D or a local file) into Tripo to use it with Tripo's post-processing nodes: Texture, Rig, Convert. GLB is recommended: textures survive import only when embedded in the file. Note that texturing an imported model requires a texture prompt.
  */
 export function tripoImportModelNode(inputs: TripoImportModelNodeInputs, options?: NodeOptions): TripoImportModelNodeNode {
-  return createNode<TripoImportModelNodeNode>({ classType: 'TripoImportModelNode', outputs: ['MODEL_TASK_ID'], names: ['model task_id'] }, inputs, options)
+  return createNode<TripoImportModelNodeNode>({ classType: 'TripoImportModelNode', outputs: ['MODEL_TASK_ID'], names: ['model task_id'], inputNames: ['model_3d'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoMultiviewToModelNode`. */
@@ -1276,7 +1276,7 @@ export interface TripoMultiviewToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoMultiviewToModelNode(inputs: TripoMultiviewToModelNodeInputs, options?: NodeOptions): TripoMultiviewToModelNodeNode {
-  return createNode<TripoMultiviewToModelNodeNode>({ classType: 'TripoMultiviewToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoMultiviewToModelNodeNode>({ classType: 'TripoMultiviewToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], inputNames: ['image', 'image_left', 'image_back', 'image_right', 'model_version', 'orientation', 'texture', 'pbr', 'model_seed', 'texture_seed', 'texture_quality', 'texture_alignment', 'face_limit', 'quad', 'geometry_quality'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoP1ImageToModelNode`. */
@@ -1342,7 +1342,7 @@ export interface TripoP1ImageToModelNodeNode extends NodeHandle {
  * Tripo P1 image-to-3D. Optimized for low-poly, game-ready meshes.
  */
 export function tripoP1ImageToModelNode(inputs: TripoP1ImageToModelNodeInputs, options?: NodeOptions): TripoP1ImageToModelNodeNode {
-  return createNode<TripoP1ImageToModelNodeNode>({ classType: 'TripoP1ImageToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], dynamic: { output_mode: { combo: true } } }, inputs, options)
+  return createNode<TripoP1ImageToModelNodeNode>({ classType: 'TripoP1ImageToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], dynamic: { output_mode: { combo: true } }, inputNames: ['image', 'output_mode', 'enable_image_autofix', 'face_limit', 'model_seed', 'auto_size', 'export_uv', 'compress_geometry'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoP1MultiviewToModelNode`. */
@@ -1418,7 +1418,7 @@ export interface TripoP1MultiviewToModelNodeNode extends NodeHandle {
  * Tripo P1 multiview-to-3D from 2-4 reference images in [front, left, back, right] order. Front is required; any combination of the other three may be omitted.
  */
 export function tripoP1MultiviewToModelNode(inputs: TripoP1MultiviewToModelNodeInputs, options?: NodeOptions): TripoP1MultiviewToModelNodeNode {
-  return createNode<TripoP1MultiviewToModelNodeNode>({ classType: 'TripoP1MultiviewToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], dynamic: { output_mode: { combo: true } } }, inputs, options)
+  return createNode<TripoP1MultiviewToModelNodeNode>({ classType: 'TripoP1MultiviewToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], dynamic: { output_mode: { combo: true } }, inputNames: ['image', 'output_mode', 'image_left', 'image_back', 'image_right', 'face_limit', 'model_seed', 'auto_size', 'export_uv', 'compress_geometry'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoP1TextToModelNode`. */
@@ -1489,7 +1489,7 @@ export interface TripoP1TextToModelNodeNode extends NodeHandle {
  * Tripo P1 text-to-3D. Optimized for low-poly, game-ready meshes with stable topology.
  */
 export function tripoP1TextToModelNode(inputs: TripoP1TextToModelNodeInputs, options?: NodeOptions): TripoP1TextToModelNodeNode {
-  return createNode<TripoP1TextToModelNodeNode>({ classType: 'TripoP1TextToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], dynamic: { output_mode: { combo: true } } }, inputs, options)
+  return createNode<TripoP1TextToModelNodeNode>({ classType: 'TripoP1TextToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], dynamic: { output_mode: { combo: true } }, inputNames: ['prompt', 'output_mode', 'negative_prompt', 'image_seed', 'face_limit', 'model_seed', 'auto_size', 'export_uv', 'compress_geometry'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoRefineNode`. */
@@ -1519,7 +1519,7 @@ export interface TripoRefineNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoRefineNode(inputs: TripoRefineNodeInputs, options?: NodeOptions): TripoRefineNodeNode {
-  return createNode<TripoRefineNodeNode>({ classType: 'TripoRefineNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoRefineNodeNode>({ classType: 'TripoRefineNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], inputNames: ['model_task_id'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoRetargetNode`. */
@@ -1547,7 +1547,7 @@ export interface TripoRetargetNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoRetargetNode(inputs: TripoRetargetNodeInputs, options?: NodeOptions): TripoRetargetNodeNode {
-  return createNode<TripoRetargetNodeNode>({ classType: 'TripoRetargetNode', outputs: ['STRING', 'RETARGET_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'retarget task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoRetargetNodeNode>({ classType: 'TripoRetargetNode', outputs: ['STRING', 'RETARGET_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'retarget task_id', 'GLB'], inputNames: ['original_model_task_id', 'animation'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TripoRigNode`. */
@@ -1574,7 +1574,7 @@ export interface TripoRigNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoRigNode(inputs: TripoRigNodeInputs, options?: NodeOptions): TripoRigNodeNode {
-  return createNode<TripoRigNodeNode>({ classType: 'TripoRigNode', outputs: ['STRING', 'RIG_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'rig task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoRigNodeNode>({ classType: 'TripoRigNode', outputs: ['STRING', 'RIG_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'rig task_id', 'GLB'], inputNames: ['original_model_task_id'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoTextToModelNode`. */
@@ -1660,7 +1660,7 @@ export interface TripoTextToModelNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoTextToModelNode(inputs: TripoTextToModelNodeInputs, options?: NodeOptions): TripoTextToModelNodeNode {
-  return createNode<TripoTextToModelNodeNode>({ classType: 'TripoTextToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoTextToModelNodeNode>({ classType: 'TripoTextToModelNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], inputNames: ['prompt', 'negative_prompt', 'model_version', 'style', 'texture', 'pbr', 'image_seed', 'model_seed', 'texture_seed', 'texture_quality', 'face_limit', 'quad', 'geometry_quality'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TripoTextureNode`. */
@@ -1718,5 +1718,5 @@ export interface TripoTextureNodeNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function tripoTextureNode(inputs: TripoTextureNodeInputs, options?: NodeOptions): TripoTextureNodeNode {
-  return createNode<TripoTextureNodeNode>({ classType: 'TripoTextureNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'] }, inputs, options)
+  return createNode<TripoTextureNodeNode>({ classType: 'TripoTextureNode', outputs: ['STRING', 'MODEL_TASK_ID', 'FILE_3D_GLB'], names: ['model_file', 'model task_id', 'GLB'], inputNames: ['model_task_id', 'texture', 'pbr', 'texture_seed', 'texture_quality', 'texture_alignment', 'texture_prompt'], required: 1 }, inputs, options)
 }

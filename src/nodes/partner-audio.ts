@@ -26,7 +26,7 @@ export interface ElevenLabsAudioIsolationNode extends NodeHandle {
  * Remove background noise from audio, isolating vocals or speech.
  */
 export function elevenLabsAudioIsolation(inputs: ElevenLabsAudioIsolationInputs, options?: NodeOptions): ElevenLabsAudioIsolationNode {
-  return createNode<ElevenLabsAudioIsolationNode>({ classType: 'ElevenLabsAudioIsolation', outputs: ['AUDIO'], names: ['AUDIO'] }, inputs, options)
+  return createNode<ElevenLabsAudioIsolationNode>({ classType: 'ElevenLabsAudioIsolation', outputs: ['AUDIO'], names: ['AUDIO'], inputNames: ['audio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsInstantVoiceClone`. */
@@ -53,7 +53,7 @@ export interface ElevenLabsInstantVoiceCloneNode extends NodeHandle {
  * Create a cloned voice from audio samples. Provide 1-8 audio recordings of the voice to clone.
  */
 export function elevenLabsInstantVoiceClone(inputs: ElevenLabsInstantVoiceCloneInputs, options?: NodeOptions): ElevenLabsInstantVoiceCloneNode {
-  return createNode<ElevenLabsInstantVoiceCloneNode>({ classType: 'ElevenLabsInstantVoiceClone', outputs: ['ELEVENLABS_VOICE'], names: ['voice'], defaults: { remove_background_noise: false }, dynamic: { files: { autogrow: 'audio' } } }, inputs, options)
+  return createNode<ElevenLabsInstantVoiceCloneNode>({ classType: 'ElevenLabsInstantVoiceClone', outputs: ['ELEVENLABS_VOICE'], names: ['voice'], defaults: { remove_background_noise: false }, dynamic: { files: { autogrow: 'audio' } }, inputNames: ['files', 'remove_background_noise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsSpeechToSpeech`. */
@@ -101,7 +101,7 @@ export interface ElevenLabsSpeechToSpeechNode extends NodeHandle {
  * Transform speech from one voice to another while preserving the original content and emotion.
  */
 export function elevenLabsSpeechToSpeech(inputs: ElevenLabsSpeechToSpeechInputs, options?: NodeOptions): ElevenLabsSpeechToSpeechNode {
-  return createNode<ElevenLabsSpeechToSpeechNode>({ classType: 'ElevenLabsSpeechToSpeech', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { stability: 0.5, seed: 0, remove_background_noise: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ElevenLabsSpeechToSpeechNode>({ classType: 'ElevenLabsSpeechToSpeech', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { stability: 0.5, seed: 0, remove_background_noise: false }, dynamic: { model: { combo: true } }, inputNames: ['voice', 'audio', 'model', 'output_format', 'stability', 'seed', 'remove_background_noise'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsSpeechToText`. */
@@ -150,7 +150,7 @@ export interface ElevenLabsSpeechToTextNode extends NodeHandle {
  * Transcribe audio to text. Supports automatic language detection, speaker diarization, and audio event tagging.
  */
 export function elevenLabsSpeechToText(inputs: ElevenLabsSpeechToTextInputs, options?: NodeOptions): ElevenLabsSpeechToTextNode {
-  return createNode<ElevenLabsSpeechToTextNode>({ classType: 'ElevenLabsSpeechToText', outputs: ['STRING', 'STRING', 'STRING'], names: ['text', 'language_code', 'words_json'], defaults: { language_code: '', num_speakers: 0, seed: 1 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ElevenLabsSpeechToTextNode>({ classType: 'ElevenLabsSpeechToText', outputs: ['STRING', 'STRING', 'STRING'], names: ['text', 'language_code', 'words_json'], defaults: { language_code: '', num_speakers: 0, seed: 1 }, dynamic: { model: { combo: true } }, inputNames: ['audio', 'model', 'language_code', 'num_speakers', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsTextToDialogue`. */
@@ -198,7 +198,7 @@ export interface ElevenLabsTextToDialogueNode extends NodeHandle {
  * Generate multi-speaker dialogue from text. Each dialogue entry has its own text and voice.
  */
 export function elevenLabsTextToDialogue(inputs: ElevenLabsTextToDialogueInputs, options?: NodeOptions): ElevenLabsTextToDialogueNode {
-  return createNode<ElevenLabsTextToDialogueNode>({ classType: 'ElevenLabsTextToDialogue', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { stability: 0.5, language_code: '', seed: 1 }, dynamic: { inputs: { combo: true } } }, inputs, options)
+  return createNode<ElevenLabsTextToDialogueNode>({ classType: 'ElevenLabsTextToDialogue', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { stability: 0.5, language_code: '', seed: 1 }, dynamic: { inputs: { combo: true } }, inputNames: ['apply_text_normalization', 'model', 'inputs', 'output_format', 'stability', 'language_code', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsTextToSoundEffects`. */
@@ -227,7 +227,7 @@ export interface ElevenLabsTextToSoundEffectsNode extends NodeHandle {
  * Generate sound effects from text descriptions.
  */
 export function elevenLabsTextToSoundEffects(inputs: ElevenLabsTextToSoundEffectsInputs, options?: NodeOptions): ElevenLabsTextToSoundEffectsNode {
-  return createNode<ElevenLabsTextToSoundEffectsNode>({ classType: 'ElevenLabsTextToSoundEffects', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { text: '' }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ElevenLabsTextToSoundEffectsNode>({ classType: 'ElevenLabsTextToSoundEffects', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { text: '' }, dynamic: { model: { combo: true } }, inputNames: ['model', 'output_format', 'text'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsTextToSpeech`. */
@@ -280,7 +280,7 @@ export interface ElevenLabsTextToSpeechNode extends NodeHandle {
  * Convert text to speech.
  */
 export function elevenLabsTextToSpeech(inputs: ElevenLabsTextToSpeechInputs, options?: NodeOptions): ElevenLabsTextToSpeechNode {
-  return createNode<ElevenLabsTextToSpeechNode>({ classType: 'ElevenLabsTextToSpeech', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { text: '', stability: 0.5, language_code: '', seed: 1 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ElevenLabsTextToSpeechNode>({ classType: 'ElevenLabsTextToSpeech', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { text: '', stability: 0.5, language_code: '', seed: 1 }, dynamic: { model: { combo: true } }, inputNames: ['voice', 'apply_text_normalization', 'model', 'output_format', 'text', 'stability', 'language_code', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ElevenLabsVoiceSelector`. */
@@ -302,7 +302,7 @@ export interface ElevenLabsVoiceSelectorNode extends NodeHandle {
  * Select a predefined ElevenLabs voice for text-to-speech generation.
  */
 export function elevenLabsVoiceSelector(inputs: ElevenLabsVoiceSelectorInputs, options?: NodeOptions): ElevenLabsVoiceSelectorNode {
-  return createNode<ElevenLabsVoiceSelectorNode>({ classType: 'ElevenLabsVoiceSelector', outputs: ['ELEVENLABS_VOICE'], names: ['voice'] }, inputs, options)
+  return createNode<ElevenLabsVoiceSelectorNode>({ classType: 'ElevenLabsVoiceSelector', outputs: ['ELEVENLABS_VOICE'], names: ['voice'], inputNames: ['voice'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SoniloTextToMusic`. */
@@ -341,7 +341,7 @@ export interface SoniloTextToMusicNode extends NodeHandle {
  * Generate music from a text prompt using Sonilo's AI model.
  */
 export function soniloTextToMusic(inputs: SoniloTextToMusicInputs = {}, options?: NodeOptions): SoniloTextToMusicNode {
-  return createNode<SoniloTextToMusicNode>({ classType: 'SoniloTextToMusic', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '', duration: 30, seed: 0 } }, inputs, options)
+  return createNode<SoniloTextToMusicNode>({ classType: 'SoniloTextToMusic', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '', duration: 30, seed: 0 }, inputNames: ['prompt', 'duration', 'seed'] }, inputs, options)
 }
 
 /** Inputs of `SoniloVideoToMusic`. */
@@ -375,7 +375,7 @@ export interface SoniloVideoToMusicNode extends NodeHandle {
  * Generate music from video content using Sonilo's AI model. Analyzes the video and creates matching music.
  */
 export function soniloVideoToMusic(inputs: SoniloVideoToMusicInputs, options?: NodeOptions): SoniloVideoToMusicNode {
-  return createNode<SoniloVideoToMusicNode>({ classType: 'SoniloVideoToMusic', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '', seed: 0 } }, inputs, options)
+  return createNode<SoniloVideoToMusicNode>({ classType: 'SoniloVideoToMusic', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '', seed: 0 }, inputNames: ['video', 'prompt', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StabilityAudioInpaint`. */
@@ -443,7 +443,7 @@ export interface StabilityAudioInpaintNode extends NodeHandle {
  * Transforms part of existing audio sample using text instructions.
  */
 export function stabilityAudioInpaint(inputs: StabilityAudioInpaintInputs, options?: NodeOptions): StabilityAudioInpaintNode {
-  return createNode<StabilityAudioInpaintNode>({ classType: 'StabilityAudioInpaint', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<StabilityAudioInpaintNode>({ classType: 'StabilityAudioInpaint', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '' }, inputNames: ['model', 'audio', 'prompt', 'duration', 'seed', 'steps', 'mask_start', 'mask_end'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StabilityAudioToAudio`. */
@@ -504,7 +504,7 @@ export interface StabilityAudioToAudioNode extends NodeHandle {
  * Transforms existing audio samples into new high-quality compositions using text instructions.
  */
 export function stabilityAudioToAudio(inputs: StabilityAudioToAudioInputs, options?: NodeOptions): StabilityAudioToAudioNode {
-  return createNode<StabilityAudioToAudioNode>({ classType: 'StabilityAudioToAudio', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<StabilityAudioToAudioNode>({ classType: 'StabilityAudioToAudio', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '' }, inputNames: ['model', 'audio', 'prompt', 'duration', 'seed', 'steps', 'strength'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StabilityTextToAudio`. */
@@ -554,5 +554,5 @@ export interface StabilityTextToAudioNode extends NodeHandle {
  * Generates high-quality music and sound effects from text descriptions.
  */
 export function stabilityTextToAudio(inputs: StabilityTextToAudioInputs, options?: NodeOptions): StabilityTextToAudioNode {
-  return createNode<StabilityTextToAudioNode>({ classType: 'StabilityTextToAudio', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<StabilityTextToAudioNode>({ classType: 'StabilityTextToAudio', outputs: ['AUDIO'], names: ['AUDIO'], defaults: { prompt: '' }, inputNames: ['model', 'prompt', 'duration', 'seed', 'steps'], required: 1 }, inputs, options)
 }

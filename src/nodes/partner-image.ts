@@ -53,7 +53,7 @@ export interface BeebleSwitchXImageEditNode extends NodeHandle {
  * Edit a single image with Beeble SwitchX. Switches anything in the scene (background, lighting, costume) while preserving the original subject's pixels. Provide a reference image and/or text prompt to describe the new look. Max ~2.77MP.
  */
 export function beebleSwitchXImageEdit(inputs: BeebleSwitchXImageEditInputs, options?: NodeOptions): BeebleSwitchXImageEditNode {
-  return createNode<BeebleSwitchXImageEditNode>({ classType: 'BeebleSwitchXImageEdit', outputs: ['IMAGE', 'MASK'], names: ['image', 'alpha'], defaults: { prompt: '', max_resolution: '1080p', seed: 0 }, dynamic: { alpha_mode: { combo: true } } }, inputs, options)
+  return createNode<BeebleSwitchXImageEditNode>({ classType: 'BeebleSwitchXImageEdit', outputs: ['IMAGE', 'MASK'], names: ['image', 'alpha'], defaults: { prompt: '', max_resolution: '1080p', seed: 0 }, dynamic: { alpha_mode: { combo: true } }, inputNames: ['image', 'alpha_mode', 'prompt', 'max_resolution', 'seed', 'reference_image'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BriaImageEditNode`. */
@@ -119,7 +119,7 @@ export interface BriaImageEditNodeNode extends NodeHandle {
  * Edit images using Bria latest model
  */
 export function briaImageEditNode(inputs: BriaImageEditNodeInputs, options?: NodeOptions): BriaImageEditNodeNode {
-  return createNode<BriaImageEditNodeNode>({ classType: 'BriaImageEditNode', outputs: ['IMAGE', 'STRING'], names: ['IMAGE', 'structured_prompt'], defaults: { prompt: '', negative_prompt: '', structured_prompt: '', seed: 1, guidance_scale: 3, steps: 50 }, dynamic: { moderation: { combo: true } } }, inputs, options)
+  return createNode<BriaImageEditNodeNode>({ classType: 'BriaImageEditNode', outputs: ['IMAGE', 'STRING'], names: ['IMAGE', 'structured_prompt'], defaults: { prompt: '', negative_prompt: '', structured_prompt: '', seed: 1, guidance_scale: 3, steps: 50 }, dynamic: { moderation: { combo: true } }, inputNames: ['model', 'image', 'moderation', 'prompt', 'negative_prompt', 'structured_prompt', 'seed', 'guidance_scale', 'steps', 'mask'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `BriaRemoveImageBackground`. */
@@ -149,7 +149,7 @@ export interface BriaRemoveImageBackgroundNode extends NodeHandle {
  * Remove the background from an image using Bria RMBG 2.0.
  */
 export function briaRemoveImageBackground(inputs: BriaRemoveImageBackgroundInputs, options?: NodeOptions): BriaRemoveImageBackgroundNode {
-  return createNode<BriaRemoveImageBackgroundNode>({ classType: 'BriaRemoveImageBackground', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { seed: 0 }, dynamic: { moderation: { combo: true } } }, inputs, options)
+  return createNode<BriaRemoveImageBackgroundNode>({ classType: 'BriaRemoveImageBackground', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { seed: 0 }, dynamic: { moderation: { combo: true } }, inputNames: ['image', 'moderation', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceCreateImageAsset`. */
@@ -179,7 +179,7 @@ export interface ByteDanceCreateImageAssetNode extends NodeHandle {
  * Create a Seedance 2.0 personal image asset. Uploads the input image and registers it in the given asset group. If group_id is empty, runs a real-person H5 authentication flow to create a new group before adding the asset.
  */
 export function byteDanceCreateImageAsset(inputs: ByteDanceCreateImageAssetInputs, options?: NodeOptions): ByteDanceCreateImageAssetNode {
-  return createNode<ByteDanceCreateImageAssetNode>({ classType: 'ByteDanceCreateImageAsset', outputs: ['STRING', 'STRING'], names: ['asset_id', 'group_id'], defaults: { group_id: '' } }, inputs, options)
+  return createNode<ByteDanceCreateImageAssetNode>({ classType: 'ByteDanceCreateImageAsset', outputs: ['STRING', 'STRING'], names: ['asset_id', 'group_id'], defaults: { group_id: '' }, inputNames: ['image', 'group_id'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceImageNode`. */
@@ -245,7 +245,7 @@ export interface ByteDanceImageNodeNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function byteDanceImageNode(inputs: ByteDanceImageNodeInputs, options?: NodeOptions): ByteDanceImageNodeNode {
-  return createNode<ByteDanceImageNodeNode>({ classType: 'ByteDanceImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 1024, height: 1024 } }, inputs, options)
+  return createNode<ByteDanceImageNodeNode>({ classType: 'ByteDanceImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { width: 1024, height: 1024 }, inputNames: ['model', 'prompt', 'size_preset', 'width', 'height', 'seed', 'guidance_scale', 'watermark'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceSeedreamNode`. */
@@ -332,7 +332,7 @@ export interface ByteDanceSeedreamNodeNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function byteDanceSeedreamNode(inputs: ByteDanceSeedreamNodeInputs, options?: NodeOptions): ByteDanceSeedreamNodeNode {
-  return createNode<ByteDanceSeedreamNodeNode>({ classType: 'ByteDanceSeedreamNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<ByteDanceSeedreamNodeNode>({ classType: 'ByteDanceSeedreamNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['model', 'size_preset', 'prompt', 'image', 'width', 'height', 'sequential_image_generation', 'max_images', 'seed', 'watermark', 'fail_on_partial'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceSeedreamNodeV2`. */
@@ -371,7 +371,7 @@ export interface ByteDanceSeedreamNodeV2Node extends NodeHandle {
  * Unified text-to-image generation and precise single-sentence editing at up to 4K resolution.
  */
 export function byteDanceSeedreamNodeV2(inputs: ByteDanceSeedreamNodeV2Inputs, options?: NodeOptions): ByteDanceSeedreamNodeV2Node {
-  return createNode<ByteDanceSeedreamNodeV2Node>({ classType: 'ByteDanceSeedreamNodeV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ByteDanceSeedreamNodeV2Node>({ classType: 'ByteDanceSeedreamNodeV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Flux2ImageNode`. */
@@ -404,7 +404,7 @@ export interface Flux2ImageNodeNode extends NodeHandle {
  * Generate images via Flux.2 [pro] or Flux.2 [max] from a prompt and optional reference images.
  */
 export function flux2ImageNode(inputs: Flux2ImageNodeInputs, options?: NodeOptions): Flux2ImageNodeNode {
-  return createNode<Flux2ImageNodeNode>({ classType: 'Flux2ImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Flux2ImageNodeNode>({ classType: 'Flux2ImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Flux2MaxImageNode`. */
@@ -461,7 +461,7 @@ export interface Flux2MaxImageNodeNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function flux2MaxImageNode(inputs: Flux2MaxImageNodeInputs = {}, options?: NodeOptions): Flux2MaxImageNodeNode {
-  return createNode<Flux2MaxImageNodeNode>({ classType: 'Flux2MaxImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', width: 1024, height: 768, seed: 0, prompt_upsampling: true } }, inputs, options)
+  return createNode<Flux2MaxImageNodeNode>({ classType: 'Flux2MaxImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', width: 1024, height: 768, seed: 0, prompt_upsampling: true }, inputNames: ['prompt', 'width', 'height', 'seed', 'prompt_upsampling', 'images'] }, inputs, options)
 }
 
 /** Inputs of `Flux2ProImageNode`. */
@@ -518,7 +518,7 @@ export interface Flux2ProImageNodeNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function flux2ProImageNode(inputs: Flux2ProImageNodeInputs = {}, options?: NodeOptions): Flux2ProImageNodeNode {
-  return createNode<Flux2ProImageNodeNode>({ classType: 'Flux2ProImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', width: 1024, height: 768, seed: 0, prompt_upsampling: true } }, inputs, options)
+  return createNode<Flux2ProImageNodeNode>({ classType: 'Flux2ProImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', width: 1024, height: 768, seed: 0, prompt_upsampling: true }, inputNames: ['prompt', 'width', 'height', 'seed', 'prompt_upsampling', 'images'] }, inputs, options)
 }
 
 /** Inputs of `FluxEraseNode`. */
@@ -556,7 +556,7 @@ export interface FluxEraseNodeNode extends NodeHandle {
  * Removes the masked object from an image and reconstructs the background. Paint the mask over what you want to erase.
  */
 export function fluxEraseNode(inputs: FluxEraseNodeInputs, options?: NodeOptions): FluxEraseNodeNode {
-  return createNode<FluxEraseNodeNode>({ classType: 'FluxEraseNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { dilate_pixels: 10 } }, inputs, options)
+  return createNode<FluxEraseNodeNode>({ classType: 'FluxEraseNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { dilate_pixels: 10 }, inputNames: ['image', 'mask', 'dilate_pixels', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `FluxKontextMaxImageNode`. */
@@ -615,7 +615,7 @@ export interface FluxKontextMaxImageNodeNode extends NodeHandle {
  * Edits images using Flux.1 Kontext [pro] via api based on prompt and aspect ratio.
  */
 export function fluxKontextMaxImageNode(inputs: FluxKontextMaxImageNodeInputs = {}, options?: NodeOptions): FluxKontextMaxImageNodeNode {
-  return createNode<FluxKontextMaxImageNodeNode>({ classType: 'FluxKontextMaxImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '16:9', guidance: 3, steps: 50, seed: 1234, prompt_upsampling: false } }, inputs, options)
+  return createNode<FluxKontextMaxImageNodeNode>({ classType: 'FluxKontextMaxImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '16:9', guidance: 3, steps: 50, seed: 1234, prompt_upsampling: false }, inputNames: ['prompt', 'aspect_ratio', 'guidance', 'steps', 'seed', 'prompt_upsampling', 'input_image'] }, inputs, options)
 }
 
 /** Inputs of `FluxKontextProImageNode`. */
@@ -674,7 +674,7 @@ export interface FluxKontextProImageNodeNode extends NodeHandle {
  * Edits images using Flux.1 Kontext [pro] via api based on prompt and aspect ratio.
  */
 export function fluxKontextProImageNode(inputs: FluxKontextProImageNodeInputs = {}, options?: NodeOptions): FluxKontextProImageNodeNode {
-  return createNode<FluxKontextProImageNodeNode>({ classType: 'FluxKontextProImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '16:9', guidance: 3, steps: 50, seed: 1234, prompt_upsampling: false } }, inputs, options)
+  return createNode<FluxKontextProImageNodeNode>({ classType: 'FluxKontextProImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '16:9', guidance: 3, steps: 50, seed: 1234, prompt_upsampling: false }, inputNames: ['prompt', 'aspect_ratio', 'guidance', 'steps', 'seed', 'prompt_upsampling', 'input_image'] }, inputs, options)
 }
 
 /** Inputs of `FluxProExpandNode`. */
@@ -754,7 +754,7 @@ export interface FluxProExpandNodeNode extends NodeHandle {
  * Outpaints image based on prompt.
  */
 export function fluxProExpandNode(inputs: FluxProExpandNodeInputs, options?: NodeOptions): FluxProExpandNodeNode {
-  return createNode<FluxProExpandNodeNode>({ classType: 'FluxProExpandNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', prompt_upsampling: false, top: 0, bottom: 0, left: 0, right: 0, guidance: 60, steps: 50, seed: 0 } }, inputs, options)
+  return createNode<FluxProExpandNodeNode>({ classType: 'FluxProExpandNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', prompt_upsampling: false, top: 0, bottom: 0, left: 0, right: 0, guidance: 60, steps: 50, seed: 0 }, inputNames: ['image', 'prompt', 'prompt_upsampling', 'top', 'bottom', 'left', 'right', 'guidance', 'steps', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FluxProFillNode`. */
@@ -807,7 +807,7 @@ export interface FluxProFillNodeNode extends NodeHandle {
  * Inpaints image based on mask and prompt.
  */
 export function fluxProFillNode(inputs: FluxProFillNodeInputs, options?: NodeOptions): FluxProFillNodeNode {
-  return createNode<FluxProFillNodeNode>({ classType: 'FluxProFillNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', prompt_upsampling: false, guidance: 60, steps: 50, seed: 0 } }, inputs, options)
+  return createNode<FluxProFillNodeNode>({ classType: 'FluxProFillNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', prompt_upsampling: false, guidance: 60, steps: 50, seed: 0 }, inputNames: ['image', 'mask', 'prompt', 'prompt_upsampling', 'guidance', 'steps', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `FluxProUltraImageNode`. */
@@ -865,7 +865,7 @@ export interface FluxProUltraImageNodeNode extends NodeHandle {
  * Generates images using Flux Pro 1.1 Ultra via api based on prompt and resolution.
  */
 export function fluxProUltraImageNode(inputs: FluxProUltraImageNodeInputs = {}, options?: NodeOptions): FluxProUltraImageNodeNode {
-  return createNode<FluxProUltraImageNodeNode>({ classType: 'FluxProUltraImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', prompt_upsampling: false, seed: 0, aspect_ratio: '16:9', raw: false } }, inputs, options)
+  return createNode<FluxProUltraImageNodeNode>({ classType: 'FluxProUltraImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', prompt_upsampling: false, seed: 0, aspect_ratio: '16:9', raw: false }, inputNames: ['prompt', 'prompt_upsampling', 'seed', 'aspect_ratio', 'raw', 'image_prompt', 'image_prompt_strength'] }, inputs, options)
 }
 
 /** Inputs of `FluxVTONode`. */
@@ -901,7 +901,7 @@ export interface FluxVTONodeNode extends NodeHandle {
  * Virtual try-on: dresses the person in the provided garment.
  */
 export function fluxVtoNode(inputs: FluxVTONodeInputs, options?: NodeOptions): FluxVTONodeNode {
-  return createNode<FluxVTONodeNode>({ classType: 'FluxVTONode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 } }, inputs, options)
+  return createNode<FluxVTONodeNode>({ classType: 'FluxVTONode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, inputNames: ['person', 'garment', 'prompt', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `GeminiImage2Node`. */
@@ -962,7 +962,7 @@ export interface GeminiImage2NodeNode extends NodeHandle {
  * Generate or edit images synchronously via Google Vertex API.
  */
 export function geminiImage2Node(inputs: GeminiImage2NodeInputs, options?: NodeOptions): GeminiImage2NodeNode {
-  return createNode<GeminiImage2NodeNode>({ classType: 'GeminiImage2Node', outputs: ['IMAGE', 'STRING'], names: ['IMAGE', 'STRING'], defaults: { prompt: '', seed: 42, aspect_ratio: 'auto' } }, inputs, options)
+  return createNode<GeminiImage2NodeNode>({ classType: 'GeminiImage2Node', outputs: ['IMAGE', 'STRING'], names: ['IMAGE', 'STRING'], defaults: { prompt: '', seed: 42, aspect_ratio: 'auto' }, inputNames: ['model', 'resolution', 'response_modalities', 'prompt', 'seed', 'aspect_ratio', 'images', 'files', 'system_prompt'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `GeminiImageNode`. */
@@ -1026,7 +1026,7 @@ export interface GeminiImageNodeNode extends NodeHandle {
  * Edit images synchronously via Google API.
  */
 export function geminiImageNode(inputs: GeminiImageNodeInputs, options?: NodeOptions): GeminiImageNodeNode {
-  return createNode<GeminiImageNodeNode>({ classType: 'GeminiImageNode', outputs: ['IMAGE', 'STRING'], names: ['IMAGE', 'STRING'], defaults: { prompt: '', seed: 42 } }, inputs, options)
+  return createNode<GeminiImageNodeNode>({ classType: 'GeminiImageNode', outputs: ['IMAGE', 'STRING'], names: ['IMAGE', 'STRING'], defaults: { prompt: '', seed: 42 }, inputNames: ['model', 'prompt', 'seed', 'images', 'files', 'aspect_ratio', 'response_modalities', 'system_prompt'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GeminiNanoBanana2`. */
@@ -1092,7 +1092,7 @@ export interface GeminiNanoBanana2Node extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function geminiNanoBanana2(inputs: GeminiNanoBanana2Inputs, options?: NodeOptions): GeminiNanoBanana2Node {
-  return createNode<GeminiNanoBanana2Node>({ classType: 'GeminiNanoBanana2', outputs: ['IMAGE', 'STRING', 'IMAGE'], names: ['IMAGE', 'STRING', 'thought_image'], defaults: { prompt: '', seed: 42, aspect_ratio: 'auto' } }, inputs, options)
+  return createNode<GeminiNanoBanana2Node>({ classType: 'GeminiNanoBanana2', outputs: ['IMAGE', 'STRING', 'IMAGE'], names: ['IMAGE', 'STRING', 'thought_image'], defaults: { prompt: '', seed: 42, aspect_ratio: 'auto' }, inputNames: ['model', 'resolution', 'response_modalities', 'thinking_level', 'prompt', 'seed', 'aspect_ratio', 'images', 'files', 'system_prompt'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `GeminiNanoBanana2V2`. */
@@ -1157,7 +1157,7 @@ export interface GeminiNanoBanana2V2Node extends NodeHandle {
  * Generate or edit images synchronously via Google Vertex API.
  */
 export function geminiNanoBanana2V2(inputs: GeminiNanoBanana2V2Inputs, options?: NodeOptions): GeminiNanoBanana2V2Node {
-  return createNode<GeminiNanoBanana2V2Node>({ classType: 'GeminiNanoBanana2V2', outputs: ['IMAGE', 'STRING', 'IMAGE'], names: ['IMAGE', 'STRING', 'thought_image'], defaults: { prompt: '', seed: 42 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<GeminiNanoBanana2V2Node>({ classType: 'GeminiNanoBanana2V2', outputs: ['IMAGE', 'STRING', 'IMAGE'], names: ['IMAGE', 'STRING', 'thought_image'], defaults: { prompt: '', seed: 42 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'response_modalities', 'prompt', 'seed', 'system_prompt', 'temperature', 'top_p'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `GrokImageEditNode`. */
@@ -1204,7 +1204,7 @@ export interface GrokImageEditNodeNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function grokImageEditNode(inputs: GrokImageEditNodeInputs, options?: NodeOptions): GrokImageEditNodeNode {
-  return createNode<GrokImageEditNodeNode>({ classType: 'GrokImageEditNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { number_of_images: 1, seed: 0 } }, inputs, options)
+  return createNode<GrokImageEditNodeNode>({ classType: 'GrokImageEditNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { number_of_images: 1, seed: 0 }, inputNames: ['model', 'image', 'prompt', 'resolution', 'number_of_images', 'seed', 'aspect_ratio'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `GrokImageEditNodeV2`. */
@@ -1238,7 +1238,7 @@ export interface GrokImageEditNodeV2Node extends NodeHandle {
  * Modify an existing image based on a text prompt
  */
 export function grokImageEditNodeV2(inputs: GrokImageEditNodeV2Inputs, options?: NodeOptions): GrokImageEditNodeV2Node {
-  return createNode<GrokImageEditNodeV2Node>({ classType: 'GrokImageEditNodeV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<GrokImageEditNodeV2Node>({ classType: 'GrokImageEditNodeV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GrokImageNode`. */
@@ -1280,7 +1280,7 @@ export interface GrokImageNodeNode extends NodeHandle {
  * Generate images using Grok based on a text prompt
  */
 export function grokImageNode(inputs: GrokImageNodeInputs, options?: NodeOptions): GrokImageNodeNode {
-  return createNode<GrokImageNodeNode>({ classType: 'GrokImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { number_of_images: 1, seed: 0 } }, inputs, options)
+  return createNode<GrokImageNodeNode>({ classType: 'GrokImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { number_of_images: 1, seed: 0 }, inputNames: ['model', 'prompt', 'aspect_ratio', 'number_of_images', 'seed', 'resolution'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `HitPawGeneralImageEnhance`. */
@@ -1308,7 +1308,7 @@ export interface HitPawGeneralImageEnhanceNode extends NodeHandle {
  * Upscale low-resolution images to super-resolution, eliminate artifacts and noise. Maximum output: 32 megapixels.
  */
 export function hitPawGeneralImageEnhance(inputs: HitPawGeneralImageEnhanceInputs, options?: NodeOptions): HitPawGeneralImageEnhanceNode {
-  return createNode<HitPawGeneralImageEnhanceNode>({ classType: 'HitPawGeneralImageEnhance', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { auto_downscale: false } }, inputs, options)
+  return createNode<HitPawGeneralImageEnhanceNode>({ classType: 'HitPawGeneralImageEnhance', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { auto_downscale: false }, inputNames: ['model', 'image', 'upscale_factor', 'auto_downscale'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `IdeogramV1`. */
@@ -1372,7 +1372,7 @@ export interface IdeogramV1Node extends NodeHandle {
  * Generates images using the Ideogram V1 model.
  */
 export function ideogramV1(inputs: IdeogramV1Inputs = {}, options?: NodeOptions): IdeogramV1Node {
-  return createNode<IdeogramV1Node>({ classType: 'IdeogramV1', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', turbo: false } }, inputs, options)
+  return createNode<IdeogramV1Node>({ classType: 'IdeogramV1', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', turbo: false }, inputNames: ['prompt', 'turbo', 'aspect_ratio', 'magic_prompt_option', 'seed', 'negative_prompt', 'num_images'] }, inputs, options)
 }
 
 /** Inputs of `IdeogramV2`. */
@@ -1448,7 +1448,7 @@ export interface IdeogramV2Node extends NodeHandle {
  * Generates images using the Ideogram V2 model.
  */
 export function ideogramV2(inputs: IdeogramV2Inputs = {}, options?: NodeOptions): IdeogramV2Node {
-  return createNode<IdeogramV2Node>({ classType: 'IdeogramV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', turbo: false } }, inputs, options)
+  return createNode<IdeogramV2Node>({ classType: 'IdeogramV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', turbo: false }, inputNames: ['prompt', 'turbo', 'aspect_ratio', 'resolution', 'magic_prompt_option', 'seed', 'style_type', 'negative_prompt', 'num_images'] }, inputs, options)
 }
 
 /** Inputs of `IdeogramV3`. */
@@ -1533,7 +1533,7 @@ export interface IdeogramV3Node extends NodeHandle {
  * Generates images using the Ideogram V3 model. Supports both regular image generation from text prompts and image editing with mask.
  */
 export function ideogramV3(inputs: IdeogramV3Inputs = {}, options?: NodeOptions): IdeogramV3Node {
-  return createNode<IdeogramV3Node>({ classType: 'IdeogramV3', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<IdeogramV3Node>({ classType: 'IdeogramV3', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['prompt', 'image', 'mask', 'aspect_ratio', 'resolution', 'magic_prompt_option', 'seed', 'num_images', 'rendering_speed', 'character_image', 'character_mask'] }, inputs, options)
 }
 
 /** Inputs of `IdeogramV4`. */
@@ -1572,7 +1572,7 @@ export interface IdeogramV4Node extends NodeHandle {
  * Generates images using the Ideogram 4.0 model from a text prompt.
  */
 export function ideogramV4(inputs: IdeogramV4Inputs = {}, options?: NodeOptions): IdeogramV4Node {
-  return createNode<IdeogramV4Node>({ classType: 'IdeogramV4', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', resolution: 'Auto', rendering_speed: 'DEFAULT', seed: 0 } }, inputs, options)
+  return createNode<IdeogramV4Node>({ classType: 'IdeogramV4', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', resolution: 'Auto', rendering_speed: 'DEFAULT', seed: 0 }, inputNames: ['prompt', 'resolution', 'rendering_speed', 'seed'] }, inputs, options)
 }
 
 /** Inputs of `KlingImageGenerationNode`. */
@@ -1633,7 +1633,7 @@ export interface KlingImageGenerationNodeNode extends NodeHandle {
  * Kling Image Generation Node. Generate an image from a text prompt with an optional reference image.
  */
 export function klingImageGenerationNode(inputs: KlingImageGenerationNodeInputs, options?: NodeOptions): KlingImageGenerationNodeNode {
-  return createNode<KlingImageGenerationNodeNode>({ classType: 'KlingImageGenerationNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { image_fidelity: 0.5, human_fidelity: 0.45, aspect_ratio: '16:9', n: 1 } }, inputs, options)
+  return createNode<KlingImageGenerationNodeNode>({ classType: 'KlingImageGenerationNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { image_fidelity: 0.5, human_fidelity: 0.45, aspect_ratio: '16:9', n: 1 }, inputNames: ['prompt', 'negative_prompt', 'image_type', 'model_name', 'image_fidelity', 'human_fidelity', 'aspect_ratio', 'n', 'image', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `KlingOmniProImageNode`. */
@@ -1673,7 +1673,7 @@ export interface KlingOmniProImageNodeNode extends NodeHandle {
  * Create or edit images with the latest model from Kling.
  */
 export function klingOmniProImageNode(inputs: KlingOmniProImageNodeInputs, options?: NodeOptions): KlingOmniProImageNodeNode {
-  return createNode<KlingOmniProImageNodeNode>({ classType: 'KlingOmniProImageNode', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<KlingOmniProImageNodeNode>({ classType: 'KlingOmniProImageNode', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['model_name', 'prompt', 'resolution', 'aspect_ratio', 'series_amount', 'reference_images', 'seed'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `KlingVirtualTryOnNode`. */
@@ -1697,7 +1697,7 @@ export interface KlingVirtualTryOnNodeNode extends NodeHandle {
  * Kling Virtual Try On Node. Input a human image and a cloth image to try on the cloth on the human. You can merge multiple clothing item pictures into one image with a white background.
  */
 export function klingVirtualTryOnNode(inputs: KlingVirtualTryOnNodeInputs, options?: NodeOptions): KlingVirtualTryOnNodeNode {
-  return createNode<KlingVirtualTryOnNodeNode>({ classType: 'KlingVirtualTryOnNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { model_name: 'kolors-virtual-try-on-v1' } }, inputs, options)
+  return createNode<KlingVirtualTryOnNodeNode>({ classType: 'KlingVirtualTryOnNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { model_name: 'kolors-virtual-try-on-v1' }, inputNames: ['human_image', 'cloth_image', 'model_name'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Krea2ImageNode`. */
@@ -1731,7 +1731,7 @@ export interface Krea2ImageNodeNode extends NodeHandle {
  * Generate images via Krea 2 — pick Medium (expressive illustrations) or Large (expressive photorealism). Supports an optional moodboard and up to 10 chained image style references.
  */
 export function krea2ImageNode(inputs: Krea2ImageNodeInputs, options?: NodeOptions): Krea2ImageNodeNode {
-  return createNode<Krea2ImageNodeNode>({ classType: 'Krea2ImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Krea2ImageNodeNode>({ classType: 'Krea2ImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Krea2StyleReferenceNode`. */
@@ -1766,7 +1766,7 @@ export interface Krea2StyleReferenceNodeNode extends NodeHandle {
  * Add an image style reference to a Krea 2 generation. Chain multiple Krea 2 Style Reference nodes (max 10) and feed the final `style_reference` output into Krea 2 Image. Each image is uploaded to ComfyAPI storage and passed as URL.
  */
 export function krea2StyleReferenceNode(inputs: Krea2StyleReferenceNodeInputs, options?: NodeOptions): Krea2StyleReferenceNodeNode {
-  return createNode<Krea2StyleReferenceNodeNode>({ classType: 'Krea2StyleReferenceNode', outputs: ['KREA_STYLE_REF'], names: ['style_reference'], defaults: { strength: 1 } }, inputs, options)
+  return createNode<Krea2StyleReferenceNodeNode>({ classType: 'Krea2StyleReferenceNode', outputs: ['KREA_STYLE_REF'], names: ['style_reference'], defaults: { strength: 1 }, inputNames: ['image', 'strength', 'style_reference'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LumaImageEditNode2`. */
@@ -1802,7 +1802,7 @@ export interface LumaImageEditNode2Node extends NodeHandle {
  * Edit an existing image with a text prompt using the Luma UNI-1 model.
  */
 export function lumaImageEditNode2(inputs: LumaImageEditNode2Inputs, options?: NodeOptions): LumaImageEditNode2Node {
-  return createNode<LumaImageEditNode2Node>({ classType: 'LumaImageEditNode2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<LumaImageEditNode2Node>({ classType: 'LumaImageEditNode2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['source', 'model', 'prompt', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaImageModifyNode`. */
@@ -1844,7 +1844,7 @@ export interface LumaImageModifyNodeNode extends NodeHandle {
  * Modifies images synchronously based on prompt and aspect ratio.
  */
 export function lumaImageModifyNode(inputs: LumaImageModifyNodeInputs, options?: NodeOptions): LumaImageModifyNodeNode {
-  return createNode<LumaImageModifyNodeNode>({ classType: 'LumaImageModifyNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', image_weight: 0.1, seed: 0 } }, inputs, options)
+  return createNode<LumaImageModifyNodeNode>({ classType: 'LumaImageModifyNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', image_weight: 0.1, seed: 0 }, inputNames: ['image', 'model', 'prompt', 'image_weight', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaImageNode`. */
@@ -1902,7 +1902,7 @@ export interface LumaImageNodeNode extends NodeHandle {
  * Generates images synchronously based on prompt and aspect ratio.
  */
 export function lumaImageNode(inputs: LumaImageNodeInputs, options?: NodeOptions): LumaImageNodeNode {
-  return createNode<LumaImageNodeNode>({ classType: 'LumaImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '16:9', seed: 0, style_image_weight: 1 } }, inputs, options)
+  return createNode<LumaImageNodeNode>({ classType: 'LumaImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '16:9', seed: 0, style_image_weight: 1 }, inputNames: ['model', 'prompt', 'aspect_ratio', 'seed', 'style_image_weight', 'image_luma_ref', 'style_image', 'character_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LumaImageNode2`. */
@@ -1936,7 +1936,7 @@ export interface LumaImageNode2Node extends NodeHandle {
  * Generate images from text using the Luma UNI-1 model.
  */
 export function lumaImageNode2(inputs: LumaImageNode2Inputs, options?: NodeOptions): LumaImageNode2Node {
-  return createNode<LumaImageNode2Node>({ classType: 'LumaImageNode2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<LumaImageNode2Node>({ classType: 'LumaImageNode2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LumaReferenceNode`. */
@@ -1968,7 +1968,7 @@ export interface LumaReferenceNodeNode extends NodeHandle {
  * Holds an image and weight for use with Luma Generate Image node.
  */
 export function lumaReferenceNode(inputs: LumaReferenceNodeInputs, options?: NodeOptions): LumaReferenceNodeNode {
-  return createNode<LumaReferenceNodeNode>({ classType: 'LumaReferenceNode', outputs: ['LUMA_REF'], names: ['luma_ref'], defaults: { weight: 1 } }, inputs, options)
+  return createNode<LumaReferenceNodeNode>({ classType: 'LumaReferenceNode', outputs: ['LUMA_REF'], names: ['luma_ref'], defaults: { weight: 1 }, inputNames: ['image', 'weight', 'luma_ref'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MagnificImageRelightNode`. */
@@ -2026,7 +2026,7 @@ export interface MagnificImageRelightNodeNode extends NodeHandle {
  * Relight an image with lighting adjustments and optional reference-based light transfer.
  */
 export function magnificImageRelightNode(inputs: MagnificImageRelightNodeInputs, options?: NodeOptions): MagnificImageRelightNodeNode {
-  return createNode<MagnificImageRelightNodeNode>({ classType: 'MagnificImageRelightNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', light_transfer_strength: 100, interpolate_from_original: false, change_background: true, preserve_details: true }, dynamic: { advanced_settings: { combo: true } } }, inputs, options)
+  return createNode<MagnificImageRelightNodeNode>({ classType: 'MagnificImageRelightNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', light_transfer_strength: 100, interpolate_from_original: false, change_background: true, preserve_details: true }, dynamic: { advanced_settings: { combo: true } }, inputNames: ['image', 'style', 'advanced_settings', 'prompt', 'light_transfer_strength', 'interpolate_from_original', 'change_background', 'preserve_details', 'reference_image'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `MagnificImageSkinEnhancerNode`. */
@@ -2064,7 +2064,7 @@ export interface MagnificImageSkinEnhancerNodeNode extends NodeHandle {
  * Skin enhancement for portraits with multiple processing modes.
  */
 export function magnificImageSkinEnhancerNode(inputs: MagnificImageSkinEnhancerNodeInputs, options?: NodeOptions): MagnificImageSkinEnhancerNodeNode {
-  return createNode<MagnificImageSkinEnhancerNodeNode>({ classType: 'MagnificImageSkinEnhancerNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { sharpen: 0, smart_grain: 2 }, dynamic: { mode: { combo: true } } }, inputs, options)
+  return createNode<MagnificImageSkinEnhancerNodeNode>({ classType: 'MagnificImageSkinEnhancerNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { sharpen: 0, smart_grain: 2 }, dynamic: { mode: { combo: true } }, inputNames: ['image', 'mode', 'sharpen', 'smart_grain'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MagnificImageStyleTransferNode`. */
@@ -2115,7 +2115,7 @@ export interface MagnificImageStyleTransferNodeNode extends NodeHandle {
  * Transfer the style from a reference image to your input image.
  */
 export function magnificImageStyleTransferNode(inputs: MagnificImageStyleTransferNodeInputs, options?: NodeOptions): MagnificImageStyleTransferNodeNode {
-  return createNode<MagnificImageStyleTransferNodeNode>({ classType: 'MagnificImageStyleTransferNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', style_strength: 100, structure_strength: 50, fixed_generation: true }, dynamic: { portrait_mode: { combo: true } } }, inputs, options)
+  return createNode<MagnificImageStyleTransferNodeNode>({ classType: 'MagnificImageStyleTransferNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', style_strength: 100, structure_strength: 50, fixed_generation: true }, dynamic: { portrait_mode: { combo: true } }, inputNames: ['image', 'reference_image', 'flavor', 'engine', 'portrait_mode', 'prompt', 'style_strength', 'structure_strength', 'fixed_generation'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `MagnificImageUpscalerCreativeNode`. */
@@ -2173,7 +2173,7 @@ export interface MagnificImageUpscalerCreativeNodeNode extends NodeHandle {
  * Prompt‑guided enhancement, stylization, and 2x/4x/8x/16x upscaling. Maximum output: 25.3 megapixels.
  */
 export function magnificImageUpscalerCreativeNode(inputs: MagnificImageUpscalerCreativeNodeInputs, options?: NodeOptions): MagnificImageUpscalerCreativeNodeNode {
-  return createNode<MagnificImageUpscalerCreativeNodeNode>({ classType: 'MagnificImageUpscalerCreativeNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', creativity: 0, hdr: 0, resemblance: 0, fractality: 0, auto_downscale: false } }, inputs, options)
+  return createNode<MagnificImageUpscalerCreativeNodeNode>({ classType: 'MagnificImageUpscalerCreativeNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', creativity: 0, hdr: 0, resemblance: 0, fractality: 0, auto_downscale: false }, inputNames: ['image', 'scale_factor', 'optimized_for', 'engine', 'prompt', 'creativity', 'hdr', 'resemblance', 'fractality', 'auto_downscale'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `MagnificImageUpscalerPreciseV2Node`. */
@@ -2223,7 +2223,7 @@ export interface MagnificImageUpscalerPreciseV2NodeNode extends NodeHandle {
  * High-fidelity upscaling with fine control over sharpness, grain, and detail. Maximum output: 10060×10060 pixels.
  */
 export function magnificImageUpscalerPreciseV2Node(inputs: MagnificImageUpscalerPreciseV2NodeInputs, options?: NodeOptions): MagnificImageUpscalerPreciseV2NodeNode {
-  return createNode<MagnificImageUpscalerPreciseV2NodeNode>({ classType: 'MagnificImageUpscalerPreciseV2Node', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { sharpen: 7, smart_grain: 7, ultra_detail: 30, auto_downscale: false } }, inputs, options)
+  return createNode<MagnificImageUpscalerPreciseV2NodeNode>({ classType: 'MagnificImageUpscalerPreciseV2Node', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { sharpen: 7, smart_grain: 7, ultra_detail: 30, auto_downscale: false }, inputNames: ['image', 'scale_factor', 'flavor', 'sharpen', 'smart_grain', 'ultra_detail', 'auto_downscale'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `OpenAIDalle2`. */
@@ -2282,7 +2282,7 @@ export interface OpenAIDalle2Node extends NodeHandle {
  * Generates images synchronously via OpenAI's DALL·E 2 endpoint.
  */
 export function openAiDalle2(inputs: OpenAIDalle2Inputs = {}, options?: NodeOptions): OpenAIDalle2Node {
-  return createNode<OpenAIDalle2Node>({ classType: 'OpenAIDalle2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<OpenAIDalle2Node>({ classType: 'OpenAIDalle2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['prompt', 'seed', 'size', 'n', 'image', 'mask'] }, inputs, options)
 }
 
 /** Inputs of `OpenAIDalle3`. */
@@ -2334,7 +2334,7 @@ export interface OpenAIDalle3Node extends NodeHandle {
  * Generates images synchronously via OpenAI's DALL·E 3 endpoint.
  */
 export function openAiDalle3(inputs: OpenAIDalle3Inputs = {}, options?: NodeOptions): OpenAIDalle3Node {
-  return createNode<OpenAIDalle3Node>({ classType: 'OpenAIDalle3', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<OpenAIDalle3Node>({ classType: 'OpenAIDalle3', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['prompt', 'seed', 'quality', 'style', 'size'] }, inputs, options)
 }
 
 /** Inputs of `OpenAIGPTImage1`. */
@@ -2429,7 +2429,7 @@ export interface OpenAIGPTImage1Node extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function openAigptImage1(inputs: OpenAIGPTImage1Inputs = {}, options?: NodeOptions): OpenAIGPTImage1Node {
-  return createNode<OpenAIGPTImage1Node>({ classType: 'OpenAIGPTImage1', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<OpenAIGPTImage1Node>({ classType: 'OpenAIGPTImage1', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['prompt', 'seed', 'quality', 'background', 'size', 'n', 'image', 'mask', 'model', 'custom_width', 'custom_height'] }, inputs, options)
 }
 
 /** Inputs of `OpenAIGPTImageNodeV2`. */
@@ -2471,7 +2471,7 @@ export interface OpenAIGPTImageNodeV2Node extends NodeHandle {
  * Generates images via OpenAI's GPT Image endpoint.
  */
 export function openAigptImageNodeV2(inputs: OpenAIGPTImageNodeV2Inputs, options?: NodeOptions): OpenAIGPTImageNodeV2Node {
-  return createNode<OpenAIGPTImageNodeV2Node>({ classType: 'OpenAIGPTImageNodeV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<OpenAIGPTImageNodeV2Node>({ classType: 'OpenAIGPTImageNodeV2', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'n', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `QuiverImageToSVGNode`. */
@@ -2507,7 +2507,7 @@ export interface QuiverImageToSVGNodeNode extends NodeHandle {
  * Vectorize a raster image into SVG using Quiver AI.
  */
 export function quiverImageToSvgNode(inputs: QuiverImageToSVGNodeInputs, options?: NodeOptions): QuiverImageToSVGNodeNode {
-  return createNode<QuiverImageToSVGNodeNode>({ classType: 'QuiverImageToSVGNode', outputs: ['SVG'], names: ['SVG'], defaults: { auto_crop: false, seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<QuiverImageToSVGNodeNode>({ classType: 'QuiverImageToSVGNode', outputs: ['SVG'], names: ['SVG'], defaults: { auto_crop: false, seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['image', 'model', 'auto_crop', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `QuiverTextToSVGNode`. */
@@ -2552,7 +2552,7 @@ export interface QuiverTextToSVGNodeNode extends NodeHandle {
  * Generate an SVG from a text prompt using Quiver AI.
  */
 export function quiverTextToSvgNode(inputs: QuiverTextToSVGNodeInputs, options?: NodeOptions): QuiverTextToSVGNodeNode {
-  return createNode<QuiverTextToSVGNodeNode>({ classType: 'QuiverTextToSVGNode', outputs: ['SVG'], names: ['SVG'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true }, reference_images: { autogrow: 'ref_' } } }, inputs, options)
+  return createNode<QuiverTextToSVGNodeNode>({ classType: 'QuiverTextToSVGNode', outputs: ['SVG'], names: ['SVG'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true }, reference_images: { autogrow: 'ref_' } }, inputNames: ['model', 'prompt', 'seed', 'instructions', 'reference_images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftColorRGB`. */
@@ -2595,7 +2595,7 @@ export interface RecraftColorRGBNode extends NodeHandle {
  * Create Recraft Color by choosing specific RGB values.
  */
 export function recraftColorRgb(inputs: RecraftColorRGBInputs = {}, options?: NodeOptions): RecraftColorRGBNode {
-  return createNode<RecraftColorRGBNode>({ classType: 'RecraftColorRGB', outputs: ['RECRAFT_COLOR'], names: ['recraft_color'], defaults: { r: 0, g: 0, b: 0 } }, inputs, options)
+  return createNode<RecraftColorRGBNode>({ classType: 'RecraftColorRGB', outputs: ['RECRAFT_COLOR'], names: ['recraft_color'], defaults: { r: 0, g: 0, b: 0 }, inputNames: ['r', 'g', 'b', 'recraft_color'] }, inputs, options)
 }
 
 /** Inputs of `RecraftControls`. */
@@ -2619,7 +2619,7 @@ export interface RecraftControlsNode extends NodeHandle {
  * Create Recraft Controls for customizing Recraft generation.
  */
 export function recraftControls(inputs: RecraftControlsInputs = {}, options?: NodeOptions): RecraftControlsNode {
-  return createNode<RecraftControlsNode>({ classType: 'RecraftControls', outputs: ['RECRAFT_CONTROLS'], names: ['recraft_controls'] }, inputs, options)
+  return createNode<RecraftControlsNode>({ classType: 'RecraftControls', outputs: ['RECRAFT_CONTROLS'], names: ['recraft_controls'], inputNames: ['colors', 'background_color'] }, inputs, options)
 }
 
 /** Inputs of `RecraftCreateStyleNode`. */
@@ -2642,7 +2642,7 @@ export interface RecraftCreateStyleNodeNode extends NodeHandle {
  * Create a custom style from reference images. Upload 1-5 images to use as style references. Total size of all images is limited to 5 MB.
  */
 export function recraftCreateStyleNode(inputs: RecraftCreateStyleNodeInputs, options?: NodeOptions): RecraftCreateStyleNodeNode {
-  return createNode<RecraftCreateStyleNodeNode>({ classType: 'RecraftCreateStyleNode', outputs: ['STRING'], names: ['style_id'], dynamic: { images: { autogrow: 'image' } } }, inputs, options)
+  return createNode<RecraftCreateStyleNodeNode>({ classType: 'RecraftCreateStyleNode', outputs: ['STRING'], names: ['style_id'], dynamic: { images: { autogrow: 'image' } }, inputNames: ['style', 'images'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RecraftCreativeUpscaleNode`. */
@@ -2664,7 +2664,7 @@ export interface RecraftCreativeUpscaleNodeNode extends NodeHandle {
  * Enhances a given raster image using ‘creative upscale’ tool, boosting resolution with a focus on refining small details and faces.
  */
 export function recraftCreativeUpscaleNode(inputs: RecraftCreativeUpscaleNodeInputs, options?: NodeOptions): RecraftCreativeUpscaleNodeNode {
-  return createNode<RecraftCreativeUpscaleNodeNode>({ classType: 'RecraftCreativeUpscaleNode', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<RecraftCreativeUpscaleNodeNode>({ classType: 'RecraftCreativeUpscaleNode', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftCrispUpscaleNode`. */
@@ -2686,7 +2686,7 @@ export interface RecraftCrispUpscaleNodeNode extends NodeHandle {
  * Enhances a given raster image using ‘crisp upscale’ tool, increasing image resolution, making the image sharper and cleaner.
  */
 export function recraftCrispUpscaleNode(inputs: RecraftCrispUpscaleNodeInputs, options?: NodeOptions): RecraftCrispUpscaleNodeNode {
-  return createNode<RecraftCrispUpscaleNodeNode>({ classType: 'RecraftCrispUpscaleNode', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<RecraftCrispUpscaleNodeNode>({ classType: 'RecraftCrispUpscaleNode', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftImageInpaintingNode`. */
@@ -2735,7 +2735,7 @@ export interface RecraftImageInpaintingNodeNode extends NodeHandle {
  * Modify image based on prompt and mask.
  */
 export function recraftImageInpaintingNode(inputs: RecraftImageInpaintingNodeInputs, options?: NodeOptions): RecraftImageInpaintingNodeNode {
-  return createNode<RecraftImageInpaintingNodeNode>({ classType: 'RecraftImageInpaintingNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, seed: 0 } }, inputs, options)
+  return createNode<RecraftImageInpaintingNodeNode>({ classType: 'RecraftImageInpaintingNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, seed: 0 }, inputNames: ['image', 'mask', 'prompt', 'n', 'seed', 'recraft_style', 'negative_prompt'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RecraftImageToImageNode`. */
@@ -2796,7 +2796,7 @@ export interface RecraftImageToImageNodeNode extends NodeHandle {
  * Modify image based on prompt and strength.
  */
 export function recraftImageToImageNode(inputs: RecraftImageToImageNodeInputs, options?: NodeOptions): RecraftImageToImageNodeNode {
-  return createNode<RecraftImageToImageNodeNode>({ classType: 'RecraftImageToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, strength: 0.5, seed: 0 } }, inputs, options)
+  return createNode<RecraftImageToImageNodeNode>({ classType: 'RecraftImageToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, strength: 0.5, seed: 0 }, inputNames: ['image', 'prompt', 'n', 'strength', 'seed', 'recraft_style', 'negative_prompt', 'recraft_controls'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftRemoveBackgroundNode`. */
@@ -2820,7 +2820,7 @@ export interface RecraftRemoveBackgroundNodeNode extends NodeHandle {
  * Remove background from image, and return processed image and mask.
  */
 export function recraftRemoveBackgroundNode(inputs: RecraftRemoveBackgroundNodeInputs, options?: NodeOptions): RecraftRemoveBackgroundNodeNode {
-  return createNode<RecraftRemoveBackgroundNodeNode>({ classType: 'RecraftRemoveBackgroundNode', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'] }, inputs, options)
+  return createNode<RecraftRemoveBackgroundNodeNode>({ classType: 'RecraftRemoveBackgroundNode', outputs: ['IMAGE', 'MASK'], names: ['IMAGE', 'MASK'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftReplaceBackgroundNode`. */
@@ -2868,7 +2868,7 @@ export interface RecraftReplaceBackgroundNodeNode extends NodeHandle {
  * Replace background on image, based on provided prompt.
  */
 export function recraftReplaceBackgroundNode(inputs: RecraftReplaceBackgroundNodeInputs, options?: NodeOptions): RecraftReplaceBackgroundNodeNode {
-  return createNode<RecraftReplaceBackgroundNodeNode>({ classType: 'RecraftReplaceBackgroundNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, seed: 0 } }, inputs, options)
+  return createNode<RecraftReplaceBackgroundNodeNode>({ classType: 'RecraftReplaceBackgroundNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', n: 1, seed: 0 }, inputNames: ['image', 'prompt', 'n', 'seed', 'recraft_style', 'negative_prompt'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftStyleV3DigitalIllustration`. */
@@ -2889,7 +2889,7 @@ export interface RecraftStyleV3DigitalIllustrationNode extends NodeHandle {
  * Select realistic_image style and optional substyle.
  */
 export function recraftStyleV3DigitalIllustration(inputs: RecraftStyleV3DigitalIllustrationInputs, options?: NodeOptions): RecraftStyleV3DigitalIllustrationNode {
-  return createNode<RecraftStyleV3DigitalIllustrationNode>({ classType: 'RecraftStyleV3DigitalIllustration', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'] }, inputs, options)
+  return createNode<RecraftStyleV3DigitalIllustrationNode>({ classType: 'RecraftStyleV3DigitalIllustration', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'], inputNames: ['substyle'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftStyleV3InfiniteStyleLibrary`. */
@@ -2914,7 +2914,7 @@ export interface RecraftStyleV3InfiniteStyleLibraryNode extends NodeHandle {
  * Choose style based on preexisting UUID from Recraft's Infinite Style Library.
  */
 export function recraftStyleV3InfiniteStyleLibrary(inputs: RecraftStyleV3InfiniteStyleLibraryInputs = {}, options?: NodeOptions): RecraftStyleV3InfiniteStyleLibraryNode {
-  return createNode<RecraftStyleV3InfiniteStyleLibraryNode>({ classType: 'RecraftStyleV3InfiniteStyleLibrary', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'], defaults: { style_id: '' } }, inputs, options)
+  return createNode<RecraftStyleV3InfiniteStyleLibraryNode>({ classType: 'RecraftStyleV3InfiniteStyleLibrary', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'], defaults: { style_id: '' }, inputNames: ['style_id'] }, inputs, options)
 }
 
 /** Inputs of `RecraftStyleV3LogoRaster`. */
@@ -2935,7 +2935,7 @@ export interface RecraftStyleV3LogoRasterNode extends NodeHandle {
  * Select realistic_image style and optional substyle.
  */
 export function recraftStyleV3LogoRaster(inputs: RecraftStyleV3LogoRasterInputs, options?: NodeOptions): RecraftStyleV3LogoRasterNode {
-  return createNode<RecraftStyleV3LogoRasterNode>({ classType: 'RecraftStyleV3LogoRaster', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'] }, inputs, options)
+  return createNode<RecraftStyleV3LogoRasterNode>({ classType: 'RecraftStyleV3LogoRaster', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'], inputNames: ['substyle'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftStyleV3RealisticImage`. */
@@ -2956,7 +2956,7 @@ export interface RecraftStyleV3RealisticImageNode extends NodeHandle {
  * Select realistic_image style and optional substyle.
  */
 export function recraftStyleV3RealisticImage(inputs: RecraftStyleV3RealisticImageInputs, options?: NodeOptions): RecraftStyleV3RealisticImageNode {
-  return createNode<RecraftStyleV3RealisticImageNode>({ classType: 'RecraftStyleV3RealisticImage', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'] }, inputs, options)
+  return createNode<RecraftStyleV3RealisticImageNode>({ classType: 'RecraftStyleV3RealisticImage', outputs: ['RECRAFT_V3_STYLE'], names: ['recraft_style'], inputNames: ['substyle'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftTextToImageNode`. */
@@ -3013,7 +3013,7 @@ export interface RecraftTextToImageNodeNode extends NodeHandle {
  * Generates images synchronously based on prompt and resolution.
  */
 export function recraftTextToImageNode(inputs: RecraftTextToImageNodeInputs = {}, options?: NodeOptions): RecraftTextToImageNodeNode {
-  return createNode<RecraftTextToImageNodeNode>({ classType: 'RecraftTextToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', size: '1024x1024', n: 1, seed: 0 } }, inputs, options)
+  return createNode<RecraftTextToImageNodeNode>({ classType: 'RecraftTextToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', size: '1024x1024', n: 1, seed: 0 }, inputNames: ['prompt', 'size', 'n', 'seed', 'recraft_style', 'negative_prompt', 'recraft_controls'] }, inputs, options)
 }
 
 /** Inputs of `RecraftTextToVectorNode`. */
@@ -3069,7 +3069,7 @@ export interface RecraftTextToVectorNodeNode extends NodeHandle {
  * Generates SVG synchronously based on prompt and resolution.
  */
 export function recraftTextToVectorNode(inputs: RecraftTextToVectorNodeInputs, options?: NodeOptions): RecraftTextToVectorNodeNode {
-  return createNode<RecraftTextToVectorNodeNode>({ classType: 'RecraftTextToVectorNode', outputs: ['SVG'], names: ['SVG'], defaults: { prompt: '', size: '1024x1024', n: 1, seed: 0 } }, inputs, options)
+  return createNode<RecraftTextToVectorNodeNode>({ classType: 'RecraftTextToVectorNode', outputs: ['SVG'], names: ['SVG'], defaults: { prompt: '', size: '1024x1024', n: 1, seed: 0 }, inputNames: ['substyle', 'prompt', 'size', 'n', 'seed', 'negative_prompt', 'recraft_controls'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RecraftV4TextToImageNode`. */
@@ -3114,7 +3114,7 @@ export interface RecraftV4TextToImageNodeNode extends NodeHandle {
  * Generates images using Recraft V4 or V4 Pro models.
  */
 export function recraftV4TextToImageNode(inputs: RecraftV4TextToImageNodeInputs, options?: NodeOptions): RecraftV4TextToImageNodeNode {
-  return createNode<RecraftV4TextToImageNodeNode>({ classType: 'RecraftV4TextToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { n: 1, seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<RecraftV4TextToImageNodeNode>({ classType: 'RecraftV4TextToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { n: 1, seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['prompt', 'negative_prompt', 'model', 'n', 'seed', 'recraft_controls'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `RecraftV4TextToVectorNode`. */
@@ -3159,7 +3159,7 @@ export interface RecraftV4TextToVectorNodeNode extends NodeHandle {
  * Generates SVG using Recraft V4 or V4 Pro models.
  */
 export function recraftV4TextToVectorNode(inputs: RecraftV4TextToVectorNodeInputs, options?: NodeOptions): RecraftV4TextToVectorNodeNode {
-  return createNode<RecraftV4TextToVectorNodeNode>({ classType: 'RecraftV4TextToVectorNode', outputs: ['SVG'], names: ['SVG'], defaults: { n: 1, seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<RecraftV4TextToVectorNodeNode>({ classType: 'RecraftV4TextToVectorNode', outputs: ['SVG'], names: ['SVG'], defaults: { n: 1, seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['prompt', 'negative_prompt', 'model', 'n', 'seed', 'recraft_controls'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `RecraftVectorizeImageNode`. */
@@ -3180,7 +3180,7 @@ export interface RecraftVectorizeImageNodeNode extends NodeHandle {
  * Generates SVG synchronously from an input image.
  */
 export function recraftVectorizeImageNode(inputs: RecraftVectorizeImageNodeInputs, options?: NodeOptions): RecraftVectorizeImageNodeNode {
-  return createNode<RecraftVectorizeImageNodeNode>({ classType: 'RecraftVectorizeImageNode', outputs: ['SVG'], names: ['SVG'] }, inputs, options)
+  return createNode<RecraftVectorizeImageNodeNode>({ classType: 'RecraftVectorizeImageNode', outputs: ['SVG'], names: ['SVG'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ReveImageCreateNode`. */
@@ -3221,7 +3221,7 @@ export interface ReveImageCreateNodeNode extends NodeHandle {
  * Generate images from text descriptions using Reve.
  */
 export function reveImageCreateNode(inputs: ReveImageCreateNodeInputs, options?: NodeOptions): ReveImageCreateNodeNode {
-  return createNode<ReveImageCreateNodeNode>({ classType: 'ReveImageCreateNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', remove_background: false, seed: 0 }, dynamic: { model: { combo: true }, upscale: { combo: true } } }, inputs, options)
+  return createNode<ReveImageCreateNodeNode>({ classType: 'ReveImageCreateNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', remove_background: false, seed: 0 }, dynamic: { model: { combo: true }, upscale: { combo: true } }, inputNames: ['model', 'upscale', 'prompt', 'remove_background', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ReveImageEditNode`. */
@@ -3264,7 +3264,7 @@ export interface ReveImageEditNodeNode extends NodeHandle {
  * Edit images using natural language instructions with Reve.
  */
 export function reveImageEditNode(inputs: ReveImageEditNodeInputs, options?: NodeOptions): ReveImageEditNodeNode {
-  return createNode<ReveImageEditNodeNode>({ classType: 'ReveImageEditNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { edit_instruction: '', remove_background: false, seed: 0 }, dynamic: { model: { combo: true }, upscale: { combo: true } } }, inputs, options)
+  return createNode<ReveImageEditNodeNode>({ classType: 'ReveImageEditNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { edit_instruction: '', remove_background: false, seed: 0 }, dynamic: { model: { combo: true }, upscale: { combo: true } }, inputNames: ['image', 'model', 'upscale', 'edit_instruction', 'remove_background', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ReveImageRemixNode`. */
@@ -3306,7 +3306,7 @@ export interface ReveImageRemixNodeNode extends NodeHandle {
  * Combine reference images with text prompts to create new images using Reve.
  */
 export function reveImageRemixNode(inputs: ReveImageRemixNodeInputs, options?: NodeOptions): ReveImageRemixNodeNode {
-  return createNode<ReveImageRemixNodeNode>({ classType: 'ReveImageRemixNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', remove_background: false, seed: 0 }, dynamic: { reference_images: { autogrow: 'image_' }, model: { combo: true }, upscale: { combo: true } } }, inputs, options)
+  return createNode<ReveImageRemixNodeNode>({ classType: 'ReveImageRemixNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', remove_background: false, seed: 0 }, dynamic: { reference_images: { autogrow: 'image_' }, model: { combo: true }, upscale: { combo: true } }, inputNames: ['reference_images', 'model', 'upscale', 'prompt', 'remove_background', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `RunwayTextToImageNode`. */
@@ -3337,7 +3337,7 @@ export interface RunwayTextToImageNodeNode extends NodeHandle {
  * Generate an image from a text prompt using Runway's Gen 4 model. You can also include reference image to guide the generation.
  */
 export function runwayTextToImageNode(inputs: RunwayTextToImageNodeInputs, options?: NodeOptions): RunwayTextToImageNodeNode {
-  return createNode<RunwayTextToImageNodeNode>({ classType: 'RunwayTextToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<RunwayTextToImageNodeNode>({ classType: 'RunwayTextToImageNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['ratio', 'prompt', 'reference_image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StabilityStableImageSD_3_5Node`. */
@@ -3403,7 +3403,7 @@ export interface StabilityStableImageSD35NodeNode extends NodeHandle {
  * Generates images synchronously based on prompt and resolution.
  */
 export function stabilityStableImageSd35Node(inputs: StabilityStableImageSD35NodeInputs, options?: NodeOptions): StabilityStableImageSD35NodeNode {
-  return createNode<StabilityStableImageSD35NodeNode>({ classType: 'StabilityStableImageSD_3_5Node', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '1:1', cfg_scale: 4, seed: 0 } }, inputs, options)
+  return createNode<StabilityStableImageSD35NodeNode>({ classType: 'StabilityStableImageSD_3_5Node', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '1:1', cfg_scale: 4, seed: 0 }, inputNames: ['model', 'style_preset', 'prompt', 'aspect_ratio', 'cfg_scale', 'seed', 'image', 'negative_prompt', 'image_denoise'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StabilityStableImageUltraNode`. */
@@ -3460,7 +3460,7 @@ export interface StabilityStableImageUltraNodeNode extends NodeHandle {
  * Generates images synchronously based on prompt and resolution.
  */
 export function stabilityStableImageUltraNode(inputs: StabilityStableImageUltraNodeInputs, options?: NodeOptions): StabilityStableImageUltraNodeNode {
-  return createNode<StabilityStableImageUltraNodeNode>({ classType: 'StabilityStableImageUltraNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '1:1', seed: 0 } }, inputs, options)
+  return createNode<StabilityStableImageUltraNodeNode>({ classType: 'StabilityStableImageUltraNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', aspect_ratio: '1:1', seed: 0 }, inputNames: ['style_preset', 'prompt', 'aspect_ratio', 'seed', 'image', 'negative_prompt', 'image_denoise'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StabilityUpscaleConservativeNode`. */
@@ -3508,7 +3508,7 @@ export interface StabilityUpscaleConservativeNodeNode extends NodeHandle {
  * Upscale image with minimal alterations to 4K resolution.
  */
 export function stabilityUpscaleConservativeNode(inputs: StabilityUpscaleConservativeNodeInputs, options?: NodeOptions): StabilityUpscaleConservativeNodeNode {
-  return createNode<StabilityUpscaleConservativeNodeNode>({ classType: 'StabilityUpscaleConservativeNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', creativity: 0.35, seed: 0 } }, inputs, options)
+  return createNode<StabilityUpscaleConservativeNodeNode>({ classType: 'StabilityUpscaleConservativeNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', creativity: 0.35, seed: 0 }, inputNames: ['image', 'prompt', 'creativity', 'seed', 'negative_prompt'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StabilityUpscaleCreativeNode`. */
@@ -3558,7 +3558,7 @@ export interface StabilityUpscaleCreativeNodeNode extends NodeHandle {
  * Upscale image with minimal alterations to 4K resolution.
  */
 export function stabilityUpscaleCreativeNode(inputs: StabilityUpscaleCreativeNodeInputs, options?: NodeOptions): StabilityUpscaleCreativeNodeNode {
-  return createNode<StabilityUpscaleCreativeNodeNode>({ classType: 'StabilityUpscaleCreativeNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', creativity: 0.3, seed: 0 } }, inputs, options)
+  return createNode<StabilityUpscaleCreativeNodeNode>({ classType: 'StabilityUpscaleCreativeNode', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '', creativity: 0.3, seed: 0 }, inputNames: ['image', 'style_preset', 'prompt', 'creativity', 'seed', 'negative_prompt'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StabilityUpscaleFastNode`. */
@@ -3579,7 +3579,7 @@ export interface StabilityUpscaleFastNodeNode extends NodeHandle {
  * Quickly upscales an image via Stability API call to 4x its original size; intended for upscaling low-quality/compressed images.
  */
 export function stabilityUpscaleFastNode(inputs: StabilityUpscaleFastNodeInputs, options?: NodeOptions): StabilityUpscaleFastNodeNode {
-  return createNode<StabilityUpscaleFastNodeNode>({ classType: 'StabilityUpscaleFastNode', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<StabilityUpscaleFastNodeNode>({ classType: 'StabilityUpscaleFastNode', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TopazImageEnhance`. */
@@ -3677,7 +3677,7 @@ export interface TopazImageEnhanceNode extends NodeHandle {
  * Industry-standard upscaling and image enhancement.
  */
 export function topazImageEnhance(inputs: TopazImageEnhanceInputs, options?: NodeOptions): TopazImageEnhanceNode {
-  return createNode<TopazImageEnhanceNode>({ classType: 'TopazImageEnhance', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<TopazImageEnhanceNode>({ classType: 'TopazImageEnhance', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['model', 'image', 'prompt', 'subject_detection', 'face_enhancement', 'face_enhancement_creativity', 'face_enhancement_strength', 'crop_to_fill', 'output_width', 'output_height', 'creativity', 'face_preservation', 'color_preservation'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `WanImageToImageApi`. */
@@ -3730,7 +3730,7 @@ export interface WanImageToImageApiNode extends NodeHandle {
  * Generates an image from one or two input images and a text prompt. The output image is currently fixed at 1.6 MP, and its aspect ratio matches the input image(s).
  */
 export function wanImageToImageApi(inputs: WanImageToImageApiInputs, options?: NodeOptions): WanImageToImageApiNode {
-  return createNode<WanImageToImageApiNode>({ classType: 'WanImageToImageApi', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { model: 'wan2.5-i2i-preview', prompt: '' } }, inputs, options)
+  return createNode<WanImageToImageApiNode>({ classType: 'WanImageToImageApi', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { model: 'wan2.5-i2i-preview', prompt: '' }, inputNames: ['image', 'model', 'prompt', 'negative_prompt', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WanTextToImageApi`. */
@@ -3800,7 +3800,7 @@ export interface WanTextToImageApiNode extends NodeHandle {
  * Generates an image based on a text prompt.
  */
 export function wanTextToImageApi(inputs: WanTextToImageApiInputs, options?: NodeOptions): WanTextToImageApiNode {
-  return createNode<WanTextToImageApiNode>({ classType: 'WanTextToImageApi', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' } }, inputs, options)
+  return createNode<WanTextToImageApiNode>({ classType: 'WanTextToImageApi', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { prompt: '' }, inputNames: ['model', 'prompt', 'negative_prompt', 'width', 'height', 'seed', 'prompt_extend', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WavespeedImageUpscaleNode`. */
@@ -3823,5 +3823,5 @@ export interface WavespeedImageUpscaleNodeNode extends NodeHandle {
  * Boost image resolution and quality, upscaling photos to 4K or 8K for sharp, detailed results.
  */
 export function wavespeedImageUpscaleNode(inputs: WavespeedImageUpscaleNodeInputs, options?: NodeOptions): WavespeedImageUpscaleNodeNode {
-  return createNode<WavespeedImageUpscaleNodeNode>({ classType: 'WavespeedImageUpscaleNode', outputs: ['IMAGE'], names: ['IMAGE'] }, inputs, options)
+  return createNode<WavespeedImageUpscaleNodeNode>({ classType: 'WavespeedImageUpscaleNode', outputs: ['IMAGE'], names: ['IMAGE'], inputNames: ['model', 'image', 'target_resolution'], required: 3 }, inputs, options)
 }

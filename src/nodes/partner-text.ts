@@ -44,7 +44,7 @@ export interface ByteDanceSeedNodeNode extends NodeHandle {
  * Generate text responses with ByteDance's Seed 2.0 models. Provide a text prompt and optionally one or more images or videos for multimodal context.
  */
 export function byteDanceSeedNode(inputs: ByteDanceSeedNodeInputs, options?: NodeOptions): ByteDanceSeedNodeNode {
-  return createNode<ByteDanceSeedNodeNode>({ classType: 'ByteDanceSeedNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ByteDanceSeedNodeNode>({ classType: 'ByteDanceSeedNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed', 'system_prompt'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ClaudeNode`. */
@@ -86,7 +86,7 @@ export interface ClaudeNodeNode extends NodeHandle {
  * Generate text responses with Anthropic's Claude models. Provide a text prompt and optionally one or more images for multimodal context.
  */
 export function claudeNode(inputs: ClaudeNodeInputs, options?: NodeOptions): ClaudeNodeNode {
-  return createNode<ClaudeNodeNode>({ classType: 'ClaudeNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true }, images: { autogrowNames: ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7', 'image_8', 'image_9', 'image_10', 'image_11', 'image_12', 'image_13', 'image_14', 'image_15', 'image_16', 'image_17', 'image_18', 'image_19', 'image_20'] } } }, inputs, options)
+  return createNode<ClaudeNodeNode>({ classType: 'ClaudeNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true }, images: { autogrowNames: ['image_1', 'image_2', 'image_3', 'image_4', 'image_5', 'image_6', 'image_7', 'image_8', 'image_9', 'image_10', 'image_11', 'image_12', 'image_13', 'image_14', 'image_15', 'image_16', 'image_17', 'image_18', 'image_19', 'image_20'] } }, inputNames: ['model', 'prompt', 'seed', 'images', 'system_prompt'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GeminiInputFiles`. */
@@ -117,7 +117,7 @@ export interface GeminiInputFilesNode extends NodeHandle {
  * Loads and prepares input files to include as inputs for Gemini LLM nodes. The files will be read by the Gemini model when generating a response. The contents of the text file count toward the token limit. 🛈 TIP: Can be chained together with other Gemini Input File nodes.
  */
 export function geminiInputFiles(inputs: GeminiInputFilesInputs, options?: NodeOptions): GeminiInputFilesNode {
-  return createNode<GeminiInputFilesNode>({ classType: 'GeminiInputFiles', outputs: ['GEMINI_INPUT_FILES'], names: ['GEMINI_INPUT_FILES'] }, inputs, options)
+  return createNode<GeminiInputFilesNode>({ classType: 'GeminiInputFiles', outputs: ['GEMINI_INPUT_FILES'], names: ['GEMINI_INPUT_FILES'], inputNames: ['file', 'GEMINI_INPUT_FILES'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `GeminiNode`. */
@@ -181,7 +181,7 @@ export interface GeminiNodeNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function geminiNode(inputs: GeminiNodeInputs = {}, options?: NodeOptions): GeminiNodeNode {
-  return createNode<GeminiNodeNode>({ classType: 'GeminiNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', model: 'gemini-3-1-pro', seed: 42 } }, inputs, options)
+  return createNode<GeminiNodeNode>({ classType: 'GeminiNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', model: 'gemini-3-1-pro', seed: 42 }, inputNames: ['prompt', 'model', 'seed', 'images', 'audio', 'video', 'files', 'system_prompt'] }, inputs, options)
 }
 
 /** Inputs of `GeminiNodeV2`. */
@@ -221,7 +221,7 @@ export interface GeminiNodeV2Node extends NodeHandle {
  * Generate text responses with Google's Gemini models. Provide a text prompt and, optionally, one or more images, audio clips, videos, or files as multimodal context.
  */
 export function geminiNodeV2(inputs: GeminiNodeV2Inputs, options?: NodeOptions): GeminiNodeV2Node {
-  return createNode<GeminiNodeV2Node>({ classType: 'GeminiNodeV2', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 42 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<GeminiNodeV2Node>({ classType: 'GeminiNodeV2', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 42 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed', 'system_prompt'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `OpenAIChatConfig`. */
@@ -259,7 +259,7 @@ export interface OpenAIChatConfigNode extends NodeHandle {
  * Allows specifying advanced configuration options for the OpenAI Chat Nodes.
  */
 export function openAiChatConfig(inputs: OpenAIChatConfigInputs = {}, options?: NodeOptions): OpenAIChatConfigNode {
-  return createNode<OpenAIChatConfigNode>({ classType: 'OpenAIChatConfig', outputs: ['OPENAI_CHAT_CONFIG'], names: ['OPENAI_CHAT_CONFIG'], defaults: { truncation: 'auto' } }, inputs, options)
+  return createNode<OpenAIChatConfigNode>({ classType: 'OpenAIChatConfig', outputs: ['OPENAI_CHAT_CONFIG'], names: ['OPENAI_CHAT_CONFIG'], defaults: { truncation: 'auto' }, inputNames: ['truncation', 'max_output_tokens', 'instructions'] }, inputs, options)
 }
 
 /** Inputs of `OpenAIChatNode`. */
@@ -306,7 +306,7 @@ export interface OpenAIChatNodeNode extends NodeHandle {
  * Generate text responses from an OpenAI model.
  */
 export function openAiChatNode(inputs: OpenAIChatNodeInputs, options?: NodeOptions): OpenAIChatNodeNode {
-  return createNode<OpenAIChatNodeNode>({ classType: 'OpenAIChatNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', persist_context: false } }, inputs, options)
+  return createNode<OpenAIChatNodeNode>({ classType: 'OpenAIChatNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', persist_context: false }, inputNames: ['model', 'prompt', 'persist_context', 'images', 'files', 'advanced_options'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `OpenAIInputFiles`. */
@@ -337,7 +337,7 @@ export interface OpenAIInputFilesNode extends NodeHandle {
  * Loads and prepares input files (text, pdf, etc.) to include as inputs for the OpenAI Chat Node. The files will be read by the OpenAI model when generating a response. 🛈 TIP: Can be chained together with other OpenAI Input File nodes.
  */
 export function openAiInputFiles(inputs: OpenAIInputFilesInputs, options?: NodeOptions): OpenAIInputFilesNode {
-  return createNode<OpenAIInputFilesNode>({ classType: 'OpenAIInputFiles', outputs: ['OPENAI_INPUT_FILES'], names: ['OPENAI_INPUT_FILES'] }, inputs, options)
+  return createNode<OpenAIInputFilesNode>({ classType: 'OpenAIInputFiles', outputs: ['OPENAI_INPUT_FILES'], names: ['OPENAI_INPUT_FILES'], inputNames: ['file', 'OPENAI_INPUT_FILES'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `OpenRouterLLMNode`. */
@@ -377,5 +377,5 @@ export interface OpenRouterLLMNodeNode extends NodeHandle {
  * Generate text responses through OpenRouter. Routes to a curated set of popular models from xAI, DeepSeek, Qwen, Mistral, Z.AI (GLM), Moonshot (Kimi), and Perplexity Sonar.
  */
 export function openRouterLlmNode(inputs: OpenRouterLLMNodeInputs, options?: NodeOptions): OpenRouterLLMNodeNode {
-  return createNode<OpenRouterLLMNodeNode>({ classType: 'OpenRouterLLMNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<OpenRouterLLMNodeNode>({ classType: 'OpenRouterLLMNode', outputs: ['STRING'], names: ['STRING'], defaults: { prompt: '', seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed', 'system_prompt'], required: 1 }, inputs, options)
 }

@@ -53,7 +53,7 @@ export interface BeebleSwitchXVideoEditNode extends NodeHandle {
  * Edit a video with Beeble SwitchX. Switches anything in the scene (background, lighting, costume) while preserving the original subject's pixels and motion. Provide a reference image and/or text prompt to describe the new look. Max 240 frames, max ~2.77MP per frame.
  */
 export function beebleSwitchXVideoEdit(inputs: BeebleSwitchXVideoEditInputs, options?: NodeOptions): BeebleSwitchXVideoEditNode {
-  return createNode<BeebleSwitchXVideoEditNode>({ classType: 'BeebleSwitchXVideoEdit', outputs: ['VIDEO', 'VIDEO'], names: ['video', 'alpha'], defaults: { prompt: '', max_resolution: '1080p', seed: 0 }, dynamic: { alpha_mode: { combo: true } } }, inputs, options)
+  return createNode<BeebleSwitchXVideoEditNode>({ classType: 'BeebleSwitchXVideoEdit', outputs: ['VIDEO', 'VIDEO'], names: ['video', 'alpha'], defaults: { prompt: '', max_resolution: '1080p', seed: 0 }, dynamic: { alpha_mode: { combo: true } }, inputNames: ['video', 'alpha_mode', 'prompt', 'max_resolution', 'seed', 'reference_image'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BriaRemoveVideoBackground`. */
@@ -83,7 +83,7 @@ export interface BriaRemoveVideoBackgroundNode extends NodeHandle {
  * Remove the background from a video using Bria.
  */
 export function briaRemoveVideoBackground(inputs: BriaRemoveVideoBackgroundInputs, options?: NodeOptions): BriaRemoveVideoBackgroundNode {
-  return createNode<BriaRemoveVideoBackgroundNode>({ classType: 'BriaRemoveVideoBackground', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<BriaRemoveVideoBackgroundNode>({ classType: 'BriaRemoveVideoBackground', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, inputNames: ['video', 'background_color', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BriaTransparentVideoBackground`. */
@@ -114,7 +114,7 @@ export interface BriaTransparentVideoBackgroundNode extends NodeHandle {
  * Remove the background from a video using Bria and return the cut-out frames plus an alpha mask. Connect both to a compositing node, or feed them to Save WEBM to write a transparent video.
  */
 export function briaTransparentVideoBackground(inputs: BriaTransparentVideoBackgroundInputs, options?: NodeOptions): BriaTransparentVideoBackgroundNode {
-  return createNode<BriaTransparentVideoBackgroundNode>({ classType: 'BriaTransparentVideoBackground', outputs: ['IMAGE', 'MASK'], names: ['images', 'mask'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<BriaTransparentVideoBackgroundNode>({ classType: 'BriaTransparentVideoBackground', outputs: ['IMAGE', 'MASK'], names: ['images', 'mask'], defaults: { seed: 0 }, inputNames: ['video', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `BriaVideoGreenScreen`. */
@@ -144,7 +144,7 @@ export interface BriaVideoGreenScreenNode extends NodeHandle {
  * Replace a video's background with a solid chroma-key screen using Bria.
  */
 export function briaVideoGreenScreen(inputs: BriaVideoGreenScreenInputs, options?: NodeOptions): BriaVideoGreenScreenNode {
-  return createNode<BriaVideoGreenScreenNode>({ classType: 'BriaVideoGreenScreen', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<BriaVideoGreenScreenNode>({ classType: 'BriaVideoGreenScreen', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, inputNames: ['video', 'green_shade', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `BriaVideoReplaceBackground`. */
@@ -183,7 +183,7 @@ export interface BriaVideoReplaceBackgroundNode extends NodeHandle {
  * Replace a video's background with a supplied image or video using Bria. The output keeps the foreground's resolution and frame rate; a background with a different aspect ratio is stretched to fit, so match it for undistorted results.
  */
 export function briaVideoReplaceBackground(inputs: BriaVideoReplaceBackgroundInputs, options?: NodeOptions): BriaVideoReplaceBackgroundNode {
-  return createNode<BriaVideoReplaceBackgroundNode>({ classType: 'BriaVideoReplaceBackground', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<BriaVideoReplaceBackgroundNode>({ classType: 'BriaVideoReplaceBackground', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, inputNames: ['video', 'seed', 'background_image', 'background_video'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ByteDance2FirstLastFrameNode`. */
@@ -240,7 +240,7 @@ export interface ByteDance2FirstLastFrameNodeNode extends NodeHandle {
  * Generate video using Seedance 2.0 from a first frame image and optional last frame image.
  */
 export function byteDance2FirstLastFrameNode(inputs: ByteDance2FirstLastFrameNodeInputs, options?: NodeOptions): ByteDance2FirstLastFrameNodeNode {
-  return createNode<ByteDance2FirstLastFrameNodeNode>({ classType: 'ByteDance2FirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ByteDance2FirstLastFrameNodeNode>({ classType: 'ByteDance2FirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'watermark', 'first_frame', 'last_frame', 'first_frame_asset_id', 'last_frame_asset_id'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ByteDance2ReferenceNode`. */
@@ -275,7 +275,7 @@ export interface ByteDance2ReferenceNodeNode extends NodeHandle {
  * Generate, edit, or extend video using Seedance 2.0 with reference images, videos, and audio. Supports multimodal reference, video editing, and video extension.
  */
 export function byteDance2ReferenceNode(inputs: ByteDance2ReferenceNodeInputs, options?: NodeOptions): ByteDance2ReferenceNodeNode {
-  return createNode<ByteDance2ReferenceNodeNode>({ classType: 'ByteDance2ReferenceNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ByteDance2ReferenceNodeNode>({ classType: 'ByteDance2ReferenceNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ByteDance2TextToVideoNode`. */
@@ -310,7 +310,7 @@ export interface ByteDance2TextToVideoNodeNode extends NodeHandle {
  * Generate video using Seedance 2.0 models based on a text prompt.
  */
 export function byteDance2TextToVideoNode(inputs: ByteDance2TextToVideoNodeInputs, options?: NodeOptions): ByteDance2TextToVideoNodeNode {
-  return createNode<ByteDance2TextToVideoNodeNode>({ classType: 'ByteDance2TextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ByteDance2TextToVideoNodeNode>({ classType: 'ByteDance2TextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceCreateVideoAsset`. */
@@ -340,7 +340,7 @@ export interface ByteDanceCreateVideoAssetNode extends NodeHandle {
  * Create a Seedance 2.0 personal video asset. Uploads the input video and registers it in the given asset group. If group_id is empty, runs a real-person H5 authentication flow to create a new group before adding the asset.
  */
 export function byteDanceCreateVideoAsset(inputs: ByteDanceCreateVideoAssetInputs, options?: NodeOptions): ByteDanceCreateVideoAssetNode {
-  return createNode<ByteDanceCreateVideoAssetNode>({ classType: 'ByteDanceCreateVideoAsset', outputs: ['STRING', 'STRING'], names: ['asset_id', 'group_id'], defaults: { group_id: '' } }, inputs, options)
+  return createNode<ByteDanceCreateVideoAssetNode>({ classType: 'ByteDanceCreateVideoAsset', outputs: ['STRING', 'STRING'], names: ['asset_id', 'group_id'], defaults: { group_id: '' }, inputNames: ['video', 'group_id'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceFirstLastFrameNode`. */
@@ -407,7 +407,7 @@ export interface ByteDanceFirstLastFrameNodeNode extends NodeHandle {
  * Generate video using prompt and first and last frames.
  */
 export function byteDanceFirstLastFrameNode(inputs: ByteDanceFirstLastFrameNodeInputs, options?: NodeOptions): ByteDanceFirstLastFrameNodeNode {
-  return createNode<ByteDanceFirstLastFrameNodeNode>({ classType: 'ByteDanceFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-lite-i2v-250428', duration: 5 } }, inputs, options)
+  return createNode<ByteDanceFirstLastFrameNodeNode>({ classType: 'ByteDanceFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-lite-i2v-250428', duration: 5 }, inputNames: ['prompt', 'first_frame', 'last_frame', 'resolution', 'aspect_ratio', 'model', 'duration', 'seed', 'camera_fixed', 'watermark', 'generate_audio'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceImageReferenceNode`. */
@@ -460,7 +460,7 @@ export interface ByteDanceImageReferenceNodeNode extends NodeHandle {
  * Generate video using prompt and reference images.
  */
 export function byteDanceImageReferenceNode(inputs: ByteDanceImageReferenceNodeInputs, options?: NodeOptions): ByteDanceImageReferenceNodeNode {
-  return createNode<ByteDanceImageReferenceNodeNode>({ classType: 'ByteDanceImageReferenceNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-lite-i2v-250428', duration: 5 } }, inputs, options)
+  return createNode<ByteDanceImageReferenceNodeNode>({ classType: 'ByteDanceImageReferenceNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-lite-i2v-250428', duration: 5 }, inputNames: ['prompt', 'images', 'resolution', 'aspect_ratio', 'model', 'duration', 'seed', 'watermark'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceImageToVideoNode`. */
@@ -525,7 +525,7 @@ export interface ByteDanceImageToVideoNodeNode extends NodeHandle {
  * Generate video using ByteDance models via api based on image and prompt
  */
 export function byteDanceImageToVideoNode(inputs: ByteDanceImageToVideoNodeInputs, options?: NodeOptions): ByteDanceImageToVideoNodeNode {
-  return createNode<ByteDanceImageToVideoNodeNode>({ classType: 'ByteDanceImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-pro-fast-251015', duration: 5 } }, inputs, options)
+  return createNode<ByteDanceImageToVideoNodeNode>({ classType: 'ByteDanceImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-pro-fast-251015', duration: 5 }, inputNames: ['prompt', 'image', 'resolution', 'aspect_ratio', 'model', 'duration', 'seed', 'camera_fixed', 'watermark', 'generate_audio'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ByteDanceTextToVideoNode`. */
@@ -588,7 +588,7 @@ export interface ByteDanceTextToVideoNodeNode extends NodeHandle {
  * Generate video using ByteDance models via api based on prompt
  */
 export function byteDanceTextToVideoNode(inputs: ByteDanceTextToVideoNodeInputs, options?: NodeOptions): ByteDanceTextToVideoNodeNode {
-  return createNode<ByteDanceTextToVideoNodeNode>({ classType: 'ByteDanceTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-pro-fast-251015', duration: 5 } }, inputs, options)
+  return createNode<ByteDanceTextToVideoNodeNode>({ classType: 'ByteDanceTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'seedance-1-0-pro-fast-251015', duration: 5 }, inputNames: ['prompt', 'resolution', 'aspect_ratio', 'model', 'duration', 'seed', 'camera_fixed', 'watermark', 'generate_audio'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `GrokVideoEditNode`. */
@@ -621,7 +621,7 @@ export interface GrokVideoEditNodeNode extends NodeHandle {
  * Edit an existing video based on a text prompt.
  */
 export function grokVideoEditNode(inputs: GrokVideoEditNodeInputs, options?: NodeOptions): GrokVideoEditNodeNode {
-  return createNode<GrokVideoEditNodeNode>({ classType: 'GrokVideoEditNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<GrokVideoEditNodeNode>({ classType: 'GrokVideoEditNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, inputNames: ['model', 'prompt', 'video', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `GrokVideoExtendNode`. */
@@ -655,7 +655,7 @@ export interface GrokVideoExtendNodeNode extends NodeHandle {
  * Extend an existing video with a seamless continuation based on a text prompt.
  */
 export function grokVideoExtendNode(inputs: GrokVideoExtendNodeInputs, options?: NodeOptions): GrokVideoExtendNodeNode {
-  return createNode<GrokVideoExtendNodeNode>({ classType: 'GrokVideoExtendNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<GrokVideoExtendNodeNode>({ classType: 'GrokVideoExtendNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['prompt', 'video', 'model', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `GrokVideoNode`. */
@@ -704,7 +704,7 @@ export interface GrokVideoNodeNode extends NodeHandle {
  * Generate video from a prompt or an image
  */
 export function grokVideoNode(inputs: GrokVideoNodeInputs, options?: NodeOptions): GrokVideoNodeNode {
-  return createNode<GrokVideoNodeNode>({ classType: 'GrokVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 6, seed: 0 } }, inputs, options)
+  return createNode<GrokVideoNodeNode>({ classType: 'GrokVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 6, seed: 0 }, inputNames: ['model', 'prompt', 'resolution', 'aspect_ratio', 'duration', 'seed', 'image'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `GrokVideoReferenceNode`. */
@@ -736,7 +736,7 @@ export interface GrokVideoReferenceNodeNode extends NodeHandle {
  * Generate video guided by reference images as style and content references.
  */
 export function grokVideoReferenceNode(inputs: GrokVideoReferenceNodeInputs, options?: NodeOptions): GrokVideoReferenceNodeNode {
-  return createNode<GrokVideoReferenceNodeNode>({ classType: 'GrokVideoReferenceNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<GrokVideoReferenceNodeNode>({ classType: 'GrokVideoReferenceNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['prompt', 'model', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `HappyHorseImageToVideoApi`. */
@@ -772,7 +772,7 @@ export interface HappyHorseImageToVideoApiNode extends NodeHandle {
  * Generate a video from a first-frame image using the HappyHorse model.
  */
 export function happyHorseImageToVideoApi(inputs: HappyHorseImageToVideoApiInputs, options?: NodeOptions): HappyHorseImageToVideoApiNode {
-  return createNode<HappyHorseImageToVideoApiNode>({ classType: 'HappyHorseImageToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<HappyHorseImageToVideoApiNode>({ classType: 'HappyHorseImageToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'first_frame', 'seed', 'watermark'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `HappyHorseReferenceVideoApi`. */
@@ -806,7 +806,7 @@ export interface HappyHorseReferenceVideoApiNode extends NodeHandle {
  * Generate a video featuring a person or object from reference materials with the HappyHorse model. Supports single-character performances and multi-character interactions.
  */
 export function happyHorseReferenceVideoApi(inputs: HappyHorseReferenceVideoApiInputs, options?: NodeOptions): HappyHorseReferenceVideoApiNode {
-  return createNode<HappyHorseReferenceVideoApiNode>({ classType: 'HappyHorseReferenceVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<HappyHorseReferenceVideoApiNode>({ classType: 'HappyHorseReferenceVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `HappyHorseTextToVideoApi`. */
@@ -840,7 +840,7 @@ export interface HappyHorseTextToVideoApiNode extends NodeHandle {
  * Generates a video based on a text prompt using the HappyHorse model.
  */
 export function happyHorseTextToVideoApi(inputs: HappyHorseTextToVideoApiInputs, options?: NodeOptions): HappyHorseTextToVideoApiNode {
-  return createNode<HappyHorseTextToVideoApiNode>({ classType: 'HappyHorseTextToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<HappyHorseTextToVideoApiNode>({ classType: 'HappyHorseTextToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `HappyHorseVideoEditApi`. */
@@ -876,7 +876,7 @@ export interface HappyHorseVideoEditApiNode extends NodeHandle {
  * Edit a video using text instructions or reference images with the HappyHorse model. Output duration is 3-15s and matches the input video; inputs longer than 15s are truncated.
  */
 export function happyHorseVideoEditApi(inputs: HappyHorseVideoEditApiInputs, options?: NodeOptions): HappyHorseVideoEditApiNode {
-  return createNode<HappyHorseVideoEditApiNode>({ classType: 'HappyHorseVideoEditApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<HappyHorseVideoEditApiNode>({ classType: 'HappyHorseVideoEditApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'video', 'seed', 'watermark'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `HitPawVideoEnhance`. */
@@ -898,7 +898,7 @@ export interface HitPawVideoEnhanceNode extends NodeHandle {
  * Upscale low-resolution videos to high resolution, eliminate artifacts and noise. Prices shown are per second of video.
  */
 export function hitPawVideoEnhance(inputs: HitPawVideoEnhanceInputs, options?: NodeOptions): HitPawVideoEnhanceNode {
-  return createNode<HitPawVideoEnhanceNode>({ classType: 'HitPawVideoEnhance', outputs: ['VIDEO'], names: ['VIDEO'], dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<HitPawVideoEnhanceNode>({ classType: 'HitPawVideoEnhance', outputs: ['VIDEO'], names: ['VIDEO'], dynamic: { model: { combo: true } }, inputNames: ['model', 'video'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `KlingAvatarNode`. */
@@ -936,7 +936,7 @@ export interface KlingAvatarNodeNode extends NodeHandle {
  * Generate broadcast-style digital human videos from a single photo and an audio file.
  */
 export function klingAvatarNode(inputs: KlingAvatarNodeInputs, options?: NodeOptions): KlingAvatarNodeNode {
-  return createNode<KlingAvatarNodeNode>({ classType: 'KlingAvatarNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 } }, inputs, options)
+  return createNode<KlingAvatarNodeNode>({ classType: 'KlingAvatarNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0 }, inputNames: ['image', 'sound_file', 'mode', 'seed', 'prompt'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingCameraControlI2VNode`. */
@@ -978,7 +978,7 @@ export interface KlingCameraControlI2VNodeNode extends NodeHandle {
  * Transform still images into cinematic videos with professional camera movements that simulate real-world cinematography. Control virtual camera actions including zoom, rotation, pan, tilt, and first-person view, while maintaining focus on your original image.
  */
 export function klingCameraControlI2VNode(inputs: KlingCameraControlI2VNodeInputs, options?: NodeOptions): KlingCameraControlI2VNodeNode {
-  return createNode<KlingCameraControlI2VNodeNode>({ classType: 'KlingCameraControlI2VNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.75, aspect_ratio: '16:9' } }, inputs, options)
+  return createNode<KlingCameraControlI2VNodeNode>({ classType: 'KlingCameraControlI2VNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.75, aspect_ratio: '16:9' }, inputNames: ['start_frame', 'prompt', 'negative_prompt', 'camera_control', 'cfg_scale', 'aspect_ratio'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `KlingCameraControlT2VNode`. */
@@ -1018,7 +1018,7 @@ export interface KlingCameraControlT2VNodeNode extends NodeHandle {
  * Transform text into cinematic videos with professional camera movements that simulate real-world cinematography. Control virtual camera actions including zoom, rotation, pan, tilt, and first-person view, while maintaining focus on your original text.
  */
 export function klingCameraControlT2VNode(inputs: KlingCameraControlT2VNodeInputs, options?: NodeOptions): KlingCameraControlT2VNodeNode {
-  return createNode<KlingCameraControlT2VNodeNode>({ classType: 'KlingCameraControlT2VNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.75, aspect_ratio: '16:9' } }, inputs, options)
+  return createNode<KlingCameraControlT2VNodeNode>({ classType: 'KlingCameraControlT2VNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.75, aspect_ratio: '16:9' }, inputNames: ['prompt', 'negative_prompt', 'camera_control', 'cfg_scale', 'aspect_ratio'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingCameraControls`. */
@@ -1087,7 +1087,7 @@ export interface KlingCameraControlsNode extends NodeHandle {
  * Allows specifying configuration options for Kling Camera Controls and motion control effects.
  */
 export function klingCameraControls(inputs: KlingCameraControlsInputs, options?: NodeOptions): KlingCameraControlsNode {
-  return createNode<KlingCameraControlsNode>({ classType: 'KlingCameraControls', outputs: ['CAMERA_CONTROL'], names: ['camera_control'], defaults: { horizontal_movement: 0, vertical_movement: 0, pan: 0.5, tilt: 0, roll: 0, zoom: 0 } }, inputs, options)
+  return createNode<KlingCameraControlsNode>({ classType: 'KlingCameraControls', outputs: ['CAMERA_CONTROL'], names: ['camera_control'], defaults: { horizontal_movement: 0, vertical_movement: 0, pan: 0.5, tilt: 0, roll: 0, zoom: 0 }, inputNames: ['camera_control_type', 'horizontal_movement', 'vertical_movement', 'pan', 'tilt', 'roll', 'zoom'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `KlingDualCharacterVideoEffectNode`. */
@@ -1120,7 +1120,7 @@ export interface KlingDualCharacterVideoEffectNodeNode extends NodeHandle {
  * Achieve different special effects when generating a video based on the effect_scene. First image will be positioned on left side, second on right side of the composite.
  */
 export function klingDualCharacterVideoEffectNode(inputs: KlingDualCharacterVideoEffectNodeInputs, options?: NodeOptions): KlingDualCharacterVideoEffectNodeNode {
-  return createNode<KlingDualCharacterVideoEffectNodeNode>({ classType: 'KlingDualCharacterVideoEffectNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'duration'], defaults: { model_name: 'kling-v1', mode: 'std' } }, inputs, options)
+  return createNode<KlingDualCharacterVideoEffectNodeNode>({ classType: 'KlingDualCharacterVideoEffectNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'duration'], defaults: { model_name: 'kling-v1', mode: 'std' }, inputNames: ['image_left', 'image_right', 'effect_scene', 'duration', 'model_name', 'mode'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `KlingFirstLastFrameNode`. */
@@ -1161,7 +1161,7 @@ export interface KlingFirstLastFrameNodeNode extends NodeHandle {
  * Generate videos with Kling V3 using first and last frames.
  */
 export function klingFirstLastFrameNode(inputs: KlingFirstLastFrameNodeInputs, options?: NodeOptions): KlingFirstLastFrameNodeNode {
-  return createNode<KlingFirstLastFrameNodeNode>({ classType: 'KlingFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 5, generate_audio: true, seed: 0 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<KlingFirstLastFrameNodeNode>({ classType: 'KlingFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 5, generate_audio: true, seed: 0 }, dynamic: { model: { combo: true } }, inputNames: ['first_frame', 'end_frame', 'model', 'prompt', 'duration', 'generate_audio', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingImage2VideoNode`. */
@@ -1203,7 +1203,7 @@ export interface KlingImage2VideoNodeNode extends NodeHandle {
 
 /** Kling Image(First Frame) to Video (`KlingImage2VideoNode`), category `partner/video/Kling`. */
 export function klingImage2VideoNode(inputs: KlingImage2VideoNodeInputs, options?: NodeOptions): KlingImage2VideoNodeNode {
-  return createNode<KlingImage2VideoNodeNode>({ classType: 'KlingImage2VideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { model_name: 'kling-v2-master', cfg_scale: 0.8, mode: 'std', aspect_ratio: '16:9', duration: '5' } }, inputs, options)
+  return createNode<KlingImage2VideoNodeNode>({ classType: 'KlingImage2VideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { model_name: 'kling-v2-master', cfg_scale: 0.8, mode: 'std', aspect_ratio: '16:9', duration: '5' }, inputNames: ['start_frame', 'prompt', 'negative_prompt', 'model_name', 'cfg_scale', 'mode', 'aspect_ratio', 'duration'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingImageToVideoWithAudio`. */
@@ -1227,7 +1227,7 @@ export interface KlingImageToVideoWithAudioNode extends NodeHandle {
 
 /** Kling 2.6 Image(First Frame) to Video with Audio (`KlingImageToVideoWithAudio`), category `partner/video/Kling`. */
 export function klingImageToVideoWithAudio(inputs: KlingImageToVideoWithAudioInputs, options?: NodeOptions): KlingImageToVideoWithAudioNode {
-  return createNode<KlingImageToVideoWithAudioNode>({ classType: 'KlingImageToVideoWithAudio', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { generate_audio: true } }, inputs, options)
+  return createNode<KlingImageToVideoWithAudioNode>({ classType: 'KlingImageToVideoWithAudio', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { generate_audio: true }, inputNames: ['model_name', 'start_frame', 'prompt', 'mode', 'duration', 'generate_audio'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `KlingLipSyncAudioToVideoNode`. */
@@ -1257,7 +1257,7 @@ export interface KlingLipSyncAudioToVideoNodeNode extends NodeHandle {
  * Kling Lip Sync Audio to Video Node. Syncs mouth movements in a video file to the audio content of an audio file. When using, ensure that the audio contains clearly distinguishable vocals and that the video contains a distinct face. The audio file should not be larger than 5MB. The video file should not be larger than 100MB, should have height/width between 720px and 1920px, and should be between 2s and 10s in length.
  */
 export function klingLipSyncAudioToVideoNode(inputs: KlingLipSyncAudioToVideoNodeInputs, options?: NodeOptions): KlingLipSyncAudioToVideoNodeNode {
-  return createNode<KlingLipSyncAudioToVideoNodeNode>({ classType: 'KlingLipSyncAudioToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { voice_language: 'en' } }, inputs, options)
+  return createNode<KlingLipSyncAudioToVideoNodeNode>({ classType: 'KlingLipSyncAudioToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { voice_language: 'en' }, inputNames: ['video', 'audio', 'voice_language'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `KlingLipSyncTextToVideoNode`. */
@@ -1295,7 +1295,7 @@ export interface KlingLipSyncTextToVideoNodeNode extends NodeHandle {
  * Kling Lip Sync Text to Video Node. Syncs mouth movements in a video file to a text prompt. The video file should not be larger than 100MB, should have height/width between 720px and 1920px, and should be between 2s and 10s in length.
  */
 export function klingLipSyncTextToVideoNode(inputs: KlingLipSyncTextToVideoNodeInputs, options?: NodeOptions): KlingLipSyncTextToVideoNodeNode {
-  return createNode<KlingLipSyncTextToVideoNodeNode>({ classType: 'KlingLipSyncTextToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { voice: 'Melody', voice_speed: 1 } }, inputs, options)
+  return createNode<KlingLipSyncTextToVideoNodeNode>({ classType: 'KlingLipSyncTextToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { voice: 'Melody', voice_speed: 1 }, inputNames: ['video', 'text', 'voice', 'voice_speed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `KlingMotionControl`. */
@@ -1331,7 +1331,7 @@ export interface KlingMotionControlNode extends NodeHandle {
 
 /** Kling Motion Control (`KlingMotionControl`), category `partner/video/Kling`. */
 export function klingMotionControl(inputs: KlingMotionControlInputs, options?: NodeOptions): KlingMotionControlNode {
-  return createNode<KlingMotionControlNode>({ classType: 'KlingMotionControl', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { keep_original_sound: true } }, inputs, options)
+  return createNode<KlingMotionControlNode>({ classType: 'KlingMotionControl', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { keep_original_sound: true }, inputNames: ['prompt', 'reference_image', 'reference_video', 'character_orientation', 'mode', 'keep_original_sound', 'model'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `KlingOmniProEditVideoNode`. */
@@ -1373,7 +1373,7 @@ export interface KlingOmniProEditVideoNodeNode extends NodeHandle {
  * Edit an existing video with the latest model from Kling.
  */
 export function klingOmniProEditVideoNode(inputs: KlingOmniProEditVideoNodeInputs, options?: NodeOptions): KlingOmniProEditVideoNodeNode {
-  return createNode<KlingOmniProEditVideoNodeNode>({ classType: 'KlingOmniProEditVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { keep_original_sound: true } }, inputs, options)
+  return createNode<KlingOmniProEditVideoNodeNode>({ classType: 'KlingOmniProEditVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { keep_original_sound: true }, inputNames: ['model_name', 'prompt', 'video', 'keep_original_sound', 'reference_images', 'resolution', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingOmniProFirstLastFrameNode`. */
@@ -1437,7 +1437,7 @@ export interface KlingOmniProFirstLastFrameNodeNode extends NodeHandle {
  * Use a start frame, an optional end frame, or reference images with the latest Kling model.
  */
 export function klingOmniProFirstLastFrameNode(inputs: KlingOmniProFirstLastFrameNodeInputs, options?: NodeOptions): KlingOmniProFirstLastFrameNodeNode {
-  return createNode<KlingOmniProFirstLastFrameNodeNode>({ classType: 'KlingOmniProFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5 }, dynamic: { storyboards: { combo: true } } }, inputs, options)
+  return createNode<KlingOmniProFirstLastFrameNodeNode>({ classType: 'KlingOmniProFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5 }, dynamic: { storyboards: { combo: true } }, inputNames: ['model_name', 'prompt', 'first_frame', 'duration', 'end_frame', 'reference_images', 'resolution', 'storyboards', 'generate_audio', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingOmniProImageToVideoNode`. */
@@ -1493,7 +1493,7 @@ export interface KlingOmniProImageToVideoNodeNode extends NodeHandle {
  * Use up to 7 reference images to generate a video with the latest Kling model.
  */
 export function klingOmniProImageToVideoNode(inputs: KlingOmniProImageToVideoNodeInputs, options?: NodeOptions): KlingOmniProImageToVideoNodeNode {
-  return createNode<KlingOmniProImageToVideoNodeNode>({ classType: 'KlingOmniProImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5 }, dynamic: { storyboards: { combo: true } } }, inputs, options)
+  return createNode<KlingOmniProImageToVideoNodeNode>({ classType: 'KlingOmniProImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5 }, dynamic: { storyboards: { combo: true } }, inputNames: ['model_name', 'prompt', 'aspect_ratio', 'reference_images', 'duration', 'resolution', 'storyboards', 'generate_audio', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `KlingOmniProTextToVideoNode`. */
@@ -1546,7 +1546,7 @@ export interface KlingOmniProTextToVideoNodeNode extends NodeHandle {
  * Use text prompts to generate videos with the latest Kling model.
  */
 export function klingOmniProTextToVideoNode(inputs: KlingOmniProTextToVideoNodeInputs, options?: NodeOptions): KlingOmniProTextToVideoNodeNode {
-  return createNode<KlingOmniProTextToVideoNodeNode>({ classType: 'KlingOmniProTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5 }, dynamic: { storyboards: { combo: true } } }, inputs, options)
+  return createNode<KlingOmniProTextToVideoNodeNode>({ classType: 'KlingOmniProTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5 }, dynamic: { storyboards: { combo: true } }, inputNames: ['model_name', 'prompt', 'aspect_ratio', 'duration', 'resolution', 'storyboards', 'generate_audio', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingOmniProVideoToVideoNode`. */
@@ -1595,7 +1595,7 @@ export interface KlingOmniProVideoToVideoNodeNode extends NodeHandle {
  * Use a video and up to 4 reference images to generate a video with the latest Kling model.
  */
 export function klingOmniProVideoToVideoNode(inputs: KlingOmniProVideoToVideoNodeInputs, options?: NodeOptions): KlingOmniProVideoToVideoNodeNode {
-  return createNode<KlingOmniProVideoToVideoNodeNode>({ classType: 'KlingOmniProVideoToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 3, keep_original_sound: true } }, inputs, options)
+  return createNode<KlingOmniProVideoToVideoNodeNode>({ classType: 'KlingOmniProVideoToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 3, keep_original_sound: true }, inputNames: ['model_name', 'prompt', 'aspect_ratio', 'reference_video', 'duration', 'keep_original_sound', 'reference_images', 'resolution', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `KlingSingleImageVideoEffectNode`. */
@@ -1626,7 +1626,7 @@ export interface KlingSingleImageVideoEffectNodeNode extends NodeHandle {
  * Achieve different special effects when generating a video based on the effect_scene.
  */
 export function klingSingleImageVideoEffectNode(inputs: KlingSingleImageVideoEffectNodeInputs, options?: NodeOptions): KlingSingleImageVideoEffectNodeNode {
-  return createNode<KlingSingleImageVideoEffectNodeNode>({ classType: 'KlingSingleImageVideoEffectNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'] }, inputs, options)
+  return createNode<KlingSingleImageVideoEffectNodeNode>({ classType: 'KlingSingleImageVideoEffectNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], inputNames: ['image', 'effect_scene', 'model_name', 'duration'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `KlingStartEndFrameNode`. */
@@ -1672,7 +1672,7 @@ export interface KlingStartEndFrameNodeNode extends NodeHandle {
  * Generate a video sequence that transitions between your provided start and end images. The node creates all frames in between, producing a smooth transformation from the first frame to the last.
  */
 export function klingStartEndFrameNode(inputs: KlingStartEndFrameNodeInputs, options?: NodeOptions): KlingStartEndFrameNodeNode {
-  return createNode<KlingStartEndFrameNodeNode>({ classType: 'KlingStartEndFrameNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.5, mode: 'pro mode / 5s duration / kling-v2-5-turbo' } }, inputs, options)
+  return createNode<KlingStartEndFrameNodeNode>({ classType: 'KlingStartEndFrameNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.5, mode: 'pro mode / 5s duration / kling-v2-5-turbo' }, inputNames: ['start_frame', 'end_frame', 'prompt', 'negative_prompt', 'aspect_ratio', 'cfg_scale', 'mode'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `KlingTextToVideoNode`. */
@@ -1715,7 +1715,7 @@ export interface KlingTextToVideoNodeNode extends NodeHandle {
  * Kling Text to Video Node
  */
 export function klingTextToVideoNode(inputs: KlingTextToVideoNodeInputs, options?: NodeOptions): KlingTextToVideoNodeNode {
-  return createNode<KlingTextToVideoNodeNode>({ classType: 'KlingTextToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 1, aspect_ratio: '16:9', mode: 'pro mode / 5s duration / kling-v2-5-turbo' } }, inputs, options)
+  return createNode<KlingTextToVideoNodeNode>({ classType: 'KlingTextToVideoNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 1, aspect_ratio: '16:9', mode: 'pro mode / 5s duration / kling-v2-5-turbo' }, inputNames: ['prompt', 'negative_prompt', 'cfg_scale', 'aspect_ratio', 'mode'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `KlingTextToVideoWithAudio`. */
@@ -1739,7 +1739,7 @@ export interface KlingTextToVideoWithAudioNode extends NodeHandle {
 
 /** Kling 2.6 Text to Video with Audio (`KlingTextToVideoWithAudio`), category `partner/video/Kling`. */
 export function klingTextToVideoWithAudio(inputs: KlingTextToVideoWithAudioInputs, options?: NodeOptions): KlingTextToVideoWithAudioNode {
-  return createNode<KlingTextToVideoWithAudioNode>({ classType: 'KlingTextToVideoWithAudio', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { generate_audio: true } }, inputs, options)
+  return createNode<KlingTextToVideoWithAudioNode>({ classType: 'KlingTextToVideoWithAudio', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { generate_audio: true }, inputNames: ['model_name', 'prompt', 'mode', 'aspect_ratio', 'duration', 'generate_audio'], required: 5 }, inputs, options)
 }
 
 /** Inputs of `KlingVideoExtendNode`. */
@@ -1777,7 +1777,7 @@ export interface KlingVideoExtendNodeNode extends NodeHandle {
  * Kling Video Extend Node. Extend videos made by other Kling nodes. The video_id is created by using other Kling Nodes.
  */
 export function klingVideoExtendNode(inputs: KlingVideoExtendNodeInputs, options?: NodeOptions): KlingVideoExtendNodeNode {
-  return createNode<KlingVideoExtendNodeNode>({ classType: 'KlingVideoExtendNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.5 } }, inputs, options)
+  return createNode<KlingVideoExtendNodeNode>({ classType: 'KlingVideoExtendNode', outputs: ['VIDEO', 'STRING', 'STRING'], names: ['VIDEO', 'video_id', 'duration'], defaults: { cfg_scale: 0.5 }, inputNames: ['prompt', 'negative_prompt', 'video_id', 'cfg_scale'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `KlingVideoNode`. */
@@ -1818,7 +1818,7 @@ export interface KlingVideoNodeNode extends NodeHandle {
  * Generate videos with Kling V3. Supports text-to-video and image-to-video with optional storyboard multi-prompt and audio generation.
  */
 export function klingVideoNode(inputs: KlingVideoNodeInputs, options?: NodeOptions): KlingVideoNodeNode {
-  return createNode<KlingVideoNodeNode>({ classType: 'KlingVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { generate_audio: true, seed: 0 }, dynamic: { multi_shot: { combo: true }, model: { combo: true } } }, inputs, options)
+  return createNode<KlingVideoNodeNode>({ classType: 'KlingVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { generate_audio: true, seed: 0 }, dynamic: { multi_shot: { combo: true }, model: { combo: true } }, inputNames: ['multi_shot', 'model', 'generate_audio', 'seed', 'start_frame'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LtxvApiImageToVideo`. */
@@ -1854,7 +1854,7 @@ export interface LtxvApiImageToVideoNode extends NodeHandle {
  * Professional-quality videos with customizable duration and resolution based on start image.
  */
 export function ltxvApiImageToVideo(inputs: LtxvApiImageToVideoInputs, options?: NodeOptions): LtxvApiImageToVideoNode {
-  return createNode<LtxvApiImageToVideoNode>({ classType: 'LtxvApiImageToVideo', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 8, fps: 25 } }, inputs, options)
+  return createNode<LtxvApiImageToVideoNode>({ classType: 'LtxvApiImageToVideo', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 8, fps: 25 }, inputNames: ['image', 'model', 'resolution', 'prompt', 'duration', 'fps', 'generate_audio'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `LtxvApiTextToVideo`. */
@@ -1888,7 +1888,7 @@ export interface LtxvApiTextToVideoNode extends NodeHandle {
  * Professional-quality videos with customizable duration and resolution.
  */
 export function ltxvApiTextToVideo(inputs: LtxvApiTextToVideoInputs, options?: NodeOptions): LtxvApiTextToVideoNode {
-  return createNode<LtxvApiTextToVideoNode>({ classType: 'LtxvApiTextToVideo', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 8, fps: 25 } }, inputs, options)
+  return createNode<LtxvApiTextToVideoNode>({ classType: 'LtxvApiTextToVideo', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 8, fps: 25 }, inputNames: ['model', 'resolution', 'prompt', 'duration', 'fps', 'generate_audio'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaConceptsNode`. */
@@ -1917,7 +1917,7 @@ export interface LumaConceptsNodeNode extends NodeHandle {
  * Camera Concepts for use with Luma Text to Video and Luma Image to Video nodes.
  */
 export function lumaConceptsNode(inputs: LumaConceptsNodeInputs, options?: NodeOptions): LumaConceptsNodeNode {
-  return createNode<LumaConceptsNodeNode>({ classType: 'LumaConceptsNode', outputs: ['LUMA_CONCEPTS'], names: ['luma_concepts'] }, inputs, options)
+  return createNode<LumaConceptsNodeNode>({ classType: 'LumaConceptsNode', outputs: ['LUMA_CONCEPTS'], names: ['luma_concepts'], inputNames: ['concept1', 'concept2', 'concept3', 'concept4', 'luma_concepts'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `LumaImageToVideoNode`. */
@@ -1970,7 +1970,7 @@ export interface LumaImageToVideoNodeNode extends NodeHandle {
  * Generates videos synchronously based on prompt, input images, and output_size.
  */
 export function lumaImageToVideoNode(inputs: LumaImageToVideoNodeInputs, options?: NodeOptions): LumaImageToVideoNodeNode {
-  return createNode<LumaImageToVideoNodeNode>({ classType: 'LumaImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', resolution: '540p', loop: false, seed: 0 } }, inputs, options)
+  return createNode<LumaImageToVideoNodeNode>({ classType: 'LumaImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', resolution: '540p', loop: false, seed: 0 }, inputNames: ['model', 'duration', 'prompt', 'resolution', 'loop', 'seed', 'first_image', 'last_image', 'luma_concepts'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaRay32ExtendVideoNode`. */
@@ -2014,7 +2014,7 @@ export interface LumaRay32ExtendVideoNodeNode extends NodeHandle {
  * Extend a previous Ray 3.2 generation forward (continue after it) or backward (lead-in before it). Connect the generation_id output of a prior Luma Ray 3.2 node. Extensions are always 5 seconds.
  */
 export function lumaRay32ExtendVideoNode(inputs: LumaRay32ExtendVideoNodeInputs, options?: NodeOptions): LumaRay32ExtendVideoNodeNode {
-  return createNode<LumaRay32ExtendVideoNodeNode>({ classType: 'LumaRay32ExtendVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { source_generation_id: '', prompt: '', resolution: '720p', seed: 0 }, dynamic: { direction: { combo: true } } }, inputs, options)
+  return createNode<LumaRay32ExtendVideoNodeNode>({ classType: 'LumaRay32ExtendVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { source_generation_id: '', prompt: '', resolution: '720p', seed: 0 }, dynamic: { direction: { combo: true } }, inputNames: ['direction', 'source_generation_id', 'prompt', 'resolution', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LumaRay32ImageToVideoNode`. */
@@ -2066,7 +2066,7 @@ export interface LumaRay32ImageToVideoNodeNode extends NodeHandle {
  * Generate a video from a start and/or end frame using Luma's Ray 3.2 model. Image-anchored generations are always 5 seconds.
  */
 export function lumaRay32ImageToVideoNode(inputs: LumaRay32ImageToVideoNodeInputs = {}, options?: NodeOptions): LumaRay32ImageToVideoNodeNode {
-  return createNode<LumaRay32ImageToVideoNodeNode>({ classType: 'LumaRay32ImageToVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', loop: false, seed: 0 } }, inputs, options)
+  return createNode<LumaRay32ImageToVideoNodeNode>({ classType: 'LumaRay32ImageToVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', loop: false, seed: 0 }, inputNames: ['prompt', 'resolution', 'loop', 'seed', 'start_frame', 'end_frame'] }, inputs, options)
 }
 
 /** Inputs of `LumaRay32KeyframeNode`. */
@@ -2095,7 +2095,7 @@ export interface LumaRay32KeyframeNodeNode extends NodeHandle {
  * Anchor a guide image to a position on the Ray 3.2 output video timeline. Connect this to the 'keyframes' input of the Luma Ray 3.2 Keyframes to Video node; chain several together via the optional 'keyframes' input below.
  */
 export function lumaRay32KeyframeNode(inputs: LumaRay32KeyframeNodeInputs, options?: NodeOptions): LumaRay32KeyframeNodeNode {
-  return createNode<LumaRay32KeyframeNodeNode>({ classType: 'LumaRay32KeyframeNode', outputs: ['LUMA_RAY32_KEYFRAME'], names: ['keyframes'], dynamic: { position: { combo: true } } }, inputs, options)
+  return createNode<LumaRay32KeyframeNodeNode>({ classType: 'LumaRay32KeyframeNode', outputs: ['LUMA_RAY32_KEYFRAME'], names: ['keyframes'], dynamic: { position: { combo: true } }, inputNames: ['image', 'position', 'keyframes'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaRay32KeyframesToVideoNode`. */
@@ -2135,7 +2135,7 @@ export interface LumaRay32KeyframesToVideoNodeNode extends NodeHandle {
  * Generate a video that interpolates through a sequence of guide images, each anchored to a position on the timeline, using Luma Ray 3.2. Build the sequence with Luma Ray 3.2 Keyframe nodes (at least 2).
  */
 export function lumaRay32KeyframesToVideoNode(inputs: LumaRay32KeyframesToVideoNodeInputs, options?: NodeOptions): LumaRay32KeyframesToVideoNodeNode {
-  return createNode<LumaRay32KeyframesToVideoNodeNode>({ classType: 'LumaRay32KeyframesToVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', seed: 0 } }, inputs, options)
+  return createNode<LumaRay32KeyframesToVideoNodeNode>({ classType: 'LumaRay32KeyframesToVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', seed: 0 }, inputNames: ['duration', 'keyframes', 'prompt', 'resolution', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaRay32TextToVideoNode`. */
@@ -2179,7 +2179,7 @@ export interface LumaRay32TextToVideoNodeNode extends NodeHandle {
  * Generate a video from a text prompt using Luma's Ray 3.2 model.
  */
 export function lumaRay32TextToVideoNode(inputs: LumaRay32TextToVideoNodeInputs, options?: NodeOptions): LumaRay32TextToVideoNodeNode {
-  return createNode<LumaRay32TextToVideoNodeNode>({ classType: 'LumaRay32TextToVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', loop: false, seed: 0 } }, inputs, options)
+  return createNode<LumaRay32TextToVideoNodeNode>({ classType: 'LumaRay32TextToVideoNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', loop: false, seed: 0 }, inputNames: ['aspect_ratio', 'duration', 'prompt', 'resolution', 'loop', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaRay32VideoEditNode`. */
@@ -2223,7 +2223,7 @@ export interface LumaRay32VideoEditNodeNode extends NodeHandle {
  * Re-render an existing video under a new prompt using Luma Ray 3.2 (restyle, relight, add or remove elements) while keeping the original motion. Source video up to 18 seconds; the edited video keeps the source's length.
  */
 export function lumaRay32VideoEditNode(inputs: LumaRay32VideoEditNodeInputs, options?: NodeOptions): LumaRay32VideoEditNodeNode {
-  return createNode<LumaRay32VideoEditNodeNode>({ classType: 'LumaRay32VideoEditNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', strength: 'auto', seed: 0 } }, inputs, options)
+  return createNode<LumaRay32VideoEditNodeNode>({ classType: 'LumaRay32VideoEditNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', strength: 'auto', seed: 0 }, inputNames: ['video', 'prompt', 'resolution', 'strength', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LumaRay32VideoReframeNode`. */
@@ -2263,7 +2263,7 @@ export interface LumaRay32VideoReframeNodeNode extends NodeHandle {
  * Change the aspect ratio of an existing video, using Luma Ray 3.2 to fill the newly exposed canvas areas. Source video up to 30 seconds. Billed per second of output.
  */
 export function lumaRay32VideoReframeNode(inputs: LumaRay32VideoReframeNodeInputs, options?: NodeOptions): LumaRay32VideoReframeNodeNode {
-  return createNode<LumaRay32VideoReframeNodeNode>({ classType: 'LumaRay32VideoReframeNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', seed: 0 } }, inputs, options)
+  return createNode<LumaRay32VideoReframeNodeNode>({ classType: 'LumaRay32VideoReframeNode', outputs: ['VIDEO', 'STRING'], names: ['VIDEO', 'generation_id'], defaults: { prompt: '', resolution: '720p', seed: 0 }, inputNames: ['video', 'aspect_ratio', 'prompt', 'resolution', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `LumaVideoNode`. */
@@ -2308,7 +2308,7 @@ export interface LumaVideoNodeNode extends NodeHandle {
  * Generates videos synchronously based on prompt and output_size.
  */
 export function lumaVideoNode(inputs: LumaVideoNodeInputs, options?: NodeOptions): LumaVideoNodeNode {
-  return createNode<LumaVideoNodeNode>({ classType: 'LumaVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', aspect_ratio: '16:9', resolution: '540p', loop: false, seed: 0 } }, inputs, options)
+  return createNode<LumaVideoNodeNode>({ classType: 'LumaVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', aspect_ratio: '16:9', resolution: '540p', loop: false, seed: 0 }, inputNames: ['model', 'duration', 'prompt', 'aspect_ratio', 'resolution', 'loop', 'seed', 'luma_concepts'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MinimaxHailuoVideoNode`. */
@@ -2365,7 +2365,7 @@ export interface MinimaxHailuoVideoNodeNode extends NodeHandle {
  * Generates videos from prompt, with optional start frame using the new MiniMax Hailuo-02 model.
  */
 export function minimaxHailuoVideoNode(inputs: MinimaxHailuoVideoNodeInputs = {}, options?: NodeOptions): MinimaxHailuoVideoNodeNode {
-  return createNode<MinimaxHailuoVideoNodeNode>({ classType: 'MinimaxHailuoVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt_text: '' } }, inputs, options)
+  return createNode<MinimaxHailuoVideoNodeNode>({ classType: 'MinimaxHailuoVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt_text: '' }, inputNames: ['prompt_text', 'seed', 'first_frame_image', 'prompt_optimizer', 'duration', 'resolution'] }, inputs, options)
 }
 
 /** Inputs of `MinimaxImageToVideoNode`. */
@@ -2406,7 +2406,7 @@ export interface MinimaxImageToVideoNodeNode extends NodeHandle {
  * Generates videos synchronously based on an image and prompt, and optional parameters.
  */
 export function minimaxImageToVideoNode(inputs: MinimaxImageToVideoNodeInputs, options?: NodeOptions): MinimaxImageToVideoNodeNode {
-  return createNode<MinimaxImageToVideoNodeNode>({ classType: 'MinimaxImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt_text: '', model: 'I2V-01' } }, inputs, options)
+  return createNode<MinimaxImageToVideoNodeNode>({ classType: 'MinimaxImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt_text: '', model: 'I2V-01' }, inputNames: ['image', 'prompt_text', 'model', 'seed'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `MinimaxTextToVideoNode`. */
@@ -2445,7 +2445,7 @@ export interface MinimaxTextToVideoNodeNode extends NodeHandle {
  * Generates videos synchronously based on a prompt, and optional parameters.
  */
 export function minimaxTextToVideoNode(inputs: MinimaxTextToVideoNodeInputs = {}, options?: NodeOptions): MinimaxTextToVideoNodeNode {
-  return createNode<MinimaxTextToVideoNodeNode>({ classType: 'MinimaxTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt_text: '', model: 'T2V-01' } }, inputs, options)
+  return createNode<MinimaxTextToVideoNodeNode>({ classType: 'MinimaxTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt_text: '', model: 'T2V-01' }, inputNames: ['prompt_text', 'model', 'seed'] }, inputs, options)
 }
 
 /** Inputs of `OpenAIVideoSora2`. */
@@ -2489,7 +2489,7 @@ export interface OpenAIVideoSora2Node extends NodeHandle {
  * DEPRECATION NOTICE: OpenAI will stop serving the Sora v2 API in September 2026. This node will be removed from ComfyUI at that time.
  */
 export function openAiVideoSora2(inputs: OpenAIVideoSora2Inputs = {}, options?: NodeOptions): OpenAIVideoSora2Node {
-  return createNode<OpenAIVideoSora2Node>({ classType: 'OpenAIVideoSora2', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'sora-2', prompt: '', size: '1280x720', duration: 8 } }, inputs, options)
+  return createNode<OpenAIVideoSora2Node>({ classType: 'OpenAIVideoSora2', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'sora-2', prompt: '', size: '1280x720', duration: 8 }, inputNames: ['model', 'prompt', 'size', 'duration', 'image', 'seed'] }, inputs, options)
 }
 
 /** Inputs of `PixverseImageToVideoNode`. */
@@ -2537,7 +2537,7 @@ export interface PixverseImageToVideoNodeNode extends NodeHandle {
  * Generates videos based on prompt and output_size.
  */
 export function pixverseImageToVideoNode(inputs: PixverseImageToVideoNodeInputs, options?: NodeOptions): PixverseImageToVideoNodeNode {
-  return createNode<PixverseImageToVideoNodeNode>({ classType: 'PixverseImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', quality: '540p', seed: 0 } }, inputs, options)
+  return createNode<PixverseImageToVideoNodeNode>({ classType: 'PixverseImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', quality: '540p', seed: 0 }, inputNames: ['image', 'duration_seconds', 'motion_mode', 'prompt', 'quality', 'seed', 'negative_prompt', 'pixverse_template'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `PixverseTemplateNode`. */
@@ -2554,7 +2554,7 @@ export interface PixverseTemplateNodeNode extends NodeHandle {
 
 /** PixVerse Template (`PixverseTemplateNode`), category `partner/video/PixVerse`. */
 export function pixverseTemplateNode(inputs: PixverseTemplateNodeInputs, options?: NodeOptions): PixverseTemplateNodeNode {
-  return createNode<PixverseTemplateNodeNode>({ classType: 'PixverseTemplateNode', outputs: ['PIXVERSE_TEMPLATE'], names: ['pixverse_template'] }, inputs, options)
+  return createNode<PixverseTemplateNodeNode>({ classType: 'PixverseTemplateNode', outputs: ['PIXVERSE_TEMPLATE'], names: ['pixverse_template'], inputNames: ['template'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PixverseTextToVideoNode`. */
@@ -2602,7 +2602,7 @@ export interface PixverseTextToVideoNodeNode extends NodeHandle {
  * Generates videos based on prompt and output_size.
  */
 export function pixverseTextToVideoNode(inputs: PixverseTextToVideoNodeInputs, options?: NodeOptions): PixverseTextToVideoNodeNode {
-  return createNode<PixverseTextToVideoNodeNode>({ classType: 'PixverseTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', quality: '540p', seed: 0 } }, inputs, options)
+  return createNode<PixverseTextToVideoNodeNode>({ classType: 'PixverseTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', quality: '540p', seed: 0 }, inputNames: ['aspect_ratio', 'duration_seconds', 'motion_mode', 'prompt', 'quality', 'seed', 'negative_prompt', 'pixverse_template'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `PixverseTransitionVideoNode`. */
@@ -2646,7 +2646,7 @@ export interface PixverseTransitionVideoNodeNode extends NodeHandle {
  * Generates videos based on prompt and output_size.
  */
 export function pixverseTransitionVideoNode(inputs: PixverseTransitionVideoNodeInputs, options?: NodeOptions): PixverseTransitionVideoNodeNode {
-  return createNode<PixverseTransitionVideoNodeNode>({ classType: 'PixverseTransitionVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', quality: '540p', seed: 0 } }, inputs, options)
+  return createNode<PixverseTransitionVideoNodeNode>({ classType: 'PixverseTransitionVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', quality: '540p', seed: 0 }, inputNames: ['first_frame', 'last_frame', 'duration_seconds', 'motion_mode', 'prompt', 'quality', 'seed', 'negative_prompt'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `RunwayAleph2KeyframeNode`. */
@@ -2675,7 +2675,7 @@ export interface RunwayAleph2KeyframeNodeNode extends NodeHandle {
  * Anchor a guidance image to a moment of the input (source) video, so Aleph2 steers the edit at that point of your footage. Connect this to the 'keyframes' input of the Runway Aleph2 Video to Video node; chain several together (up to 5) via the optional 'keyframes' input below.
  */
 export function runwayAleph2KeyframeNode(inputs: RunwayAleph2KeyframeNodeInputs, options?: NodeOptions): RunwayAleph2KeyframeNodeNode {
-  return createNode<RunwayAleph2KeyframeNodeNode>({ classType: 'RunwayAleph2KeyframeNode', outputs: ['RUNWAY_ALEPH2_KEYFRAME'], names: ['keyframes'], dynamic: { timing: { combo: true } } }, inputs, options)
+  return createNode<RunwayAleph2KeyframeNodeNode>({ classType: 'RunwayAleph2KeyframeNode', outputs: ['RUNWAY_ALEPH2_KEYFRAME'], names: ['keyframes'], dynamic: { timing: { combo: true } }, inputNames: ['image', 'timing', 'keyframes'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RunwayAleph2PromptImageNode`. */
@@ -2704,7 +2704,7 @@ export interface RunwayAleph2PromptImageNodeNode extends NodeHandle {
  * Anchor a guidance image to a moment of the output (result) video, to guide what the edited video looks like at that point. Connect this to the 'prompt_images' input of the Runway Aleph2 Video to Video node; chain several together (up to 5) via the optional 'prompt_images' input below.
  */
 export function runwayAleph2PromptImageNode(inputs: RunwayAleph2PromptImageNodeInputs, options?: NodeOptions): RunwayAleph2PromptImageNodeNode {
-  return createNode<RunwayAleph2PromptImageNodeNode>({ classType: 'RunwayAleph2PromptImageNode', outputs: ['RUNWAY_ALEPH2_PROMPT_IMAGE'], names: ['prompt_images'], dynamic: { position: { combo: true } } }, inputs, options)
+  return createNode<RunwayAleph2PromptImageNodeNode>({ classType: 'RunwayAleph2PromptImageNode', outputs: ['RUNWAY_ALEPH2_PROMPT_IMAGE'], names: ['prompt_images'], dynamic: { position: { combo: true } }, inputNames: ['image', 'position', 'prompt_images'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RunwayAleph2VideoToVideoNode`. */
@@ -2754,7 +2754,7 @@ export interface RunwayAleph2VideoToVideoNodeNode extends NodeHandle {
  * Edit a video with a text prompt using Runway's Aleph2 model. Aleph2 transforms your footage (restyle, relight, add or remove elements, change the viewpoint) while keeping the original motion and timing; the output resolution matches the input video, which must be 2-30 seconds at 30 fps or lower. Optionally steer the edit with either keyframes (anchored to the input video) or prompt images (anchored to the output video) - use one or the other, not both.
  */
 export function runwayAleph2VideoToVideoNode(inputs: RunwayAleph2VideoToVideoNodeInputs, options?: NodeOptions): RunwayAleph2VideoToVideoNodeNode {
-  return createNode<RunwayAleph2VideoToVideoNodeNode>({ classType: 'RunwayAleph2VideoToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0, public_figure_threshold: 'low' } }, inputs, options)
+  return createNode<RunwayAleph2VideoToVideoNodeNode>({ classType: 'RunwayAleph2VideoToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0, public_figure_threshold: 'low' }, inputNames: ['video', 'prompt', 'seed', 'public_figure_threshold', 'keyframes', 'prompt_images'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RunwayFirstLastFrameNode`. */
@@ -2793,7 +2793,7 @@ export interface RunwayFirstLastFrameNodeNode extends NodeHandle {
  * Upload first and last keyframes, draft a prompt, and generate a video. More complex transitions, such as cases where the Last frame is completely different from the First frame, may benefit from the longer 10s duration. This would give the generation more time to smoothly transition between the two inputs. Before diving in, review these best practices to ensure that your input selections will set your generation up for success: https://help.runwayml.com/hc/en-us/articles/34170748696595-Creating-with-Keyframes-on-Gen-3.
  */
 export function runwayFirstLastFrameNode(inputs: RunwayFirstLastFrameNodeInputs, options?: NodeOptions): RunwayFirstLastFrameNodeNode {
-  return createNode<RunwayFirstLastFrameNodeNode>({ classType: 'RunwayFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0 } }, inputs, options)
+  return createNode<RunwayFirstLastFrameNodeNode>({ classType: 'RunwayFirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0 }, inputNames: ['start_frame', 'end_frame', 'duration', 'ratio', 'prompt', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `RunwayImageToVideoNodeGen3a`. */
@@ -2830,7 +2830,7 @@ export interface RunwayImageToVideoNodeGen3ANode extends NodeHandle {
  * Generate a video from a single starting frame using Gen3a Turbo model. Before diving in, review these best practices to ensure that your input selections will set your generation up for success: https://help.runwayml.com/hc/en-us/articles/33927968552339-Creating-with-Act-One-on-Gen-3-Alpha-and-Turbo.
  */
 export function runwayImageToVideoNodeGen3A(inputs: RunwayImageToVideoNodeGen3AInputs, options?: NodeOptions): RunwayImageToVideoNodeGen3ANode {
-  return createNode<RunwayImageToVideoNodeGen3ANode>({ classType: 'RunwayImageToVideoNodeGen3a', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0 } }, inputs, options)
+  return createNode<RunwayImageToVideoNodeGen3ANode>({ classType: 'RunwayImageToVideoNodeGen3a', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0 }, inputNames: ['start_frame', 'duration', 'ratio', 'prompt', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `RunwayImageToVideoNodeGen4`. */
@@ -2867,7 +2867,7 @@ export interface RunwayImageToVideoNodeGen4Node extends NodeHandle {
  * Generate a video from a single starting frame using Gen4 Turbo model. Before diving in, review these best practices to ensure that your input selections will set your generation up for success: https://help.runwayml.com/hc/en-us/articles/37327109429011-Creating-with-Gen-4-Video.
  */
 export function runwayImageToVideoNodeGen4(inputs: RunwayImageToVideoNodeGen4Inputs, options?: NodeOptions): RunwayImageToVideoNodeGen4Node {
-  return createNode<RunwayImageToVideoNodeGen4Node>({ classType: 'RunwayImageToVideoNodeGen4', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0 } }, inputs, options)
+  return createNode<RunwayImageToVideoNodeGen4Node>({ classType: 'RunwayImageToVideoNodeGen4', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 0 }, inputNames: ['start_frame', 'duration', 'ratio', 'prompt', 'seed'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TopazVideoEnhance`. */
@@ -2946,7 +2946,7 @@ export interface TopazVideoEnhanceNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function topazVideoEnhance(inputs: TopazVideoEnhanceInputs, options?: NodeOptions): TopazVideoEnhanceNode {
-  return createNode<TopazVideoEnhanceNode>({ classType: 'TopazVideoEnhance', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { upscaler_enabled: true } }, inputs, options)
+  return createNode<TopazVideoEnhanceNode>({ classType: 'TopazVideoEnhance', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { upscaler_enabled: true }, inputNames: ['video', 'upscaler_model', 'upscaler_resolution', 'upscaler_enabled', 'upscaler_creativity', 'interpolation_enabled', 'interpolation_model', 'interpolation_slowmo', 'interpolation_frame_rate', 'interpolation_duplicate', 'interpolation_duplicate_threshold', 'dynamic_compression_level'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `TopazVideoEnhanceV2`. */
@@ -2975,7 +2975,7 @@ export interface TopazVideoEnhanceV2Node extends NodeHandle {
  * Breathe new life into video with powerful upscaling and recovery technology.
  */
 export function topazVideoEnhanceV2(inputs: TopazVideoEnhanceV2Inputs, options?: NodeOptions): TopazVideoEnhanceV2Node {
-  return createNode<TopazVideoEnhanceV2Node>({ classType: 'TopazVideoEnhanceV2', outputs: ['VIDEO'], names: ['VIDEO'], dynamic: { upscaler_model: { combo: true }, interpolation_model: { combo: true } } }, inputs, options)
+  return createNode<TopazVideoEnhanceV2Node>({ classType: 'TopazVideoEnhanceV2', outputs: ['VIDEO'], names: ['VIDEO'], dynamic: { upscaler_model: { combo: true }, interpolation_model: { combo: true } }, inputNames: ['video', 'upscaler_model', 'interpolation_model', 'dynamic_compression_level'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `Veo3FirstLastFrameNode`. */
@@ -3037,7 +3037,7 @@ export interface Veo3FirstLastFrameNodeNode extends NodeHandle {
  * Generate video using prompt and first and last frames.
  */
 export function veo3FirstLastFrameNode(inputs: Veo3FirstLastFrameNodeInputs, options?: NodeOptions): Veo3FirstLastFrameNodeNode {
-  return createNode<Veo3FirstLastFrameNodeNode>({ classType: 'Veo3FirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', negative_prompt: '', aspect_ratio: '16:9', duration: 8, seed: 0, generate_audio: true } }, inputs, options)
+  return createNode<Veo3FirstLastFrameNodeNode>({ classType: 'Veo3FirstLastFrameNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', negative_prompt: '', aspect_ratio: '16:9', duration: 8, seed: 0, generate_audio: true }, inputNames: ['resolution', 'first_frame', 'last_frame', 'model', 'prompt', 'negative_prompt', 'aspect_ratio', 'duration', 'seed', 'generate_audio'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `Veo3VideoGenerationNode`. */
@@ -3125,7 +3125,7 @@ export interface Veo3VideoGenerationNodeNode extends NodeHandle {
  * Generates videos from text prompts using Google's Veo 3 API
  */
 export function veo3VideoGenerationNode(inputs: Veo3VideoGenerationNodeInputs = {}, options?: NodeOptions): Veo3VideoGenerationNodeNode {
-  return createNode<Veo3VideoGenerationNodeNode>({ classType: 'Veo3VideoGenerationNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', aspect_ratio: '16:9' } }, inputs, options)
+  return createNode<Veo3VideoGenerationNodeNode>({ classType: 'Veo3VideoGenerationNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', aspect_ratio: '16:9' }, inputNames: ['prompt', 'aspect_ratio', 'resolution', 'negative_prompt', 'duration_seconds', 'enhance_prompt', 'person_generation', 'seed', 'image', 'model', 'generate_audio'] }, inputs, options)
 }
 
 /** Inputs of `VeoVideoGenerationNode`. */
@@ -3202,7 +3202,7 @@ export interface VeoVideoGenerationNodeNode extends NodeHandle {
  * Generates videos from text prompts using Google's Veo 2 API
  */
 export function veoVideoGenerationNode(inputs: VeoVideoGenerationNodeInputs = {}, options?: NodeOptions): VeoVideoGenerationNodeNode {
-  return createNode<VeoVideoGenerationNodeNode>({ classType: 'VeoVideoGenerationNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', aspect_ratio: '16:9' } }, inputs, options)
+  return createNode<VeoVideoGenerationNodeNode>({ classType: 'VeoVideoGenerationNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', aspect_ratio: '16:9' }, inputNames: ['prompt', 'aspect_ratio', 'negative_prompt', 'duration_seconds', 'enhance_prompt', 'person_generation', 'seed', 'image', 'model'] }, inputs, options)
 }
 
 /** Inputs of `Vidu2ImageToVideoNode`. */
@@ -3247,7 +3247,7 @@ export interface Vidu2ImageToVideoNodeNode extends NodeHandle {
  * Generate a video from an image and an optional prompt.
  */
 export function vidu2ImageToVideoNode(inputs: Vidu2ImageToVideoNodeInputs, options?: NodeOptions): Vidu2ImageToVideoNodeNode {
-  return createNode<Vidu2ImageToVideoNodeNode>({ classType: 'Vidu2ImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 5, seed: 1 } }, inputs, options)
+  return createNode<Vidu2ImageToVideoNodeNode>({ classType: 'Vidu2ImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', duration: 5, seed: 1 }, inputNames: ['model', 'image', 'resolution', 'movement_amplitude', 'prompt', 'duration', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `Vidu2ReferenceVideoNode`. */
@@ -3295,7 +3295,7 @@ export interface Vidu2ReferenceVideoNodeNode extends NodeHandle {
  * Generate a video from multiple reference images and a prompt.
  */
 export function vidu2ReferenceVideoNode(inputs: Vidu2ReferenceVideoNodeInputs, options?: NodeOptions): Vidu2ReferenceVideoNodeNode {
-  return createNode<Vidu2ReferenceVideoNodeNode>({ classType: 'Vidu2ReferenceVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { audio: false, duration: 5, seed: 1 }, dynamic: { subjects: { autogrowNames: ['subject1', 'subject2', 'subject3', 'subject4', 'subject5', 'subject6', 'subject7'] } } }, inputs, options)
+  return createNode<Vidu2ReferenceVideoNodeNode>({ classType: 'Vidu2ReferenceVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { audio: false, duration: 5, seed: 1 }, dynamic: { subjects: { autogrowNames: ['subject1', 'subject2', 'subject3', 'subject4', 'subject5', 'subject6', 'subject7'] } }, inputNames: ['model', 'subjects', 'prompt', 'aspect_ratio', 'resolution', 'movement_amplitude', 'audio', 'duration', 'seed'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `Vidu2StartEndToVideoNode`. */
@@ -3337,7 +3337,7 @@ export interface Vidu2StartEndToVideoNodeNode extends NodeHandle {
  * Generate a video from a start frame, an end frame, and a prompt.
  */
 export function vidu2StartEndToVideoNode(inputs: Vidu2StartEndToVideoNodeInputs, options?: NodeOptions): Vidu2StartEndToVideoNodeNode {
-  return createNode<Vidu2StartEndToVideoNodeNode>({ classType: 'Vidu2StartEndToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5, seed: 1 } }, inputs, options)
+  return createNode<Vidu2StartEndToVideoNodeNode>({ classType: 'Vidu2StartEndToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5, seed: 1 }, inputNames: ['model', 'first_frame', 'end_frame', 'prompt', 'resolution', 'movement_amplitude', 'duration', 'seed'], required: 6 }, inputs, options)
 }
 
 /** Inputs of `Vidu2TextToVideoNode`. */
@@ -3381,7 +3381,7 @@ export interface Vidu2TextToVideoNodeNode extends NodeHandle {
  * Generate video from a text prompt
  */
 export function vidu2TextToVideoNode(inputs: Vidu2TextToVideoNodeInputs, options?: NodeOptions): Vidu2TextToVideoNodeNode {
-  return createNode<Vidu2TextToVideoNodeNode>({ classType: 'Vidu2TextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5, seed: 1, background_music: false } }, inputs, options)
+  return createNode<Vidu2TextToVideoNodeNode>({ classType: 'Vidu2TextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { duration: 5, seed: 1, background_music: false }, inputNames: ['model', 'prompt', 'aspect_ratio', 'resolution', 'duration', 'seed', 'background_music'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `Vidu3ImageToVideoNode`. */
@@ -3417,7 +3417,7 @@ export interface Vidu3ImageToVideoNodeNode extends NodeHandle {
  * Generate a video from an image and an optional prompt.
  */
 export function vidu3ImageToVideoNode(inputs: Vidu3ImageToVideoNodeInputs, options?: NodeOptions): Vidu3ImageToVideoNodeNode {
-  return createNode<Vidu3ImageToVideoNodeNode>({ classType: 'Vidu3ImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 1 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Vidu3ImageToVideoNodeNode>({ classType: 'Vidu3ImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 1 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'image', 'prompt', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Vidu3StartEndToVideoNode`. */
@@ -3450,7 +3450,7 @@ export interface Vidu3StartEndToVideoNodeNode extends NodeHandle {
  * Generate a video from a start frame, an end frame, and a prompt.
  */
 export function vidu3StartEndToVideoNode(inputs: Vidu3StartEndToVideoNodeInputs, options?: NodeOptions): Vidu3StartEndToVideoNodeNode {
-  return createNode<Vidu3StartEndToVideoNodeNode>({ classType: 'Vidu3StartEndToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 1 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Vidu3StartEndToVideoNodeNode>({ classType: 'Vidu3StartEndToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 1 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'first_frame', 'end_frame', 'prompt', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `Vidu3TextToVideoNode`. */
@@ -3481,7 +3481,7 @@ export interface Vidu3TextToVideoNodeNode extends NodeHandle {
  * Generate video from a text prompt.
  */
 export function vidu3TextToVideoNode(inputs: Vidu3TextToVideoNodeInputs, options?: NodeOptions): Vidu3TextToVideoNodeNode {
-  return createNode<Vidu3TextToVideoNodeNode>({ classType: 'Vidu3TextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 1 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Vidu3TextToVideoNodeNode>({ classType: 'Vidu3TextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 1 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'prompt', 'seed'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ViduExtendVideoNode`. */
@@ -3519,7 +3519,7 @@ export interface ViduExtendVideoNodeNode extends NodeHandle {
  * Extend an existing video by generating additional frames.
  */
 export function viduExtendVideoNode(inputs: ViduExtendVideoNodeInputs, options?: NodeOptions): ViduExtendVideoNodeNode {
-  return createNode<ViduExtendVideoNodeNode>({ classType: 'ViduExtendVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 1 }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<ViduExtendVideoNodeNode>({ classType: 'ViduExtendVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', seed: 1 }, dynamic: { model: { combo: true } }, inputNames: ['model', 'video', 'prompt', 'seed', 'end_frame'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ViduImageToVideoNode`. */
@@ -3577,7 +3577,7 @@ export interface ViduImageToVideoNodeNode extends NodeHandle {
  * Generate video from image and optional prompt
  */
 export function viduImageToVideoNode(inputs: ViduImageToVideoNodeInputs, options?: NodeOptions): ViduImageToVideoNodeNode {
-  return createNode<ViduImageToVideoNodeNode>({ classType: 'ViduImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'] }, inputs, options)
+  return createNode<ViduImageToVideoNodeNode>({ classType: 'ViduImageToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], inputNames: ['model', 'image', 'prompt', 'duration', 'seed', 'resolution', 'movement_amplitude'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `ViduMultiFrameVideoNode`. */
@@ -3610,7 +3610,7 @@ export interface ViduMultiFrameVideoNodeNode extends NodeHandle {
  * Generate a video with multiple keyframe transitions.
  */
 export function viduMultiFrameVideoNode(inputs: ViduMultiFrameVideoNodeInputs, options?: NodeOptions): ViduMultiFrameVideoNodeNode {
-  return createNode<ViduMultiFrameVideoNodeNode>({ classType: 'ViduMultiFrameVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 1 }, dynamic: { frames: { combo: true } } }, inputs, options)
+  return createNode<ViduMultiFrameVideoNodeNode>({ classType: 'ViduMultiFrameVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 1 }, dynamic: { frames: { combo: true } }, inputNames: ['model', 'start_image', 'resolution', 'frames', 'seed'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `ViduReferenceVideoNode`. */
@@ -3669,7 +3669,7 @@ export interface ViduReferenceVideoNodeNode extends NodeHandle {
  * Generate video from multiple images and a prompt
  */
 export function viduReferenceVideoNode(inputs: ViduReferenceVideoNodeInputs, options?: NodeOptions): ViduReferenceVideoNodeNode {
-  return createNode<ViduReferenceVideoNodeNode>({ classType: 'ViduReferenceVideoNode', outputs: ['VIDEO'], names: ['VIDEO'] }, inputs, options)
+  return createNode<ViduReferenceVideoNodeNode>({ classType: 'ViduReferenceVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], inputNames: ['model', 'images', 'prompt', 'duration', 'seed', 'aspect_ratio', 'resolution', 'movement_amplitude'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ViduStartEndToVideoNode`. */
@@ -3728,7 +3728,7 @@ export interface ViduStartEndToVideoNodeNode extends NodeHandle {
  * Generate a video from start and end frames and a prompt
  */
 export function viduStartEndToVideoNode(inputs: ViduStartEndToVideoNodeInputs, options?: NodeOptions): ViduStartEndToVideoNodeNode {
-  return createNode<ViduStartEndToVideoNodeNode>({ classType: 'ViduStartEndToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'] }, inputs, options)
+  return createNode<ViduStartEndToVideoNodeNode>({ classType: 'ViduStartEndToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], inputNames: ['model', 'first_frame', 'end_frame', 'prompt', 'duration', 'seed', 'resolution', 'movement_amplitude'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ViduTextToVideoNode`. */
@@ -3785,7 +3785,7 @@ export interface ViduTextToVideoNodeNode extends NodeHandle {
  * Generate video from a text prompt
  */
 export function viduTextToVideoNode(inputs: ViduTextToVideoNodeInputs, options?: NodeOptions): ViduTextToVideoNodeNode {
-  return createNode<ViduTextToVideoNodeNode>({ classType: 'ViduTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'] }, inputs, options)
+  return createNode<ViduTextToVideoNodeNode>({ classType: 'ViduTextToVideoNode', outputs: ['VIDEO'], names: ['VIDEO'], inputNames: ['model', 'prompt', 'duration', 'seed', 'aspect_ratio', 'resolution', 'movement_amplitude'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Wan2ImageToVideoApi`. */
@@ -3836,7 +3836,7 @@ export interface Wan2ImageToVideoApiNode extends NodeHandle {
  * Generate a video from a first-frame image, with optional last-frame image and audio.
  */
 export function wan2ImageToVideoApi(inputs: Wan2ImageToVideoApiInputs, options?: NodeOptions): Wan2ImageToVideoApiNode {
-  return createNode<Wan2ImageToVideoApiNode>({ classType: 'Wan2ImageToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, prompt_extend: true, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Wan2ImageToVideoApiNode>({ classType: 'Wan2ImageToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, prompt_extend: true, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'first_frame', 'seed', 'prompt_extend', 'watermark', 'last_frame', 'audio'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Wan2ReferenceVideoApi`. */
@@ -3870,7 +3870,7 @@ export interface Wan2ReferenceVideoApiNode extends NodeHandle {
  * Generate a video featuring a person or object from reference materials. Supports single-character performances and multi-character interactions.
  */
 export function wan2ReferenceVideoApi(inputs: Wan2ReferenceVideoApiInputs, options?: NodeOptions): Wan2ReferenceVideoApiNode {
-  return createNode<Wan2ReferenceVideoApiNode>({ classType: 'Wan2ReferenceVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Wan2ReferenceVideoApiNode>({ classType: 'Wan2ReferenceVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'watermark'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Wan2TextToVideoApi`. */
@@ -3914,7 +3914,7 @@ export interface Wan2TextToVideoApiNode extends NodeHandle {
  * Generates a video based on a text prompt using the Wan 2.7 model.
  */
 export function wan2TextToVideoApi(inputs: Wan2TextToVideoApiInputs, options?: NodeOptions): Wan2TextToVideoApiNode {
-  return createNode<Wan2TextToVideoApiNode>({ classType: 'Wan2TextToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, prompt_extend: true, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Wan2TextToVideoApiNode>({ classType: 'Wan2TextToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, prompt_extend: true, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'seed', 'prompt_extend', 'watermark', 'audio'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `Wan2VideoContinuationApi`. */
@@ -3960,7 +3960,7 @@ export interface Wan2VideoContinuationApiNode extends NodeHandle {
  * Continue a video from where it left off, with optional last-frame control.
  */
 export function wan2VideoContinuationApi(inputs: Wan2VideoContinuationApiInputs, options?: NodeOptions): Wan2VideoContinuationApiNode {
-  return createNode<Wan2VideoContinuationApiNode>({ classType: 'Wan2VideoContinuationApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, prompt_extend: true, watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Wan2VideoContinuationApiNode>({ classType: 'Wan2VideoContinuationApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, prompt_extend: true, watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'first_clip', 'seed', 'prompt_extend', 'watermark', 'last_frame'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Wan2VideoEditApi`. */
@@ -4001,7 +4001,7 @@ export interface Wan2VideoEditApiNode extends NodeHandle {
  * Edit a video using text instructions, reference images, or style transfer.
  */
 export function wan2VideoEditApi(inputs: Wan2VideoEditApiInputs, options?: NodeOptions): Wan2VideoEditApiNode {
-  return createNode<Wan2VideoEditApiNode>({ classType: 'Wan2VideoEditApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, audio_setting: 'auto', watermark: false }, dynamic: { model: { combo: true } } }, inputs, options)
+  return createNode<Wan2VideoEditApiNode>({ classType: 'Wan2VideoEditApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { seed: 0, audio_setting: 'auto', watermark: false }, dynamic: { model: { combo: true } }, inputNames: ['model', 'video', 'seed', 'audio_setting', 'watermark'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `WanImageToVideoApi`. */
@@ -4089,7 +4089,7 @@ export interface WanImageToVideoApiNode extends NodeHandle {
  * Generates a video from the first frame and a text prompt.
  */
 export function wanImageToVideoApi(inputs: WanImageToVideoApiInputs, options?: NodeOptions): WanImageToVideoApiNode {
-  return createNode<WanImageToVideoApiNode>({ classType: 'WanImageToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'wan2.6-i2v', prompt: '' } }, inputs, options)
+  return createNode<WanImageToVideoApiNode>({ classType: 'WanImageToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'wan2.6-i2v', prompt: '' }, inputNames: ['image', 'model', 'prompt', 'negative_prompt', 'resolution', 'duration', 'audio', 'seed', 'generate_audio', 'prompt_extend', 'watermark', 'shot_type'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `WanReferenceVideoApi`. */
@@ -4143,7 +4143,7 @@ export interface WanReferenceVideoApiNode extends NodeHandle {
  * Use the character and voice from input videos, combined with a prompt, to generate a new video that maintains character consistency.
  */
 export function wanReferenceVideoApi(inputs: WanReferenceVideoApiInputs, options?: NodeOptions): WanReferenceVideoApiNode {
-  return createNode<WanReferenceVideoApiNode>({ classType: 'WanReferenceVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', negative_prompt: '', duration: 5, seed: 0, watermark: false }, dynamic: { reference_videos: { autogrowNames: ['character1', 'character2', 'character3'] } } }, inputs, options)
+  return createNode<WanReferenceVideoApiNode>({ classType: 'WanReferenceVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { prompt: '', negative_prompt: '', duration: 5, seed: 0, watermark: false }, dynamic: { reference_videos: { autogrowNames: ['character1', 'character2', 'character3'] } }, inputNames: ['model', 'reference_videos', 'size', 'shot_type', 'prompt', 'negative_prompt', 'duration', 'seed', 'watermark'], required: 4 }, inputs, options)
 }
 
 /** Inputs of `WanTextToVideoApi`. */
@@ -4230,7 +4230,7 @@ export interface WanTextToVideoApiNode extends NodeHandle {
  * Generates a video based on a text prompt.
  */
 export function wanTextToVideoApi(inputs: WanTextToVideoApiInputs = {}, options?: NodeOptions): WanTextToVideoApiNode {
-  return createNode<WanTextToVideoApiNode>({ classType: 'WanTextToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'wan2.6-t2v', prompt: '' } }, inputs, options)
+  return createNode<WanTextToVideoApiNode>({ classType: 'WanTextToVideoApi', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { model: 'wan2.6-t2v', prompt: '' }, inputNames: ['model', 'prompt', 'negative_prompt', 'size', 'duration', 'audio', 'seed', 'generate_audio', 'prompt_extend', 'watermark', 'shot_type'] }, inputs, options)
 }
 
 /** Inputs of `WavespeedFlashVSRNode`. */
@@ -4252,5 +4252,5 @@ export interface WavespeedFlashVSRNodeNode extends NodeHandle {
  * Fast, high-quality video upscaler that boosts resolution and restores clarity for low-resolution or blurry footage.
  */
 export function wavespeedFlashVsrNode(inputs: WavespeedFlashVSRNodeInputs, options?: NodeOptions): WavespeedFlashVSRNodeNode {
-  return createNode<WavespeedFlashVSRNodeNode>({ classType: 'WavespeedFlashVSRNode', outputs: ['VIDEO'], names: ['VIDEO'] }, inputs, options)
+  return createNode<WavespeedFlashVSRNodeNode>({ classType: 'WavespeedFlashVSRNode', outputs: ['VIDEO'], names: ['VIDEO'], inputNames: ['video', 'target_resolution'], required: 2 }, inputs, options)
 }

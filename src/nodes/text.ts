@@ -30,7 +30,7 @@ export interface AddTextPrefixNode extends NodeHandle {
  * @experimental
  */
 export function addTextPrefix(inputs: AddTextPrefixInputs, options?: NodeOptions): AddTextPrefixNode {
-  return createNode<AddTextPrefixNode>({ classType: 'AddTextPrefix', outputs: ['STRING'], names: ['texts'], defaults: { prefix: '' } }, inputs, options)
+  return createNode<AddTextPrefixNode>({ classType: 'AddTextPrefix', outputs: ['STRING'], names: ['texts'], defaults: { prefix: '' }, inputNames: ['texts', 'prefix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `AddTextSuffix`. */
@@ -57,7 +57,7 @@ export interface AddTextSuffixNode extends NodeHandle {
  * @experimental
  */
 export function addTextSuffix(inputs: AddTextSuffixInputs, options?: NodeOptions): AddTextSuffixNode {
-  return createNode<AddTextSuffixNode>({ classType: 'AddTextSuffix', outputs: ['STRING'], names: ['texts'], defaults: { suffix: '' } }, inputs, options)
+  return createNode<AddTextSuffixNode>({ classType: 'AddTextSuffix', outputs: ['STRING'], names: ['texts'], defaults: { suffix: '' }, inputNames: ['texts', 'suffix'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CaseConverter`. */
@@ -75,7 +75,7 @@ export interface CaseConverterNode extends NodeHandle {
 
 /** Convert Text Case (`CaseConverter`), category `text`. */
 export function caseConverter(inputs: CaseConverterInputs, options?: NodeOptions): CaseConverterNode {
-  return createNode<CaseConverterNode>({ classType: 'CaseConverter', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<CaseConverterNode>({ classType: 'CaseConverter', outputs: ['STRING'], names: ['STRING'], inputNames: ['string', 'mode'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `JsonExtractString`. */
@@ -93,7 +93,7 @@ export interface JsonExtractStringNode extends NodeHandle {
 
 /** Extract Text from JSON (`JsonExtractString`), category `text`. */
 export function jsonExtractString(inputs: JsonExtractStringInputs, options?: NodeOptions): JsonExtractStringNode {
-  return createNode<JsonExtractStringNode>({ classType: 'JsonExtractString', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<JsonExtractStringNode>({ classType: 'JsonExtractString', outputs: ['STRING'], names: ['STRING'], inputNames: ['json_string', 'key'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `MergeTextLists`. */
@@ -115,7 +115,7 @@ export interface MergeTextListsNode extends NodeHandle {
  * @experimental
  */
 export function mergeTextLists(inputs: MergeTextListsInputs, options?: NodeOptions): MergeTextListsNode {
-  return createNode<MergeTextListsNode>({ classType: 'MergeTextLists', outputs: ['STRING'], names: ['texts'] }, inputs, options)
+  return createNode<MergeTextListsNode>({ classType: 'MergeTextLists', outputs: ['STRING'], names: ['texts'], inputNames: ['texts'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `RegexExtract`. */
@@ -146,7 +146,7 @@ export interface RegexExtractNode extends NodeHandle {
 
 /** Extract Text (`RegexExtract`), category `text`. */
 export function regexExtract(inputs: RegexExtractInputs, options?: NodeOptions): RegexExtractNode {
-  return createNode<RegexExtractNode>({ classType: 'RegexExtract', outputs: ['STRING'], names: ['STRING'], defaults: { case_insensitive: true, multiline: false, dotall: false, group_index: 1 } }, inputs, options)
+  return createNode<RegexExtractNode>({ classType: 'RegexExtract', outputs: ['STRING'], names: ['STRING'], defaults: { case_insensitive: true, multiline: false, dotall: false, group_index: 1 }, inputNames: ['string', 'regex_pattern', 'mode', 'case_insensitive', 'multiline', 'dotall', 'group_index'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `RegexMatch`. */
@@ -170,7 +170,7 @@ export interface RegexMatchNode extends NodeHandle {
 
 /** Match Text (`RegexMatch`), category `text`. */
 export function regexMatch(inputs: RegexMatchInputs, options?: NodeOptions): RegexMatchNode {
-  return createNode<RegexMatchNode>({ classType: 'RegexMatch', outputs: ['BOOLEAN'], names: ['matches'], defaults: { case_insensitive: true, multiline: false, dotall: false } }, inputs, options)
+  return createNode<RegexMatchNode>({ classType: 'RegexMatch', outputs: ['BOOLEAN'], names: ['matches'], defaults: { case_insensitive: true, multiline: false, dotall: false }, inputNames: ['string', 'regex_pattern', 'case_insensitive', 'multiline', 'dotall'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `RegexReplace`. */
@@ -217,7 +217,7 @@ export interface RegexReplaceNode extends NodeHandle {
  * Find and replace text using regex patterns.
  */
 export function regexReplace(inputs: RegexReplaceInputs, options?: NodeOptions): RegexReplaceNode {
-  return createNode<RegexReplaceNode>({ classType: 'RegexReplace', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<RegexReplaceNode>({ classType: 'RegexReplace', outputs: ['STRING'], names: ['STRING'], inputNames: ['string', 'regex_pattern', 'replace', 'case_insensitive', 'multiline', 'dotall', 'count'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `ReplaceText`. */
@@ -249,7 +249,7 @@ export interface ReplaceTextNode extends NodeHandle {
  * @experimental
  */
 export function replaceText(inputs: ReplaceTextInputs, options?: NodeOptions): ReplaceTextNode {
-  return createNode<ReplaceTextNode>({ classType: 'ReplaceText', outputs: ['STRING'], names: ['texts'], defaults: { find: '', replace: '' } }, inputs, options)
+  return createNode<ReplaceTextNode>({ classType: 'ReplaceText', outputs: ['STRING'], names: ['texts'], defaults: { find: '', replace: '' }, inputNames: ['texts', 'find', 'replace'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StringCompare`. */
@@ -270,7 +270,7 @@ export interface StringCompareNode extends NodeHandle {
 
 /** Compare Text (`StringCompare`), category `text`. */
 export function stringCompare(inputs: StringCompareInputs, options?: NodeOptions): StringCompareNode {
-  return createNode<StringCompareNode>({ classType: 'StringCompare', outputs: ['BOOLEAN'], names: ['BOOLEAN'], defaults: { case_sensitive: true } }, inputs, options)
+  return createNode<StringCompareNode>({ classType: 'StringCompare', outputs: ['BOOLEAN'], names: ['BOOLEAN'], defaults: { case_sensitive: true }, inputNames: ['string_a', 'string_b', 'mode', 'case_sensitive'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `StringConcatenate`. */
@@ -290,7 +290,7 @@ export interface StringConcatenateNode extends NodeHandle {
 
 /** Concatenate Text (`StringConcatenate`), category `text`. */
 export function stringConcatenate(inputs: StringConcatenateInputs, options?: NodeOptions): StringConcatenateNode {
-  return createNode<StringConcatenateNode>({ classType: 'StringConcatenate', outputs: ['STRING'], names: ['STRING'], defaults: { delimiter: '' } }, inputs, options)
+  return createNode<StringConcatenateNode>({ classType: 'StringConcatenate', outputs: ['STRING'], names: ['STRING'], defaults: { delimiter: '' }, inputNames: ['string_a', 'string_b', 'delimiter'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StringContains`. */
@@ -310,7 +310,7 @@ export interface StringContainsNode extends NodeHandle {
 
 /** Contains Text (`StringContains`), category `text`. */
 export function stringContains(inputs: StringContainsInputs, options?: NodeOptions): StringContainsNode {
-  return createNode<StringContainsNode>({ classType: 'StringContains', outputs: ['BOOLEAN'], names: ['contains'], defaults: { case_sensitive: true } }, inputs, options)
+  return createNode<StringContainsNode>({ classType: 'StringContains', outputs: ['BOOLEAN'], names: ['contains'], defaults: { case_sensitive: true }, inputNames: ['string', 'substring', 'case_sensitive'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StringFormat`. */
@@ -333,7 +333,7 @@ export interface StringFormatNode extends NodeHandle {
  * Same as Python's string format method. Supports all of Python's format options and features.
  */
 export function stringFormat(inputs: StringFormatInputs = {}, options?: NodeOptions): StringFormatNode {
-  return createNode<StringFormatNode>({ classType: 'StringFormat', outputs: ['STRING'], names: ['STRING'], defaults: { f_string: '{a}' }, dynamic: { values: { autogrowNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z'] } } }, inputs, options)
+  return createNode<StringFormatNode>({ classType: 'StringFormat', outputs: ['STRING'], names: ['STRING'], defaults: { f_string: '{a}' }, dynamic: { values: { autogrowNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z'] } }, inputNames: ['values', 'f_string'] }, inputs, options)
 }
 
 /** Inputs of `StringLength`. */
@@ -350,7 +350,7 @@ export interface StringLengthNode extends NodeHandle {
 
 /** Text Length (`StringLength`), category `text`. */
 export function stringLength(inputs: StringLengthInputs, options?: NodeOptions): StringLengthNode {
-  return createNode<StringLengthNode>({ classType: 'StringLength', outputs: ['INT'], names: ['length'] }, inputs, options)
+  return createNode<StringLengthNode>({ classType: 'StringLength', outputs: ['INT'], names: ['length'], inputNames: ['string'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `StringReplace`. */
@@ -369,7 +369,7 @@ export interface StringReplaceNode extends NodeHandle {
 
 /** Replace Text (`StringReplace`), category `text`. */
 export function stringReplace(inputs: StringReplaceInputs, options?: NodeOptions): StringReplaceNode {
-  return createNode<StringReplaceNode>({ classType: 'StringReplace', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<StringReplaceNode>({ classType: 'StringReplace', outputs: ['STRING'], names: ['STRING'], inputNames: ['string', 'find', 'replace'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `StringSubstring`. */
@@ -388,7 +388,7 @@ export interface StringSubstringNode extends NodeHandle {
 
 /** Substring (`StringSubstring`), category `text`. */
 export function stringSubstring(inputs: StringSubstringInputs, options?: NodeOptions): StringSubstringNode {
-  return createNode<StringSubstringNode>({ classType: 'StringSubstring', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<StringSubstringNode>({ classType: 'StringSubstring', outputs: ['STRING'], names: ['STRING'], inputNames: ['string', 'start', 'end'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `StringTrim`. */
@@ -406,7 +406,7 @@ export interface StringTrimNode extends NodeHandle {
 
 /** Trim Text (`StringTrim`), category `text`. */
 export function stringTrim(inputs: StringTrimInputs, options?: NodeOptions): StringTrimNode {
-  return createNode<StringTrimNode>({ classType: 'StringTrim', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<StringTrimNode>({ classType: 'StringTrim', outputs: ['STRING'], names: ['STRING'], inputNames: ['string', 'mode'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `StripWhitespace`. */
@@ -428,7 +428,7 @@ export interface StripWhitespaceNode extends NodeHandle {
  * @experimental
  */
 export function stripWhitespace(inputs: StripWhitespaceInputs, options?: NodeOptions): StripWhitespaceNode {
-  return createNode<StripWhitespaceNode>({ classType: 'StripWhitespace', outputs: ['STRING'], names: ['texts'] }, inputs, options)
+  return createNode<StripWhitespaceNode>({ classType: 'StripWhitespace', outputs: ['STRING'], names: ['texts'], inputNames: ['texts'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TextGenerate`. */
@@ -475,7 +475,7 @@ export interface TextGenerateNode extends NodeHandle {
 
 /** Generate Text (`TextGenerate`), category `text`. */
 export function textGenerate(inputs: TextGenerateInputs, options?: NodeOptions): TextGenerateNode {
-  return createNode<TextGenerateNode>({ classType: 'TextGenerate', outputs: ['STRING'], names: ['generated_text'], defaults: { prompt: '', max_length: 512 }, dynamic: { sampling_mode: { combo: true } } }, inputs, options)
+  return createNode<TextGenerateNode>({ classType: 'TextGenerate', outputs: ['STRING'], names: ['generated_text'], defaults: { prompt: '', max_length: 512 }, dynamic: { sampling_mode: { combo: true } }, inputNames: ['clip', 'sampling_mode', 'prompt', 'max_length', 'image', 'video', 'audio', 'thinking', 'use_default_template'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TextGenerateLTX2Prompt`. */
@@ -522,7 +522,7 @@ export interface TextGenerateLTX2PromptNode extends NodeHandle {
 
 /** Generate LTX2 Prompt (`TextGenerateLTX2Prompt`), category `text`. */
 export function textGenerateLtx2Prompt(inputs: TextGenerateLTX2PromptInputs, options?: NodeOptions): TextGenerateLTX2PromptNode {
-  return createNode<TextGenerateLTX2PromptNode>({ classType: 'TextGenerateLTX2Prompt', outputs: ['STRING'], names: ['generated_text'], defaults: { prompt: '', max_length: 512 }, dynamic: { sampling_mode: { combo: true } } }, inputs, options)
+  return createNode<TextGenerateLTX2PromptNode>({ classType: 'TextGenerateLTX2Prompt', outputs: ['STRING'], names: ['generated_text'], defaults: { prompt: '', max_length: 512 }, dynamic: { sampling_mode: { combo: true } }, inputNames: ['clip', 'sampling_mode', 'prompt', 'max_length', 'image', 'video', 'audio', 'thinking', 'use_default_template'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `TextToLowercase`. */
@@ -544,7 +544,7 @@ export interface TextToLowercaseNode extends NodeHandle {
  * @experimental
  */
 export function textToLowercase(inputs: TextToLowercaseInputs, options?: NodeOptions): TextToLowercaseNode {
-  return createNode<TextToLowercaseNode>({ classType: 'TextToLowercase', outputs: ['STRING'], names: ['texts'] }, inputs, options)
+  return createNode<TextToLowercaseNode>({ classType: 'TextToLowercase', outputs: ['STRING'], names: ['texts'], inputNames: ['texts'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TextToUppercase`. */
@@ -566,7 +566,7 @@ export interface TextToUppercaseNode extends NodeHandle {
  * @experimental
  */
 export function textToUppercase(inputs: TextToUppercaseInputs, options?: NodeOptions): TextToUppercaseNode {
-  return createNode<TextToUppercaseNode>({ classType: 'TextToUppercase', outputs: ['STRING'], names: ['texts'] }, inputs, options)
+  return createNode<TextToUppercaseNode>({ classType: 'TextToUppercase', outputs: ['STRING'], names: ['texts'], inputNames: ['texts'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `TruncateText`. */
@@ -595,5 +595,5 @@ export interface TruncateTextNode extends NodeHandle {
  * @experimental
  */
 export function truncateText(inputs: TruncateTextInputs, options?: NodeOptions): TruncateTextNode {
-  return createNode<TruncateTextNode>({ classType: 'TruncateText', outputs: ['STRING'], names: ['texts'], defaults: { max_length: 77 } }, inputs, options)
+  return createNode<TruncateTextNode>({ classType: 'TruncateText', outputs: ['STRING'], names: ['texts'], defaults: { max_length: 77 }, inputNames: ['texts', 'max_length'], required: 1 }, inputs, options)
 }

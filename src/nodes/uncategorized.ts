@@ -25,5 +25,5 @@ export interface WanBlockSwapNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function wanBlockSwap(inputs: WanBlockSwapInputs, options?: NodeOptions): WanBlockSwapNode {
-  return createNode<WanBlockSwapNode>({ classType: 'wanBlockSwap', outputs: ['MODEL'], names: ['MODEL'] }, inputs, options)
+  return createNode<WanBlockSwapNode>({ classType: 'wanBlockSwap', outputs: ['MODEL'], names: ['MODEL'], inputNames: ['model'], required: 1 }, inputs, options)
 }

@@ -28,7 +28,7 @@ export interface ColorToRGBIntNode extends NodeHandle {
  * Return a color RGB integer value and hexadecimal representation.
  */
 export function colorToRgbInt(inputs: ColorToRGBIntInputs, options?: NodeOptions): ColorToRGBIntNode {
-  return createNode<ColorToRGBIntNode>({ classType: 'ColorToRGBInt', outputs: ['INT', 'COLOR'], names: ['rgb_int', 'hex'] }, inputs, options)
+  return createNode<ColorToRGBIntNode>({ classType: 'ColorToRGBInt', outputs: ['INT', 'COLOR'], names: ['rgb_int', 'hex'], inputNames: ['color'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ComfyAndNode`. */
@@ -49,7 +49,7 @@ export interface ComfyAndNodeNode extends NodeHandle {
  * Logical AND operation. Returns true if all of the values are truthy. Uses Python's rules for truthiness.
  */
 export function comfyAndNode(inputs: ComfyAndNodeInputs, options?: NodeOptions): ComfyAndNodeNode {
-  return createNode<ComfyAndNodeNode>({ classType: 'ComfyAndNode', outputs: ['BOOLEAN'], names: ['BOOLEAN'], dynamic: { values: { autogrow: 'value' } } }, inputs, options)
+  return createNode<ComfyAndNodeNode>({ classType: 'ComfyAndNode', outputs: ['BOOLEAN'], names: ['BOOLEAN'], dynamic: { values: { autogrow: 'value' } }, inputNames: ['values'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ComfyMathExpression`. */
@@ -74,7 +74,7 @@ export interface ComfyMathExpressionNode extends NodeHandle {
 
 /** Math Expression (`ComfyMathExpression`), category `utilities`. */
 export function comfyMathExpression(inputs: ComfyMathExpressionInputs, options?: NodeOptions): ComfyMathExpressionNode {
-  return createNode<ComfyMathExpressionNode>({ classType: 'ComfyMathExpression', outputs: ['FLOAT', 'INT', 'BOOLEAN'], names: ['FLOAT', 'INT', 'BOOL'], defaults: { expression: 'a + b' }, dynamic: { values: { autogrowNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z'] } } }, inputs, options)
+  return createNode<ComfyMathExpressionNode>({ classType: 'ComfyMathExpression', outputs: ['FLOAT', 'INT', 'BOOLEAN'], names: ['FLOAT', 'INT', 'BOOL'], defaults: { expression: 'a + b' }, dynamic: { values: { autogrowNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z'] } }, inputNames: ['values', 'expression'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ComfyNotNode`. */
@@ -95,7 +95,7 @@ export interface ComfyNotNodeNode extends NodeHandle {
  * Logical NOT operation. Returns true if the value is falsy. Uses Python's rules for truthiness.
  */
 export function comfyNotNode(inputs: ComfyNotNodeInputs, options?: NodeOptions): ComfyNotNodeNode {
-  return createNode<ComfyNotNodeNode>({ classType: 'ComfyNotNode', outputs: ['BOOLEAN'], names: ['BOOLEAN'] }, inputs, options)
+  return createNode<ComfyNotNodeNode>({ classType: 'ComfyNotNode', outputs: ['BOOLEAN'], names: ['BOOLEAN'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ComfyNumberConvert`. */
@@ -115,7 +115,7 @@ export interface ComfyNumberConvertNode extends NodeHandle {
 
 /** Convert Number (`ComfyNumberConvert`), category `utilities`. */
 export function comfyNumberConvert(inputs: ComfyNumberConvertInputs, options?: NodeOptions): ComfyNumberConvertNode {
-  return createNode<ComfyNumberConvertNode>({ classType: 'ComfyNumberConvert', outputs: ['FLOAT', 'INT'], names: ['FLOAT', 'INT'] }, inputs, options)
+  return createNode<ComfyNumberConvertNode>({ classType: 'ComfyNumberConvert', outputs: ['FLOAT', 'INT'], names: ['FLOAT', 'INT'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ComfyOrNode`. */
@@ -136,7 +136,7 @@ export interface ComfyOrNodeNode extends NodeHandle {
  * Logical OR operation. Returns true if any of the values are truthy. Uses Python's rules for truthiness.
  */
 export function comfyOrNode(inputs: ComfyOrNodeInputs, options?: NodeOptions): ComfyOrNodeNode {
-  return createNode<ComfyOrNodeNode>({ classType: 'ComfyOrNode', outputs: ['BOOLEAN'], names: ['BOOLEAN'], dynamic: { values: { autogrow: 'value' } } }, inputs, options)
+  return createNode<ComfyOrNodeNode>({ classType: 'ComfyOrNode', outputs: ['BOOLEAN'], names: ['BOOLEAN'], dynamic: { values: { autogrow: 'value' } }, inputNames: ['values'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ComfySwitchNode`. */
@@ -160,7 +160,7 @@ export interface ComfySwitchNodeNode<T extends '*'> extends NodeHandle {
  * @experimental
  */
 export function comfySwitchNode<T extends '*'>(inputs: ComfySwitchNodeInputs<T>, options?: NodeOptions): ComfySwitchNodeNode<T> {
-  return createNode<ComfySwitchNodeNode<T>>({ classType: 'ComfySwitchNode', outputs: ['COMFY_MATCHTYPE_V3'], names: ['output'] }, inputs, options)
+  return createNode<ComfySwitchNodeNode<T>>({ classType: 'ComfySwitchNode', outputs: ['COMFY_MATCHTYPE_V3'], names: ['output'], inputNames: ['switch', 'on_false', 'on_true'], required: 3 }, inputs, options)
 }
 
 /** Inputs of `CreateList`. */
@@ -177,7 +177,7 @@ export interface CreateListNode<T extends '*'> extends NodeHandle {
 
 /** Create List (`CreateList`), category `utilities`. */
 export function createList<T extends '*'>(inputs: CreateListInputs<T>, options?: NodeOptions): CreateListNode<T> {
-  return createNode<CreateListNode<T>>({ classType: 'CreateList', outputs: ['COMFY_MATCHTYPE_V3'], names: ['list'], dynamic: { inputs: { autogrow: 'input' } } }, inputs, options)
+  return createNode<CreateListNode<T>>({ classType: 'CreateList', outputs: ['COMFY_MATCHTYPE_V3'], names: ['list'], dynamic: { inputs: { autogrow: 'input' } }, inputNames: ['inputs'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CurveEditor`. */
@@ -197,7 +197,7 @@ export interface CurveEditorNode extends NodeHandle {
 
 /** Curve Editor (`CurveEditor`), category `utilities`. */
 export function curveEditor(inputs: CurveEditorInputs, options?: NodeOptions): CurveEditorNode {
-  return createNode<CurveEditorNode>({ classType: 'CurveEditor', outputs: ['CURVE'], names: ['curve'] }, inputs, options)
+  return createNode<CurveEditorNode>({ classType: 'CurveEditor', outputs: ['CURVE'], names: ['curve'], inputNames: ['curve', 'histogram'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `CustomCombo`. */
@@ -221,7 +221,7 @@ export interface CustomComboNode extends NodeHandle {
  * @experimental
  */
 export function customCombo(inputs: CustomComboInputs, options?: NodeOptions): CustomComboNode {
-  return createNode<CustomComboNode>({ classType: 'CustomCombo', outputs: ['STRING', 'INT'], names: ['STRING', 'INDEX'] }, inputs, options)
+  return createNode<CustomComboNode>({ classType: 'CustomCombo', outputs: ['STRING', 'INT'], names: ['STRING', 'INDEX'], inputNames: ['choice'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ImageHistogram`. */
@@ -250,7 +250,7 @@ export interface ImageHistogramNode extends NodeHandle {
 
 /** Image Histogram (`ImageHistogram`), category `utilities`. */
 export function imageHistogram(inputs: ImageHistogramInputs, options?: NodeOptions): ImageHistogramNode {
-  return createNode<ImageHistogramNode>({ classType: 'ImageHistogram', outputs: ['HISTOGRAM', 'HISTOGRAM', 'HISTOGRAM', 'HISTOGRAM', 'HISTOGRAM'], names: ['rgb', 'luminance', 'red', 'green', 'blue'] }, inputs, options)
+  return createNode<ImageHistogramNode>({ classType: 'ImageHistogram', outputs: ['HISTOGRAM', 'HISTOGRAM', 'HISTOGRAM', 'HISTOGRAM', 'HISTOGRAM'], names: ['rgb', 'luminance', 'red', 'green', 'blue'], inputNames: ['image'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PreviewAny`. */
@@ -271,7 +271,7 @@ export interface PreviewAnyNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function previewAny(inputs: PreviewAnyInputs, options?: NodeOptions): PreviewAnyNode {
-  return createNode<PreviewAnyNode>({ classType: 'PreviewAny', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<PreviewAnyNode>({ classType: 'PreviewAny', outputs: ['STRING'], names: ['STRING'], inputNames: ['source'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PrimitiveBoolean`. */
@@ -288,7 +288,7 @@ export interface PrimitiveBooleanNode extends NodeHandle {
 
 /** Boolean (`PrimitiveBoolean`), category `utilities/primitive`. */
 export function primitiveBoolean(inputs: PrimitiveBooleanInputs, options?: NodeOptions): PrimitiveBooleanNode {
-  return createNode<PrimitiveBooleanNode>({ classType: 'PrimitiveBoolean', outputs: ['BOOLEAN'], names: ['BOOLEAN'] }, inputs, options)
+  return createNode<PrimitiveBooleanNode>({ classType: 'PrimitiveBoolean', outputs: ['BOOLEAN'], names: ['BOOLEAN'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PrimitiveBoundingBox`. */
@@ -328,7 +328,7 @@ export interface PrimitiveBoundingBoxNode extends NodeHandle {
 
 /** Bounding Box (`PrimitiveBoundingBox`), category `utilities/primitive`. */
 export function primitiveBoundingBox(inputs: PrimitiveBoundingBoxInputs = {}, options?: NodeOptions): PrimitiveBoundingBoxNode {
-  return createNode<PrimitiveBoundingBoxNode>({ classType: 'PrimitiveBoundingBox', outputs: ['BOUNDING_BOX'], names: ['BOUNDING_BOX'], defaults: { x: 0, y: 0, width: 512, height: 512 } }, inputs, options)
+  return createNode<PrimitiveBoundingBoxNode>({ classType: 'PrimitiveBoundingBox', outputs: ['BOUNDING_BOX'], names: ['BOUNDING_BOX'], defaults: { x: 0, y: 0, width: 512, height: 512 }, inputNames: ['x', 'y', 'width', 'height'] }, inputs, options)
 }
 
 /** Inputs of `PrimitiveFloat`. */
@@ -350,7 +350,7 @@ export interface PrimitiveFloatNode extends NodeHandle {
 
 /** Float (`PrimitiveFloat`), category `utilities/primitive`. */
 export function primitiveFloat(inputs: PrimitiveFloatInputs, options?: NodeOptions): PrimitiveFloatNode {
-  return createNode<PrimitiveFloatNode>({ classType: 'PrimitiveFloat', outputs: ['FLOAT'], names: ['FLOAT'] }, inputs, options)
+  return createNode<PrimitiveFloatNode>({ classType: 'PrimitiveFloat', outputs: ['FLOAT'], names: ['FLOAT'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PrimitiveInt`. */
@@ -371,7 +371,7 @@ export interface PrimitiveIntNode extends NodeHandle {
 
 /** Int (`PrimitiveInt`), category `utilities/primitive`. */
 export function primitiveInt(inputs: PrimitiveIntInputs, options?: NodeOptions): PrimitiveIntNode {
-  return createNode<PrimitiveIntNode>({ classType: 'PrimitiveInt', outputs: ['INT'], names: ['INT'] }, inputs, options)
+  return createNode<PrimitiveIntNode>({ classType: 'PrimitiveInt', outputs: ['INT'], names: ['INT'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PrimitiveString`. */
@@ -391,7 +391,7 @@ export interface PrimitiveStringNode extends NodeHandle {
  * @deprecated The server marks this node deprecated.
  */
 export function primitiveString(inputs: PrimitiveStringInputs, options?: NodeOptions): PrimitiveStringNode {
-  return createNode<PrimitiveStringNode>({ classType: 'PrimitiveString', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<PrimitiveStringNode>({ classType: 'PrimitiveString', outputs: ['STRING'], names: ['STRING'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `PrimitiveStringMultiline`. */
@@ -408,7 +408,7 @@ export interface PrimitiveStringMultilineNode extends NodeHandle {
 
 /** Input Text (`PrimitiveStringMultiline`), category `utilities/primitive`. */
 export function primitiveStringMultiline(inputs: PrimitiveStringMultilineInputs, options?: NodeOptions): PrimitiveStringMultilineNode {
-  return createNode<PrimitiveStringMultilineNode>({ classType: 'PrimitiveStringMultiline', outputs: ['STRING'], names: ['STRING'] }, inputs, options)
+  return createNode<PrimitiveStringMultilineNode>({ classType: 'PrimitiveStringMultiline', outputs: ['STRING'], names: ['STRING'], inputNames: ['value'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `ResolutionSelector`. */
@@ -454,5 +454,5 @@ export interface ResolutionSelectorNode extends NodeHandle {
  * Calculate width and height from aspect ratio and megapixel target. Useful for setting up Empty Latent Image dimensions.
  */
 export function resolutionSelector(inputs: ResolutionSelectorInputs = {}, options?: NodeOptions): ResolutionSelectorNode {
-  return createNode<ResolutionSelectorNode>({ classType: 'ResolutionSelector', outputs: ['INT', 'INT'], names: ['width', 'height'], defaults: { aspect_ratio: '1:1 (Square)', megapixels: 1, multiple: 8 } }, inputs, options)
+  return createNode<ResolutionSelectorNode>({ classType: 'ResolutionSelector', outputs: ['INT', 'INT'], names: ['width', 'height'], defaults: { aspect_ratio: '1:1 (Square)', megapixels: 1, multiple: 8 }, inputNames: ['aspect_ratio', 'megapixels', 'multiple'] }, inputs, options)
 }

@@ -46,7 +46,7 @@ export interface CreateVideoNode extends NodeHandle {
  * Create a video from images.
  */
 export function createVideo(inputs: CreateVideoInputs, options?: NodeOptions): CreateVideoNode {
-  return createNode<CreateVideoNode>({ classType: 'CreateVideo', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { fps: 30 } }, inputs, options)
+  return createNode<CreateVideoNode>({ classType: 'CreateVideo', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { fps: 30 }, inputNames: ['images', 'fps', 'audio', 'bit_depth'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `FrameInterpolate`. */
@@ -70,7 +70,7 @@ export interface FrameInterpolateNode extends NodeHandle {
 
 /** Run Frame Interpolation Model (`FrameInterpolate`), category `video`. */
 export function frameInterpolate(inputs: FrameInterpolateInputs, options?: NodeOptions): FrameInterpolateNode {
-  return createNode<FrameInterpolateNode>({ classType: 'FrameInterpolate', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { multiplier: 2 } }, inputs, options)
+  return createNode<FrameInterpolateNode>({ classType: 'FrameInterpolate', outputs: ['IMAGE'], names: ['IMAGE'], defaults: { multiplier: 2 }, inputNames: ['interp_model', 'images', 'multiplier'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `GetVideoComponents`. */
@@ -101,7 +101,7 @@ export interface GetVideoComponentsNode extends NodeHandle {
  * Extracts all components from a video: frames, audio, framerate, and bit depth.
  */
 export function getVideoComponents(inputs: GetVideoComponentsInputs, options?: NodeOptions): GetVideoComponentsNode {
-  return createNode<GetVideoComponentsNode>({ classType: 'GetVideoComponents', outputs: ['IMAGE', 'AUDIO', 'FLOAT', 'INT'], names: ['images', 'audio', 'fps', 'bit_depth'] }, inputs, options)
+  return createNode<GetVideoComponentsNode>({ classType: 'GetVideoComponents', outputs: ['IMAGE', 'AUDIO', 'FLOAT', 'INT'], names: ['images', 'audio', 'fps', 'bit_depth'], inputNames: ['video'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LTXVPreprocess`. */
@@ -125,7 +125,7 @@ export interface LTXVPreprocessNode extends NodeHandle {
 
 /** LTXV Preprocess (`LTXVPreprocess`), category `video/preprocessors`. */
 export function ltxvPreprocess(inputs: LTXVPreprocessInputs, options?: NodeOptions): LTXVPreprocessNode {
-  return createNode<LTXVPreprocessNode>({ classType: 'LTXVPreprocess', outputs: ['IMAGE'], names: ['output_image'], defaults: { img_compression: 35 } }, inputs, options)
+  return createNode<LTXVPreprocessNode>({ classType: 'LTXVPreprocess', outputs: ['IMAGE'], names: ['output_image'], defaults: { img_compression: 35 }, inputNames: ['image', 'img_compression'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `LoadVideo`. */
@@ -143,7 +143,7 @@ export interface LoadVideoNode extends NodeHandle {
 
 /** Load Video (`LoadVideo`), category `video`. */
 export function loadVideo(inputs: LoadVideoInputs, options?: NodeOptions): LoadVideoNode {
-  return createNode<LoadVideoNode>({ classType: 'LoadVideo', outputs: ['VIDEO'], names: ['VIDEO'] }, inputs, options)
+  return createNode<LoadVideoNode>({ classType: 'LoadVideo', outputs: ['VIDEO'], names: ['VIDEO'], inputNames: ['file'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveVideo`. */
@@ -182,7 +182,7 @@ export interface SaveVideoNode extends NodeHandle {
  * An output node: `toPrompt()` roots and the server runs what these reach.
  */
 export function saveVideo(inputs: SaveVideoInputs, options?: NodeOptions): SaveVideoNode {
-  return createNode<SaveVideoNode>({ classType: 'SaveVideo', outputs: ['VIDEO'], names: ['video'], defaults: { filename_prefix: 'video/ComfyUI', format: 'auto', codec: 'auto' } }, inputs, options)
+  return createNode<SaveVideoNode>({ classType: 'SaveVideo', outputs: ['VIDEO'], names: ['video'], defaults: { filename_prefix: 'video/ComfyUI', format: 'auto', codec: 'auto' }, inputNames: ['video', 'filename_prefix', 'format', 'codec'], required: 1 }, inputs, options)
 }
 
 /** Inputs of `SaveWEBM`. */
@@ -223,7 +223,7 @@ export interface SaveWEBMNode extends NodeHandle {
  * @experimental
  */
 export function saveWebm(inputs: SaveWEBMInputs, options?: NodeOptions): SaveWEBMNode {
-  return createNode<SaveWEBMNode>({ classType: 'SaveWEBM', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI', fps: 24, crf: 32 } }, inputs, options)
+  return createNode<SaveWEBMNode>({ classType: 'SaveWEBM', outputs: ['IMAGE'], names: ['images'], defaults: { filename_prefix: 'ComfyUI', fps: 24, crf: 32 }, inputNames: ['images', 'codec', 'filename_prefix', 'fps', 'crf'], required: 2 }, inputs, options)
 }
 
 /** Inputs of `Video Slice`. */
@@ -260,5 +260,5 @@ export interface VideoSliceNode extends NodeHandle {
 
 /** Trim Video (`Video Slice`), category `video`. */
 export function videoSlice(inputs: VideoSliceInputs, options?: NodeOptions): VideoSliceNode {
-  return createNode<VideoSliceNode>({ classType: 'Video Slice', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { start_time: 0, duration: 0, strict_duration: false } }, inputs, options)
+  return createNode<VideoSliceNode>({ classType: 'Video Slice', outputs: ['VIDEO'], names: ['VIDEO'], defaults: { start_time: 0, duration: 0, strict_duration: false }, inputNames: ['video', 'start_time', 'duration', 'strict_duration'], required: 1 }, inputs, options)
 }

@@ -28,6 +28,8 @@ export interface ExecutionHost {
   readonly timing: { stepMs: number; nodeMs: number }
   /** Latent previews unless the prompt's `extra_data.preview_method` is `none`. */
   readonly previews: boolean
+  /** Metadata in saved PNGs (false: ComfyUI's `--disable-metadata`). */
+  readonly metadata: boolean
   /**
    * Reuse outputs of nodes whose inputs did not change since the previous prompt (ComfyUI's default "classic"
    * cache, which keeps only what the next prompt can use; `--cache-none` turns it off).
@@ -148,6 +150,7 @@ export class Executor {
           classType: node.class_type,
           prompt,
           extraData: item.extraData,
+          metadata: host.metadata,
           files: host.files,
           models: host.models,
           reportedFileName: node.class_type === 'SaveImage' ? host.faults.takeFileName() : undefined,

@@ -23,14 +23,20 @@ export type Fault =
   | ({ readonly kind: 'stall' } & HttpMatch & Times)
   /** Answer 200 application/json with a truncated, unparseable body. */
   | ({ readonly kind: 'malformed-json' } & HttpMatch & Times)
-  /** Handle the request (a prompt is queued!) then drop the connection instead of answering. */
+  /** Handle the request (a prompt is queued!) then drop the connection instead of answering (a lost reply). */
   | ({ readonly kind: 'drop-response' } & HttpMatch & Times)
+  /** Handle the request, then hold the answer `ms` milliseconds (a slow, not dead, server). */
+  | ({ readonly kind: 'slow'; readonly ms: number } & HttpMatch & Times)
+  /** Answer `status` (default 502) with the request (URL with query, headers, body) echoed, as careless proxies do. */
+  | ({ readonly kind: 'echo-request'; readonly status?: number } & HttpMatch & Times)
   /** Close the socket when this message is about to be sent to the client (the message is lost). */
   | ({ readonly kind: 'drop-socket'; readonly on: MessageMatch } & Times)
   /** Silently skip this message (an event the client never sees). */
   | ({ readonly kind: 'drop-message'; readonly on: MessageMatch } & Times)
   /** Before this message, send invalid JSON, a message of an unknown type and a binary frame of an unknown type. */
   | ({ readonly kind: 'garbage'; readonly on: MessageMatch } & Times)
+  /** Before this message, send a text message of `bytes` bytes (a client must bound what it accepts). */
+  | ({ readonly kind: 'oversized-frame'; readonly bytes: number; readonly on: MessageMatch } & Times)
   /** SaveImage reports this file name instead of the one it wrote (`../../escape.png`). */
   | ({ readonly kind: 'hostile-file-name'; readonly fileName: string } & Times)
 
@@ -40,6 +46,8 @@ interface Times {
 }
 
 type Armed = { fault: Fault; left: number }
+
+const HTTP_KINDS = new Set<Fault['kind']>(['http-500', 'stall', 'malformed-json', 'drop-response', 'slow', 'echo-request'])
 
 export class FaultPlan {
   #armed: Armed[] = []
@@ -55,9 +63,10 @@ export class FaultPlan {
   /** The first armed HTTP fault for this request, consumed. */
   takeHttp(method: string, path: string): Fault | undefined {
     return this.#take((f) => {
-      if (f.kind !== 'http-500' && f.kind !== 'stall' && f.kind !== 'malformed-json' && f.kind !== 'drop-response') return false
-      if (f.method !== undefined && f.method !== method) return false
-      return typeof f.path === 'string' ? f.path === path : f.path.test(path)
+      if (!HTTP_KINDS.has(f.kind)) return false
+      const match = f as HttpMatch
+      if (match.method !== undefined && match.method !== method) return false
+      return typeof match.path === 'string' ? match.path === path : match.path.test(path)
     })
   }
 
@@ -65,7 +74,7 @@ export class FaultPlan {
   takeMessage(type: string, data: unknown): Fault | undefined {
     const node = (data as { node?: unknown } | null)?.node
     return this.#take((f) => {
-      if (f.kind !== 'drop-socket' && f.kind !== 'drop-message' && f.kind !== 'garbage') return false
+      if (f.kind !== 'drop-socket' && f.kind !== 'drop-message' && f.kind !== 'garbage' && f.kind !== 'oversized-frame') return false
       if (f.on.type !== type) return false
       return f.on.node === undefined || f.on.node === node
     })

@@ -22,6 +22,7 @@ import { BUNDLED_OBJECT_INFO, ObjectInfoSource } from './object-info.js'
 import { PromptQueue } from './prompt-queue.js'
 import { pyDumps } from './py-json.js'
 import { internalError, jsonReply, type Reply } from './replies.js'
+import { echoRequest, oversizedMessage } from './hostile-replies.js'
 import { route, type RouteContext } from './routes.js'
 import { ServerFiles } from './server-files.js'
 
@@ -42,6 +43,8 @@ export interface TestServerOptions {
   readonly previews?: boolean
   /** Cache node outputs across prompts (default true; false is ComfyUI's `--cache-none`). */
   readonly cache?: boolean
+  /** Embed the prompt and `extra_pnginfo` in saved PNGs as SaveImage does (default true; false is `--disable-metadata`). */
+  readonly metadata?: boolean
   /** Folder holding input/, output/ and temp/ (default: a fresh temporary folder, removed by `close`). */
   readonly dir?: string
 }
@@ -67,6 +70,7 @@ export class TestServer {
   readonly timing: { stepMs: number; nodeMs: number }
   readonly #previews: boolean
   readonly #cache: boolean
+  readonly #metadata: boolean
   readonly #ownDir: boolean
   readonly #http: Server
   readonly #wss = new WebSocketServer({ noServer: true })
@@ -87,6 +91,7 @@ export class TestServer {
     this.timing = { stepMs: options.stepMs ?? 10, nodeMs: options.nodeMs ?? 0 }
     this.#previews = options.previews ?? true
     this.#cache = options.cache ?? true
+    this.#metadata = options.metadata ?? true
     this.executor = new Executor(this.#executionHost())
     this.#http = createServer((req, res) => void this.#onRequest(req, res))
     this.#http.on('connection', (socket: Socket) => {
@@ -189,6 +194,7 @@ export class TestServer {
       const fault = this.faults.takeHttp(method, path)
       if (fault?.kind === 'stall') return
       const body = await readBody(req)
+      if (fault?.kind === 'echo-request') return send(res, echoRequest(req, body, fault.status ?? 502))
       if (fault?.kind === 'http-500') return send(res, internalError())
       if (fault?.kind === 'malformed-json') {
         return send(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"prompt_id": "' })
@@ -198,6 +204,7 @@ export class TestServer {
         req.socket.destroy()
         return
       }
+      if (fault?.kind === 'slow') await sleep(fault.ms)
       send(res, reply)
     } catch (error) {
       send(res, error instanceof BodyTooLarge ? jsonReply({}, 413) : internalError())
@@ -278,6 +285,7 @@ export class TestServer {
       timing: this.timing,
       previews: this.#previews,
       cache: this.#cache,
+      metadata: this.#metadata,
       send: (type, data, clientId) => this.#send(type, data, clientId),
       sendStep: (progress, preview, clientId) => {
         if (this.#muted.has(String(progress['prompt_id']))) return
@@ -338,6 +346,7 @@ export class TestServer {
       return
     }
     if (fault?.kind === 'drop-message') return
+    if (fault?.kind === 'oversized-frame') client.ws.send(oversizedMessage(fault.bytes))
     if (fault?.kind === 'garbage') {
       client.ws.send('{"type": "status", "data": ')
       client.ws.send(pyDumps({ type: 'crystools.monitor', data: { cpu_utilization: 3.5 } }))

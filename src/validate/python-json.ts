@@ -5,7 +5,7 @@
  * 2^53 (kept as bigint).
  * @module
  */
-import { JsonParseError } from '../errors.js'
+import { JsonDepthError, JsonIntegerTooLongError, JsonParseError, MAX_INTEGER_DIGITS, MAX_JSON_DEPTH, type IssuePath } from '../errors.js'
 import { PyFloat } from './python.js'
 
 const KEY_ORDER = Symbol('comfy-dsl.pythonKeyOrder')
@@ -26,10 +26,15 @@ export function withKeyOrder<T extends object>(value: T, keys: readonly string[]
 
 type Container = { kind: 'object'; value: Record<string, unknown>; keys: string[]; key: string | undefined } | { kind: 'array'; value: unknown[] }
 
-/** Parses JSON text like Python's `json.loads`; throws JsonParseError with line and column. */
+/**
+ * Parses JSON text like Python's `json.loads`; throws JsonParseError with line and column, and (where the server's
+ * `json.loads` raises RecursionError or ValueError) JsonDepthError past 1,000 levels and JsonIntegerTooLongError
+ * past 4,300 digits, both with the JSON path.
+ */
 export function parsePythonJson(text: string, options: { file?: string } = {}): unknown {
   let pos = 0
-  const fail = (detail: string): never => {
+  const file = options.file === undefined ? {} : { file: options.file }
+  const lineAndColumn = (): { line: number; column: number } => {
     let line = 1
     let lineStart = 0
     for (let i = 0; i < pos && i < text.length; i++) {
@@ -38,8 +43,14 @@ export function parsePythonJson(text: string, options: { file?: string } = {}): 
         lineStart = i + 1
       }
     }
-    throw new JsonParseError(detail, line, pos - lineStart + 1, options.file === undefined ? {} : { file: options.file })
+    return { line, column: pos - lineStart + 1 }
   }
+  const fail = (detail: string): never => {
+    const { line, column } = lineAndColumn()
+    throw new JsonParseError(detail, line, column, file)
+  }
+  // Where the value being read sits: the key or index at each open container.
+  const currentPath = (): IssuePath => stack.map((c) => (c.kind === 'array' ? c.value.length : (c.key ?? '')))
   const skipSpace = (): void => {
     for (;;) {
       const c = text.charCodeAt(pos)
@@ -109,6 +120,7 @@ export function parsePythonJson(text: string, options: { file?: string } = {}): 
     }
     const c = text[pos]
     if (c === '{' || c === '[') {
+      if (stack.length >= MAX_JSON_DEPTH) throw new JsonDepthError(MAX_JSON_DEPTH, { ...file, ...lineAndColumn(), path: currentPath() })
       pos++
       skipSpace()
       const closing = c === '{' ? '}' : ']'
@@ -143,6 +155,12 @@ export function parsePythonJson(text: string, options: { file?: string } = {}): 
     const token = (match as RegExpExecArray)[0]
     pos += token.length
     if (/^-?\d+$/.test(token)) {
+      const digits = token.length - (token.startsWith('-') ? 1 : 0)
+      if (digits > MAX_INTEGER_DIGITS) {
+        pos -= token.length
+        const { line, column } = lineAndColumn()
+        throw new JsonIntegerTooLongError(digits, MAX_INTEGER_DIGITS, line, column, { ...file, path: currentPath() })
+      }
       const n = Number(token)
       return Number.isSafeInteger(n) ? n : BigInt(token)
     }

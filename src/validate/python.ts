@@ -17,7 +17,7 @@ export class PyFloat {
 /** A Python exception raised while emulating the server: `type` is the Python class name. */
 export class PyError extends Error {
   constructor(
-    readonly type: 'TypeError' | 'ValueError' | 'KeyError' | 'IndexError' | 'AttributeError' | 'OverflowError',
+    readonly type: 'TypeError' | 'ValueError' | 'KeyError' | 'IndexError' | 'AttributeError' | 'OverflowError' | 'RecursionError',
     message: string,
   ) {
     super(message)

@@ -17,7 +17,8 @@
  * @module
  */
 import type { DefSet } from '../defs/model.js'
-import type { IssuePath } from '../errors.js'
+import { ComfyError, JsonDepthError, JsonIntegerTooLongError, type IssuePath } from '../errors.js'
+import { assertJsonDepth } from '../json/depth.js'
 import { parsePythonJson } from './python-json.js'
 import { PyError, PyFloat, pyBool, pyContains, pyFloat, pyGetItem, pyKind, pyStr } from './python.js'
 import * as E from './server-errors.js'
@@ -54,14 +55,30 @@ export function validateRequestText(text: string, defs: DefSet, options: Request
   try {
     body = parsePythonJson(text)
   } catch (error) {
-    return failed(`JSONDecodeError: ${(error as Error).message}`, [], options.counter ?? 0, defs, options)
+    return failed(pythonReadError(error), error instanceof ComfyError ? error.path : [], options.counter ?? 0, defs, options)
   }
   return validateRequest(body, defs, options)
+}
+
+// What `json.loads` raises on the server: RecursionError for deep nesting, ValueError for an integer too long to convert.
+function pythonReadError(error: unknown): string {
+  if (error instanceof JsonDepthError) return `RecursionError: maximum recursion depth exceeded while decoding a JSON document (${error.message})`
+  if (error instanceof JsonIntegerTooLongError) {
+    return `ValueError: Exceeds the limit (${error.limit} digits) for integer string conversion: value has ${error.digits} digits; use sys.set_int_max_str_digits() to increase the limit`
+  }
+  return `JSONDecodeError: ${(error as Error).message}`
 }
 
 /** Judges a parsed `POST /prompt` body as the server would. Never throws for any body. */
 export function validateRequest(body: unknown, defs: DefSet, options: RequestOptions = {}): RequestVerdict {
   const counter = options.counter ?? 0
+  // A body deeper than JSON text may be: the server's json.loads raises RecursionError before anything is read.
+  try {
+    assertJsonDepth(body)
+  } catch (error) {
+    if (error instanceof JsonDepthError) return failed(pythonReadError(error), error.path, counter, defs, options)
+    throw error
+  }
   const behaviour = chooseServerVersion(defs, options.serverVersion).behaviour
   let path: IssuePath = []
   let counterNow = counter

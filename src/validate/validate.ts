@@ -20,7 +20,8 @@ import {
   type ValidateOptions,
   type Verdict,
 } from './types.js'
-import type { IssuePath } from '../errors.js'
+import { JsonDepthError, type IssuePath } from '../errors.js'
+import { assertJsonDepth } from '../json/depth.js'
 import { findUnsafeInteger, guardExactIntegers } from '../json/lossless.js'
 
 /** Stands for the 500 the server answers when the prompt makes its Python code raise outside validation. */
@@ -43,6 +44,10 @@ export function validate(prompt: unknown, defs: DefSet, options: ValidateOptions
 
 function judge(prompt: unknown, defs: DefSet, options: ValidateOptions, behaviour: ServerBehaviour): Omit<Verdict, 'server'> {
   if (prompt === undefined) return rejected(E.noPrompt(), {}, [], [], { withNodeErrors: false })
+  // A prompt nested deeper than JSON text may be never reaches validation on the server (its json.loads raises
+  // RecursionError: HTTP 500); here it would overflow the stack of the recursive checks. Iterative check first:
+  const tooDeep = depthError(prompt)
+  if (tooDeep !== undefined) return internalServerError(new PyError('RecursionError', `maximum recursion depth exceeded (${tooDeep.message})`), tooDeep.path)
   let outputs: OutputNode[]
   try {
     const found = findOutputs(prompt, defs, behaviour, options)
@@ -217,7 +222,17 @@ function jsonSafe<T extends object>(body: T): T {
   return unsafe === undefined ? body : guardExactIntegers(body, 'the response body', unsafe.path, unsafe.value)
 }
 
-function internalServerError(ex: PyError): Omit<Verdict, 'server'> {
+function depthError(value: unknown): JsonDepthError | undefined {
+  try {
+    assertJsonDepth(value)
+    return undefined
+  } catch (error) {
+    if (error instanceof JsonDepthError) return error
+    throw error
+  }
+}
+
+function internalServerError(ex: PyError, path: IssuePath = []): Omit<Verdict, 'server'> {
   const error: ServerError = {
     type: INTERNAL_SERVER_ERROR_TYPE,
     message: 'Internal Server Error: the prompt makes the server raise outside validation',
@@ -231,7 +246,7 @@ function internalServerError(ex: PyError): Omit<Verdict, 'server'> {
     droppedOutputs: [],
     error,
     nodeErrors: {},
-    issues: [issue(error, [])],
+    issues: [issue(error, path)],
     warnings: [],
     response: () => INTERNAL_SERVER_ERROR_TEXT,
   }

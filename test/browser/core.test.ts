@@ -50,6 +50,7 @@ describe('the core in headless Chromium', () => {
         rejectedError: 'missing_node_type',
         templateAccepted: true,
         coreClasses: 792,
+        svg: { root: 'svg', parseErrors: 0, links: 9, nodes: 7 },
       })
       expect(results['converted']).toMatchObject({ format: 'ui' })
       expect((results['converted'] as { classes: string[] }).classes).toContain('KSampler')

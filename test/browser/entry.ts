@@ -3,7 +3,7 @@
  * core.test.ts): build a graph with the generated factories, validate it against the core definitions, convert a
  * UI workflow, render a template, and write a 64-bit seed exactly. The results go to `globalThis.coreResults`.
  */
-import { loadWorkflow, parseJson, stringifyJson, toPrompt, toPromptJson, validate } from '../../src/index.js'
+import { loadWorkflow, parseJson, renderWorkflowSvg, stringifyJson, toPrompt, toPromptJson, validate } from '../../src/index.js'
 import { coreDefs } from '../../src/defs/core/index.js'
 import { checkpointLoaderSimple, clipTextEncode, emptyLatentImage, ksampler, saveImage, vaeDecode } from '../../src/nodes/index.js'
 import { img2imgDefault } from '../../src/templates/index.js'
@@ -27,6 +27,9 @@ export function runCore(uiWorkflowText: string): string {
   const rejected = validate({ ...prompt, '9': { class_type: 'NoSuchNode', inputs: {} } }, coreDefs, { files: 'assume-present' })
   const converted = loadWorkflow(uiWorkflowText, coreDefs, { file: 'workflow.json' })
   const rendered = img2imgDefault.render({ positive: 'a lighthouse' })
+  // The workflow drawn as SVG, parsed back by the browser's own XML parser:
+  const picture = renderWorkflowSvg(parseJson(uiWorkflowText), { defs: coreDefs })
+  const svgDoc = new (globalThis as unknown as { DOMParser: new () => BrowserDomParser }).DOMParser().parseFromString(picture.svg, 'image/svg+xml')
   return stringifyJson({
     userAgent: (globalThis as unknown as { navigator: { userAgent: string } }).navigator.userAgent,
     hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined',
@@ -38,7 +41,22 @@ export function runCore(uiWorkflowText: string): string {
     converted: { format: converted.format, classes: Object.values(converted.prompt).map((n) => n.class_type).sort() },
     templateAccepted: validate(rendered.prompt, coreDefs, { files: 'assume-present' }).accepted,
     coreClasses: coreDefs.classes.size,
+    svg: {
+      root: svgDoc.documentElement.nodeName,
+      parseErrors: svgDoc.getElementsByTagName('parsererror').length,
+      links: svgDoc.querySelectorAll('path.link').length,
+      nodes: svgDoc.querySelectorAll('rect.node-box').length,
+    },
   })
+}
+
+// The few DOM members used here (the project compiles without the DOM library):
+interface BrowserDomParser {
+  parseFromString(text: string, type: string): {
+    documentElement: { nodeName: string }
+    getElementsByTagName(name: string): { length: number }
+    querySelectorAll(selector: string): { length: number }
+  }
 }
 
 ;(globalThis as { runCore?: typeof runCore }).runCore = runCore

@@ -21,7 +21,7 @@ function reachable(entry: string): Map<string, string[]> {
 }
 
 // The core entries: definitions, DSL, validation, conversion (comfy-dsl), the factories and the templates.
-test.each([['index.ts'], ['defs/core/index.ts'], ['convert/index.ts'], ['nodes/index.ts'], ['templates/index.ts']])(
+test.each([['index.ts'], ['defs/core/index.ts'], ['convert/index.ts'], ['workflow/index.ts'], ['nodes/index.ts'], ['templates/index.ts']])(
   'src/%s and everything it imports run in a browser (no node: or Node-only packages)',
   (entry) => {
     const modules = reachable(join(SRC, entry))

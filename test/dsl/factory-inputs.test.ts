@@ -4,6 +4,7 @@ import { coreDefs } from '../../src/defs/core/index.js'
 import { node, nodeFactory } from '../../src/dsl/node.js'
 import { toPrompt } from '../../src/dsl/prompt.js'
 import { NodeInputError } from '../../src/errors.js'
+import { batchImagesNode, emptyImage, emptyLatentImage, ksampler, resizeImageMaskNode, saveImage, vaeDecode } from '../../src/nodes/index.js'
 
 const n = nodeFactory(coreDefs)
 
@@ -34,5 +35,35 @@ describe('node() with definitions', () => {
 
   test('without definitions, node() takes any inputs (nothing to check against)', () => {
     expect(() => node('Anything', { whatever: 1 })).not.toThrow()
+  })
+})
+
+describe('generated factories', () => {
+  test('undefined or nothing for a required input throws NodeInputError naming class, input and what was expected', () => {
+    const latent = emptyLatentImage({})
+    let error: unknown
+    try {
+      vaeDecode({ samples: latent.LATENT, vae: undefined } as never)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(NodeInputError)
+    expect(error).toMatchObject({ classType: 'VAEDecode', inputName: 'vae', reason: 'required, but undefined was given' })
+    expect(() => vaeDecode({ samples: latent.LATENT } as never)).toThrow('VAEDecode: input "vae": required, but not given')
+  })
+
+  test('an input name the class does not have throws with close names', () => {
+    expect(() => ksampler({ sead: 5 } as never)).toThrow('KSampler: input "sead": the class has no such input; did you mean "seed"?')
+    expect(() => emptyLatentImage({ widht: 5 } as never)).toThrow(NodeInputError)
+  })
+
+  test('required inputs with a default, optional inputs, Autogrow and DynamicCombo inputs are accepted as typed', () => {
+    const latent = emptyLatentImage({})
+    expect(toPrompt(latent)['1']?.inputs).toEqual({ width: 512, height: 512, batch_size: 1 })
+    const image = emptyImage({})
+    expect(() => saveImage({ images: image.IMAGE })).not.toThrow()
+    expect(() => saveImage({ images: image.IMAGE, filename_prefix: undefined } as never)).not.toThrow()
+    expect(() => batchImagesNode({ images: [image.IMAGE, image.IMAGE] })).not.toThrow()
+    expect(() => resizeImageMaskNode({ input: image.IMAGE, resize_type: { key: 'scale by multiplier', multiplier: 2 }, scale_method: 'area' })).not.toThrow()
   })
 })

@@ -8,6 +8,7 @@ import { ComfyClient } from '../../src/client/index.js'
 import { InvalidArgumentError } from '../../src/errors.js'
 import { InvalidImageError, OutputExistsError } from '../../src/images/index.js'
 import { TemplateParameterError } from '../../src/templates/index.js'
+import { uiToApi } from '../../src/convert/ui-to-api.js'
 import { startTestServer, type TestServer } from '../../src/testing/index.js'
 import { fixturePath } from '../helpers/fixtures.js'
 
@@ -55,6 +56,10 @@ describe('edit', () => {
     expect(sampler?.inputs).toMatchObject({ seed: 7, denoise: 0.5 })
     const load = Object.values(last).find((node) => node.class_type === 'LoadImage')
     expect(String(load?.inputs['image'])).toMatch(/^[0-9a-f]{16,}\.png$/)
+    // ...with the UI workflow in extra_pnginfo, as the editor sends it; queued again, it is the same prompt:
+    const extra = (await client.history(result.promptId))?.prompt[3] as { extra_pnginfo?: { workflow?: unknown } }
+    const { prompt } = uiToApi(extra.extra_pnginfo?.workflow, await client.defs(), { dynamicPrompts: 'keep' })
+    expect(Object.fromEntries(Object.entries(prompt).map(([id, node]) => [id, node.inputs]))).toEqual(Object.fromEntries(Object.entries(last).map(([id, node]) => [id, node.inputs])))
   })
 
   test('inpaint_masked with a rectangle: changes inside the mask, the outside kept, original size restored', async () => {

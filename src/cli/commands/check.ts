@@ -9,7 +9,7 @@ import { detectFormat } from '../../convert/format.js'
 import { uiToApi } from '../../convert/ui-to-api.js'
 import { formatWarning } from '../../convert/warnings.js'
 import type { DefSet } from '../../defs/model.js'
-import { ComfyError } from '../../errors.js'
+import { ComfyError, formatPath, type IssuePath } from '../../errors.js'
 import { parseJson } from '../../json/lossless.js'
 // Modules, not the validate barrel: the barrel also carries the JSON Schema export (zod), which check never uses.
 import { formatIssue, formatVerdict } from '../../validate/format.js'
@@ -29,6 +29,7 @@ interface CheckFlags {
   json?: boolean
   serverVersion?: string
   lint: boolean
+  cache: boolean
   files?: 'listed' | 'assume-present'
   body?: boolean
 }
@@ -58,7 +59,7 @@ type Checked =
       readonly hints: readonly string[]
       readonly body?: boolean
     }
-  | { readonly kind: 'unusable'; readonly file: string; readonly reason: string }
+  | { readonly kind: 'unusable'; readonly file: string; readonly reason: string; readonly errorType: string; readonly path: IssuePath }
 
 // Files are read this many at a time; validation itself is synchronous and fast.
 const READ_CONCURRENCY = 16
@@ -74,6 +75,7 @@ export const checkCommand: CliCommand = {
       .option('--json', 'print one JSON object: {ok, exitCode, files: [{file, accepted, outputs, error, node_errors, warnings}], warnings}')
       .option('--server-version <version>', 'imitate this ComfyUI release (default: the definitions\' version)')
       .option('--no-lint', 'leave out warnings about things the server accepts')
+      .option('--no-cache', 'validate --object-info / --server definitions again instead of reading them from the cache')
       .option('--body', 'each file is a whole POST /prompt request body, judged as the server reads it (any JSON, even invalid)')
       .addOption(
         new Option(
@@ -93,7 +95,7 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
   let bundled: boolean
   try {
     if (flags.server !== undefined) serverUrl(flags.server)
-    const loaded = await loadDefsFor(flags, io, { onError: 'skip' }, report)
+    const loaded = await loadDefsFor(flags, io, { onError: 'skip', ...(flags.cache ? {} : { cache: false as const }) }, report)
     defs = loaded.defs
     bundled = loaded.bundled
   } catch (error) {
@@ -113,7 +115,14 @@ async function runCheck(files: readonly string[], flags: CheckFlags, io: CliIo):
   let results: Checked[]
   try {
     const one = flags.body === true ? checkBody : checkFile
-    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => one(file, io, defs, options, hint))
+    // Each file gets its own verdict: whatever one file does (even a bug it triggers) costs the others nothing.
+    results = await mapConcurrently(files, READ_CONCURRENCY, async (file) => {
+      try {
+        return await one(file, io, defs, options, hint)
+      } catch (error) {
+        return unusable(shownName(file), error)
+      }
+    })
   } catch (error) {
     return report.finish(report.fail(error))
   }
@@ -136,23 +145,13 @@ const BUNDLED_FILES_HINT =
 /** `--body`: the file's text is the request body, judged whole (invalid JSON is the server's HTTP 500). */
 async function checkBody(path: string, io: CliIo, defs: DefSet, options: ValidateOptions): Promise<Checked> {
   const file = shownName(path)
-  let text: string
-  try {
-    text = await readInput(path, io)
-  } catch (error) {
-    return { kind: 'unusable', file, reason: error instanceof ComfyError ? error.message : String(error) }
-  }
+  const text = await readInput(path, io)
   return { kind: 'verdict', file, verdict: validateRequestText(text, defs, options), notes: [], hints: [], body: true }
 }
 
 async function checkFile(path: string, io: CliIo, defs: DefSet, options: ValidateOptions, filesHint: string | undefined): Promise<Checked> {
   const file = shownName(path)
-  let text: string
-  try {
-    text = await readInput(path, io)
-  } catch (error) {
-    return { kind: 'unusable', file, reason: error instanceof ComfyError ? error.message : String(error) }
-  }
+  const text = await readInput(path, io)
   const checked = (verdict: Verdict, notes: readonly string[]): Checked => ({
     kind: 'verdict',
     file,
@@ -160,25 +159,27 @@ async function checkFile(path: string, io: CliIo, defs: DefSet, options: Validat
     notes,
     hints: filesHint !== undefined && rejectsAFileName(verdict) ? [filesHint] : [],
   })
-  try {
-    // Read as the server reads it: key order, `5.0` vs `5`, NaN tokens all matter to the verdict.
-    const json = parsePythonJson(text, { file })
-    // A litegraph document without nodes is a UI workflow too: the editor queues an empty prompt for it.
-    const ui = isUiWorkflow(json) || (requestBody(json) === undefined && !looksLikeApiPrompt(json) && detectFormat(json, { file }) === 'ui')
-    if (ui) {
-      const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
-      const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
-      return checked(validate(converted.prompt, defs, options), notes)
-    }
-    const body = requestBody(json)
-    const prompt = body === undefined ? json : body['prompt']
-    if (body === undefined && !looksLikeApiPrompt(json)) detectFormat(json, { file })
-    const targets = body?.['partial_execution_targets']
-    return checked(validate(prompt, defs, targets === undefined ? options : { ...options, partialExecutionTargets: targets }), [])
-  } catch (error) {
-    if (error instanceof ComfyError) return { kind: 'unusable', file, reason: error.message }
-    throw error
+  // Read as the server reads it: key order, `5.0` vs `5`, NaN tokens all matter to the verdict.
+  const json = parsePythonJson(text, { file })
+  // A litegraph document without nodes is a UI workflow too: the editor queues an empty prompt for it.
+  const ui = isUiWorkflow(json) || (requestBody(json) === undefined && !looksLikeApiPrompt(json) && detectFormat(json, { file }) === 'ui')
+  if (ui) {
+    const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
+    const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
+    return checked(validate(converted.prompt, defs, options), notes)
   }
+  const body = requestBody(json)
+  const prompt = body === undefined ? json : body['prompt']
+  if (body === undefined && !looksLikeApiPrompt(json)) detectFormat(json, { file })
+  const targets = body?.['partial_execution_targets']
+  return checked(validate(prompt, defs, targets === undefined ? options : { ...options, partialExecutionTargets: targets }), [])
+}
+
+/** A file without a verdict: typed errors say what is wrong and where; anything else is reported as a bug. */
+function unusable(file: string, error: unknown): Checked {
+  if (error instanceof ComfyError) return { kind: 'unusable', file, reason: error.message, errorType: error.name, path: error.path }
+  const reason = `internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`
+  return { kind: 'unusable', file, reason, errorType: error instanceof Error ? error.name : 'Error', path: [] }
 }
 
 // `value_not_in_list` on an empty list: a file picker of definitions that list no files.
@@ -221,7 +222,12 @@ function toReport(result: Checked, server: ServerVersionChoice): FileReport {
       accepted: false,
       status: 0,
       outputs: [],
-      error: { type: 'unusable_input', message: result.reason, details: '', extra_info: {} },
+      error: {
+        type: 'unusable_input',
+        message: result.reason,
+        details: result.errorType,
+        extra_info: result.path.length > 0 ? { path: formatPath(result.path) } : {},
+      },
       node_errors: {},
       server: imitated(server),
       warnings: [],

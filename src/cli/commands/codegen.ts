@@ -25,6 +25,7 @@ interface CodegenFlags {
   importFrom: string
   comfyuiVersion?: string
   skipBroken?: boolean
+  cache: boolean
 }
 
 export const codegenCommand: CliCommand = {
@@ -41,6 +42,7 @@ export const codegenCommand: CliCommand = {
       .option('--import-from <module>', 'module the generated code imports the DSL from', 'comfy-dsl')
       .option('--comfyui-version <version>', 'ComfyUI version for the header (default: from the server or file name)')
       .option('--skip-broken', 'leave out classes with malformed definitions instead of failing')
+      .option('--no-cache', 'validate the definitions again instead of reading them from the cache (also COMFY_DSL_CACHE=off)')
       .action(async (flags: CodegenFlags) => {
         done(await runCodegen(flags, io))
       })
@@ -57,6 +59,7 @@ async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
     const options = {
       onError: flags.skipBroken ? ('skip' as const) : ('throw' as const),
       ...(flags.comfyuiVersion ? { comfyuiVersion: flags.comfyuiVersion } : {}),
+      ...(flags.cache ? {} : { cache: false as const }),
     }
     // The definitions load (file or server) while the generator's modules load:
     const loading = loadDefsFor(flags, io, options, report)

@@ -23,6 +23,7 @@ const commands: Readonly<Record<string, CommandEntry>> = {
   codegen: { summary: 'generate typed node factories from /object_info', load: async () => (await import('./codegen.js')).codegenCommand },
   check: { summary: 'validate workflow files offline, as a ComfyUI server would', load: async () => (await import('./check.js')).checkCommand },
   convert: { summary: 'print the API JSON of a workflow (UI workflows converted as the editor does)', load: async () => (await import('./convert.js')).convertCommand },
+  render: { summary: 'draw a UI workflow (or the one an output PNG carries) as SVG', load: async () => (await import('./render.js')).renderCommand },
   import: { summary: 'print a workflow as TypeScript that uses the typed factories', load: async () => (await import('./import.js')).importCommand },
   schema: { summary: 'write a JSON Schema of API prompts with per-class inputs', load: async () => (await import('./schema.js')).schemaCommand },
   run: { summary: 'run a workflow on a ComfyUI server with a progress bar', load: async () => (await import('./run.js')).runCommand },

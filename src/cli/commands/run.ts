@@ -7,8 +7,7 @@
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename, extname, join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { extname, resolve } from 'node:path'
 import { Option } from 'commander'
 import { ComfyClient, type GraphInput, type JobResults } from '../../client/index.js'
 import { preparePrompt } from '../../client/graph.js'
@@ -22,6 +21,9 @@ import { jobExitCode } from '../job-exit.js'
 import { readInput, Report, STDIO } from '../output.js'
 import { RunProgress } from '../progress.js'
 import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
+import { loadModule } from '../graph-module.js'
+
+export { loadModule }
 
 interface RunFlags {
   server: string
@@ -31,6 +33,7 @@ interface RunFlags {
   json?: boolean
   timeout?: string
   header: string[]
+  workflow: boolean
 }
 
 export const runCommand: CliCommand = {
@@ -46,6 +49,7 @@ export const runCommand: CliCommand = {
       .option('--json', 'print one JSON object: {ok, exitCode, promptId, status, files, text, timing, warnings}')
       .option('--timeout <seconds>', 'cancel the job if it has not finished after this long')
       .option('--header <name:value>', 'HTTP header for every request (auth); repeatable', collect, [])
+      .option('--no-workflow', 'do not send the UI workflow in extra_pnginfo (saved PNGs then open no graph in ComfyUI)')
       .action(async (file: string, flags: RunFlags) => {
         done(await runWorkflow(file, flags, io))
       })
@@ -70,12 +74,14 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
     const timeout = flags.timeout === undefined ? undefined : parseSeconds(flags.timeout)
     client = new ComfyClient({ url, headers })
     client.on('warning', (message) => report.warn(message))
-    const graph = await loadGraph(path, client, io, report)
+    const { graph, workflow } = await loadGraph(path, client, io, report)
     const { prompt } = preparePrompt(graph)
     progress = new RunProgress(io, prompt, { quiet: report.json })
     const images = await imageInputs(path, flags.input, io.cwd)
     const results = await client.run(graph, {
       images,
+      // As the editor does: the server writes the workflow into the PNGs it saves (a UI file is sent as it is).
+      ...(flags.workflow ? { workflow: workflow ?? true } : {}),
       signal: controller.signal,
       onEvent: (event) => progress?.update(event),
       ...(timeout === undefined ? {} : { timeout }),
@@ -94,44 +100,18 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
 }
 
 /** A JSON workflow (API, POST body or UI format) or a TypeScript/JavaScript module's default export. */
-async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: Report): Promise<GraphInput> {
+async function loadGraph(path: string, client: ComfyClient, io: CliIo, report: Report): Promise<{ graph: GraphInput; workflow?: Record<string, unknown> }> {
   const ext = extname(path).toLowerCase()
-  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return loadModule(path)
+  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') return { graph: await loadModule(path) }
   const text = await readInput(path, io)
   const shown = path === STDIO ? 'stdin' : path
-  const format = detectFormat(parseJson(text, { file: shown }), { file: shown })
+  const json = parseJson(text, { file: shown })
+  const format = detectFormat(json, { file: shown })
   // UI workflows name widget values by position: the server's own definitions convert them best.
   const defs = format === 'ui' ? await client.defs() : { classes: new Map() }
   const loaded = loadWorkflow(text, defs, { file: shown })
   for (const warning of loaded.warnings) report.warn(formatWarning(warning, shown), shown)
-  return loaded.prompt
-}
-
-export async function loadModule(path: string): Promise<GraphInput> {
-  if (!existsSync(path)) throw new InvalidArgumentError(`${path}: no such file`, { file: path })
-  let module: { default?: unknown }
-  try {
-    module = (await import(pathToFileURL(path).href)) as { default?: unknown }
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
-    module = await importWithTsx(path)
-  }
-  let value = module.default
-  if (typeof value === 'function') value = await (value as () => unknown)()
-  if (value === undefined || value === null) {
-    throw new InvalidArgumentError(`${path} has no default export (expected output nodes, or a function returning them)`, { file: path })
-  }
-  return value as GraphInput
-}
-
-async function importWithTsx(path: string): Promise<{ default?: unknown }> {
-  let api: { tsImport: (specifier: string, parent: string) => Promise<unknown> }
-  try {
-    api = (await import('tsx/esm/api' as string)) as typeof api
-  } catch {
-    throw new InvalidArgumentError(`running ${path} needs tsx (npm install tsx), or run the CLI through tsx`, { file: path })
-  }
-  return (await api.tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }
+  return format === 'ui' ? { graph: loaded.prompt, workflow: json as Record<string, unknown> } : { graph: loaded.prompt }
 }
 
 /** `--input name=path`: a template parameter (from FILE.params.json), a node id or a node title. */
@@ -168,10 +148,13 @@ async function reportResults(results: JobResults, flags: RunFlags, io: CliIo, re
   for (const entry of results.nodeErrors) {
     report.warn(`output node ${entry.nodeId} (${entry.class_type}) was dropped: ${entry.errors.map((e) => e.message).join('; ')}`)
   }
+  for (const warning of results.warnings) report.warn(warning)
   const out = flags.out === undefined ? undefined : resolve(io.cwd, flags.out)
+  // One distinct path per output (same-named outputs keep their subfolders), checked before anything is written:
+  const targets = out === undefined ? [] : results.targets(out)
   if (out !== undefined && !flags.overwrite) {
     // Every output is checked before any is written, so a refused run leaves --out as it was:
-    const existing = results.files.map((f) => join(out, basename(f.filename))).filter((target) => existsSync(target))
+    const existing = targets.filter((target) => existsSync(target))
     if (existing.length > 0) {
       throw new CliUsageError(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''}; pass --overwrite to replace them (the outputs stay on the server, prompt ${results.promptId})`, {
         file: existing[0] as string,
@@ -180,10 +163,12 @@ async function reportResults(results: JobResults, flags: RunFlags, io: CliIo, re
   }
   const files: { nodeId: string; filename: string; url: string; path?: string }[] = []
   for (const node of results.nodes) for (const text of node.text) report.line(`${node.nodeId}: ${text}`)
-  for (const file of results.files) {
-    const saved = out === undefined ? undefined : await file.save(out)
-    files.push({ nodeId: file.nodeId, filename: file.filename, url: file.url, ...(saved === undefined ? {} : { path: saved }) })
-    report.line(saved ?? `${file.nodeId}: ${file.filename} ${file.url}`)
+  const saved = out === undefined ? [] : await results.saveAll(out)
+  for (const [i, file] of results.files.entries()) {
+    const path = saved[i]
+    // displayUrl: the server URL's query values (auth tokens) masked.
+    files.push({ nodeId: file.nodeId, filename: file.filename, url: file.displayUrl, ...(path === undefined ? {} : { path }) })
+    report.line(path ?? `${file.nodeId}: ${file.filename} ${file.displayUrl}`)
   }
   report.set('promptId', results.promptId)
   report.set('status', cached ? 'cached' : 'completed')

@@ -13,6 +13,7 @@ interface TestServerFlags {
   objectInfo?: string
   serverVersion?: string
   dir?: string
+  disableMetadata?: boolean
   json?: boolean
 }
 
@@ -26,6 +27,7 @@ export const testServerCommand: CliCommand = {
       .option('--object-info <file>', 'node definitions to serve (default: the bundled ComfyUI v0.26.0 core)')
       .option('--server-version <version>', 'ComfyUI release to imitate in verdicts')
       .option('--dir <dir>', 'folder for input/, output/ and temp/ (default: a temporary folder, removed on exit)')
+      .option('--disable-metadata', 'save PNGs without the prompt and workflow, as ComfyUI --disable-metadata')
       .option('--json', 'print {url, root} as one JSON line once listening (for scripts)')
       .action(async (flags: TestServerFlags) => {
         done(await serve(flags, io))
@@ -43,6 +45,7 @@ async function serve(flags: TestServerFlags, io: CliIo): Promise<number> {
       ...(flags.objectInfo === undefined ? {} : { objectInfo: resolve(io.cwd, flags.objectInfo) }),
       ...(flags.serverVersion === undefined ? {} : { serverVersion: flags.serverVersion }),
       ...(flags.dir === undefined ? {} : { dir: resolve(io.cwd, flags.dir) }),
+      ...(flags.disableMetadata === true ? { metadata: false } : {}),
     })
     if (flags.json) io.stdout.write(`${JSON.stringify({ url: server.url, root: server.files.root })}\n`)
     else io.stdout.write(`ComfyUI test server listening on ${server.url} (files in ${server.files.root}); Ctrl-C stops it\n`)

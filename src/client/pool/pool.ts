@@ -23,6 +23,7 @@ import {
   ServerProtocolError,
   ServerUnreachableError,
   PromptRejectedError,
+  SubmitUnconfirmedError,
 } from '../errors.js'
 import type { JobEventListener } from '../events.js'
 import { preparePrompt, withImageInputs, type GraphInput, type ImageInputKey } from '../graph.js'
@@ -127,7 +128,7 @@ export class ComfyPool implements ComfyRunner {
     const defaults = {
       maxInFlight: positive(options.maxInFlight ?? 2, 'maxInFlight'),
       // The pool decides when a server is gone (health checks), and moves its jobs long before this:
-      clientOptions: { offlineTimeout: 10 * 60_000, ...options.client },
+      clientOptions: { offlineTimeout: 10 * 60_000, unreachableTimeout: 10 * 60_000, ...options.client },
     }
     this.#servers = options.servers.map((spec) => new PoolServer(spec, defaults, () => this.#pump()))
     const urls = new Set<string>()
@@ -502,9 +503,7 @@ export class ComfyPool implements ComfyRunner {
     for (;;) {
       if (server.state === 'up') {
         try {
-          const queue = await server.client.queue()
-          if ([...queue.queue_running, ...queue.queue_pending].some((item) => item[1] === id)) return true
-          return (await server.client.history(id)) !== undefined
+          return (await server.client.lookup(id, { deadline: Math.min(deadline, Date.now() + (this.#options.healthTimeout ?? 2000)) })) !== 'unknown'
         } catch (error) {
           this.#emit('debug', `looking for ${id} on ${server.url}: ${String(error)}`)
         }
@@ -592,6 +591,8 @@ export class ComfyPool implements ComfyRunner {
 function isMovable(error: unknown): boolean {
   if (error instanceof ServerHttpError) return error.status >= 500
   if (error instanceof Error && error.name === 'JobOutcomeUnknownError') return true
+  // Its answer was lost and the server could not be asked: the client deleted it there; it is cleaned up again when the server answers.
+  if (error instanceof SubmitUnconfirmedError) return true
   return (
     error instanceof ServerUnreachableError ||
     error instanceof RequestTimeoutError ||

@@ -1,13 +1,13 @@
 /**
- * Output nodes: SaveImage (PNG with the prompt and workflow as text chunks, `prefix_00001_.png` counters),
+ * Output nodes: SaveImage (PNG with the prompt and workflow as text chunks, see ../save-metadata.ts; `prefix_00001_.png` counters),
  * PreviewImage (temp folder) and PreviewAny (text).
  * @module
  */
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { encodePng } from '../pixels.js'
-import { withTextChunks } from '../png-text.js'
 import { pyDumps } from '../py-json.js'
+import { withSaveMetadata } from '../save-metadata.js'
 import { inputImage, inputString } from './inputs.js'
 import { NodeException, type NodeContext, type NodeImplementation } from './types.js'
 
@@ -40,12 +40,7 @@ async function save(
   } catch (error) {
     throw new NodeException('Exception', error instanceof Error ? error.message : String(error))
   }
-  const chunks: Record<string, string> = { prompt: pyDumps(context.prompt) }
-  const pnginfo = context.extraData['extra_pnginfo']
-  if (typeof pnginfo === 'object' && pnginfo !== null) {
-    for (const [key, value] of Object.entries(pnginfo)) chunks[key] = pyDumps(value)
-  }
-  await writeFile(target.path, withTextChunks(await encodePng(image), chunks))
+  await writeFile(target.path, withSaveMetadata(await encodePng(image), context))
   return { filename: context.reportedFileName ?? target.filename, subfolder: target.subfolder, type }
 }
 

@@ -14,6 +14,8 @@ export interface NodeContext {
   /** The whole prompt and extra_data (SaveImage writes them into the PNG). */
   readonly prompt: Readonly<Record<string, unknown>>
   readonly extraData: Readonly<Record<string, unknown>>
+  /** SaveImage embeds the prompt and `extra_pnginfo` (false: the server imitates `--disable-metadata`). */
+  readonly metadata: boolean
   readonly files: ServerFiles
   readonly models: ModelCatalog
   /** A file name SaveImage reports instead of the real one (the hostile-file-name fault). */

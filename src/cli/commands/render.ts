@@ -1,0 +1,92 @@
+/**
+ * `comfy-dsl render FILE [-o FILE.svg] [--object-info FILE | --server URL] [--overwrite] [--json]`: a UI workflow (or
+ * the workflow a ComfyUI output PNG/WebP carries) drawn as SVG. `-` reads stdin (FILE) or writes stdout (--out).
+ * @module
+ */
+import { extname, resolve } from 'node:path'
+import { Option } from 'commander'
+import { detectFormat } from '../../convert/format.js'
+import { formatLocation } from '../../errors.js'
+import { parseJson } from '../../json/lossless.js'
+import { renderWorkflowSvg } from '../../render/index.js'
+import { loadDefsFor } from '../defs-source.js'
+import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
+import { assertWritable, readInput, Report, shownName, STDIO, writeOutput } from '../output.js'
+import { serverUrl } from '../server-flag.js'
+
+interface RenderFlags {
+  objectInfo?: string
+  server?: string
+  out?: string
+  overwrite?: boolean
+  json?: boolean
+}
+
+/** Images whose embedded workflow is drawn (ComfyUI writes it into PNG text chunks and WebP EXIF). */
+const IMAGE_EXTENSIONS = new Set(['.png', '.webp'])
+
+export const renderCommand: CliCommand = {
+  register(program, io, done) {
+    program
+      .command('render')
+      .description('draw a UI workflow as SVG: nodes with their sockets and widget values, links coloured by type, groups')
+      .argument('<file>', 'UI workflow JSON, or a PNG/WebP that ComfyUI saved with its workflow; - reads JSON from stdin')
+      .option('-o, --out <file>', 'write the SVG to this file instead of printing it (- prints it)')
+      .option('--overwrite', 'replace --out when it exists')
+      .addOption(new Option('--object-info <file>', 'node definitions that name widget values (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
+      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .option('--json', 'print one JSON object: {ok, exitCode, nodes, links, groups, width, height, out | svg, warnings}')
+      .action(async (file: string, flags: RenderFlags) => {
+        done(await runRender(file, flags, io))
+      })
+  },
+}
+
+async function runRender(file: string, flags: RenderFlags, io: CliIo): Promise<number> {
+  const report = new Report(io, flags.json)
+  try {
+    if (flags.server !== undefined) serverUrl(flags.server)
+    assertWritable(flags.out, flags.overwrite, io)
+    const shown = shownName(file)
+    const workflow = await readWorkflow(file, shown, io)
+    const { defs } = await loadDefsFor(flags, io, { onError: 'skip' }, report)
+    const result = renderWorkflowSvg(workflow, { defs, file: shown })
+    for (const warning of result.warnings) report.warn(`${formatLocation(warning.path, shown)}: ${warning.message}`, shown)
+    const toStdout = flags.out === undefined || flags.out === STDIO
+    if (report.json) {
+      for (const key of ['nodes', 'links', 'groups', 'width', 'height'] as const) report.set(key, result[key])
+      // stdout carries the JSON document, so the picture goes into it unless it goes to a file:
+      if (toStdout) report.set('svg', result.svg)
+      else {
+        await writeOutput(flags.out as string, result.svg, flags.overwrite, io)
+        report.set('out', flags.out)
+      }
+      return report.finish(EXIT.ok)
+    }
+    await writeOutput(flags.out ?? STDIO, result.svg, flags.overwrite, io)
+    if (!toStdout) report.note(`${flags.out}: ${result.nodes} nodes, ${result.links} links, ${result.groups} groups`)
+    return report.finish(EXIT.ok)
+  } catch (error) {
+    return report.finish(report.fail(error))
+  }
+}
+
+/** The UI workflow in a JSON file, or embedded in a ComfyUI output image. */
+async function readWorkflow(file: string, shown: string, io: CliIo): Promise<unknown> {
+  if (file !== STDIO && IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) {
+    // sharp and the metadata reader are loaded only for images:
+    const { readWorkflowMetadata } = await import('../../images/index.js')
+    const metadata = await readWorkflowMetadata(resolve(io.cwd, file))
+    if (metadata.workflow !== undefined) return metadata.workflow
+    const has = metadata.prompt === undefined ? 'no workflow metadata' : 'only the API prompt (no "workflow" entry), which has no layout'
+    throw new CliUsageError(`${shown} has ${has}; ComfyUI embeds the workflow when the job was queued from the editor or with extra_pnginfo.workflow`, { file })
+  }
+  const json = parseJson(await readInput(file, io), { file: shown })
+  if (detectFormat(json, { file: shown }) === 'api') {
+    throw new CliUsageError(
+      `${shown} is an API prompt, which has no positions to draw; render needs a UI workflow (the editor's format, with "nodes" and "links"): save the workflow from the editor, or take it from an output image (comfy-dsl render output.png)`,
+      { file },
+    )
+  }
+  return json
+}
