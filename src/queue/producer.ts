@@ -109,6 +109,8 @@ export class ComfyQueue {
       ...(options.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: options.partialExecutionTargets }),
       ...(prepared.template === undefined ? {} : { template: prepared.template }),
     }
+    // A new job (no id of the caller's, which may name one that exists) added while events are read from before it:
+    const followed = options.jobId === undefined && this.#eventsRead
     let job: Job<ComfyJobData>
     try {
       job = await this.queue.add(JOB_NAME, data, {
@@ -121,8 +123,7 @@ export class ComfyQueue {
       if (/custom id|jobid|priority/i.test((error as Error).message)) throw new QueueInputError(`enqueue: ${(error as Error).message}`, [], { cause: error })
       throw error
     }
-    // A new job (no id of the caller's, which may name one that exists) added while events are read from before it:
-    return new QueuedJob(this.#host, job.id as string, { followed: options.jobId === undefined && this.#eventsRead })
+    return new QueuedJob(this.#host, job.id as string, { followed })
   }
 
   /** Resolves once Redis answers; {@link RedisUnreachableError} after `timeout` ms (default 5000). */
