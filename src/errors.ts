@@ -209,9 +209,73 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
   let text: string
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value)
+    // Written only as far as the message shows it: a huge value costs no more than a small one.
+    text = boundedJson(value, DESCRIBE_LIMIT) ?? JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value)
   } catch {
     text = Object.prototype.toString.call(value)
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+  return text.length > DESCRIBE_LIMIT ? `${text.slice(0, DESCRIBE_LIMIT - 3)}...` : text
+}
+
+const DESCRIBE_LIMIT = 80
+
+/**
+ * What `JSON.stringify` (bigints as "5n") writes for plain JSON-like values, cut once it is longer than `limit`;
+ * undefined for values it does not imitate (objects with toJSON or class instances), left to JSON.stringify.
+ */
+function boundedJson(value: unknown, limit: number): string | undefined {
+  const out: string[] = []
+  let length = 0
+  const emit = (text: string): boolean => {
+    out.push(text)
+    length += text.length
+    return length <= limit
+  }
+  // Each level writes at least one character, so the recursion ends within `limit` levels:
+  const write = (v: unknown, inArray: boolean): boolean | undefined => {
+    switch (typeof v) {
+      case 'string':
+        return emit(JSON.stringify(v.length > limit ? v.slice(0, limit + 2) : v))
+      case 'number':
+        return emit(Number.isFinite(v) ? String(v) : 'null')
+      case 'boolean':
+        return emit(String(v))
+      case 'bigint':
+        return emit(JSON.stringify(`${v}n`))
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        return inArray ? emit('null') : true
+      default:
+        break
+    }
+    if (v === null) return emit('null')
+    const object = v as Record<string, unknown>
+    if (typeof object['toJSON'] === 'function') return undefined
+    if (Array.isArray(object)) {
+      if (!emit('[')) return false
+      for (let i = 0; i < object.length; i++) {
+        if (i > 0 && !emit(',')) return false
+        const done = write(object[i], true)
+        if (done !== true) return done
+      }
+      return emit(']')
+    }
+    const proto = Object.getPrototypeOf(object) as unknown
+    if (proto !== Object.prototype && proto !== null) return undefined
+    if (!emit('{')) return false
+    let first = true
+    for (const key of Object.keys(object)) {
+      const item = object[key]
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
+      if (!first && !emit(',')) return false
+      first = false
+      if (!emit(`${JSON.stringify(key)}:`)) return false
+      const done = write(item, false)
+      if (done !== true) return done
+    }
+    return emit('}')
+  }
+  const result = write(value, false)
+  return result === undefined ? undefined : out.join('')
 }

@@ -14,9 +14,18 @@ import type { CliIo } from './io.js'
 // (Arabic letter mark, LRM/RLM, line and paragraph separators, bidi embeddings, overrides and isolates):
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g
 
+// Each replacement computed once (text full of them is a case to be fast for, too):
+const ESCAPED = new Map<string, string>()
+for (const [from, to] of [[0x00, 0x9f], [0x61c, 0x61c], [0x200e, 0x200f], [0x2028, 0x202e], [0x2066, 0x2069]] as const) {
+  for (let code = from; code <= to; code++) {
+    const c = String.fromCharCode(code)
+    if (c.replace(UNSAFE, '') === '') ESCAPED.set(c, `\\u${code.toString(16).padStart(4, '0')}`)
+  }
+}
+
 /** `text` with every character a terminal would act on written as `\uXXXX`; newline and tab are kept. */
 export function escapeControls(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return text.replace(UNSAFE, (c) => ESCAPED.get(c) as string)
 }
 
 type Stream = CliIo['stdout']

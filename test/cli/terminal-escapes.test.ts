@@ -111,3 +111,15 @@ describe('the comfy-dsl binary escapes control characters it prints', () => {
     }
   })
 })
+
+describe('escapeControls', () => {
+  test('escapes C0 (but tab and newline), DEL, C1 and bidi marks as \\uXXXX; JSON reads the same text back', () => {
+    const unsafe = [0x00, 0x07, 0x08, 0x0b, 0x0d, 0x1b, 0x1f, 0x7f, 0x80, 0x9b, 0x9f, 0x61c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e, 0x2066, 0x2069]
+    for (const code of unsafe) {
+      const c = String.fromCharCode(code)
+      expect(escapeControls(`a${c}b`)).toBe(`a\\u${code.toString(16).padStart(4, '0')}b`)
+      expect(JSON.parse(`"${escapeControls(`a${c}b`)}"`)).toBe(`a${c}b`)
+    }
+    for (const kept of ['\n', '\t', ' ', 'é', '\u00a0', '\u200b', '\u{1f600}', '"', '\\']) expect(escapeControls(kept)).toBe(kept)
+  })
+})
