@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildPackage } from '../scripts/build.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const filters = process.argv.slice(2)
@@ -17,9 +18,7 @@ const benches = readdirSync(join(root, 'bench'))
   .sort()
 
 console.log('building dist/ (benchmarks measure the package as users get it)...')
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-})
+await buildPackage()
 let failed = 0
 for (const bench of benches) {
   try {

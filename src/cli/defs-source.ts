@@ -24,8 +24,10 @@ export interface CommandDefs extends LoadedDefs {
  */
 export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOptions = {}, report?: Report): Promise<CommandDefs> {
   if (flags.server === undefined && flags.objectInfo === undefined) {
-    const { coreDefs, CORE_SNAPSHOT } = await import('../defs/core/index.js')
-    return { defs: coreDefs, problems: [], source: CORE_SNAPSHOT.file, bundled: true }
+    // The few classes a command touches, read from the file the build writes (./core-defs.ts):
+    const { loadCoreDefs } = await import('./core-defs.js')
+    const { defs, meta } = await loadCoreDefs()
+    return { defs, problems: [], source: meta.file, bundled: true }
   }
   // Reading object_info (zod, undici) is loaded only by commands that were given a file or a server:
   const source = await import('../codegen/source.js')

@@ -31,8 +31,8 @@ export interface CliCommand {
 /** An error the CLI itself raises about its flags or files (exit 2 unless `exitCode` says otherwise). */
 export class CliUsageError extends ComfyError {}
 
-/** Server errors the client and the definitions loader raise when nothing answers (exit 3). */
-const UNREACHABLE = new Set(['ServerUnreachableError'])
+/** Server errors the client and the definitions loader raise when nothing answers, and the queue's for Redis (exit 3). */
+const UNREACHABLE = new Set(['ServerUnreachableError', 'RedisUnreachableError'])
 /** Errors of a job that ran or was judged: the server rejected or failed it (exit 1). */
 const FAILED = new Set([
   'PromptRejectedError',
@@ -44,6 +44,11 @@ const FAILED = new Set([
   'ServerProtocolError',
   'RequestTimeoutError',
   'StaleGeneratedCodeError',
+  // A queue job that failed, was cancelled elsewhere, or was not there (the durable queue's errors):
+  'QueueJobFailedError',
+  'QueueJobCancelledError',
+  'QueueJobNotFoundError',
+  'QueueWaitTimeoutError',
 ])
 
 /**

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { DefSet } from '../defs/model.js'
 import type { ApiPrompt } from '../dsl/prompt.js'
 import type { EditOptions, EditResult } from '../edit/edit.js'
@@ -38,6 +38,7 @@ import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeEr
 import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
 import { watchedSocketAgent, type SocketWatch } from './socket-watch.js'
+import { LazyAgent } from './undici.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
 
 export interface ComfyClientOptions {
@@ -145,8 +146,9 @@ export class ComfyClient implements ComfyRunner {
   readonly clientId: string
   readonly http: Http
   readonly #socket: ComfySocket
-  readonly #ownDispatcher: Agent | undefined
-  readonly #socketDispatcher: Agent | undefined
+  // Made on first use: undici loads with the first request or socket, not with the client (undici.ts).
+  readonly #ownDispatcher: LazyAgent | undefined
+  readonly #socketDispatcher: LazyAgent | undefined
   readonly #jobs = new Map<string, Job>()
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { debug: new Set(), warning: new Set(), status: new Set() }
   readonly #options: ComfyClientOptions
@@ -172,11 +174,12 @@ export class ComfyClient implements ComfyRunner {
     const basic = this.endpoint.authorization()
     if (basic !== undefined && !hasHeader(headers, 'authorization')) headers['authorization'] = basic
     const maxMessageSize = options.maxMessageSize ?? 16 * 1024 * 1024
-    this.#ownDispatcher = options.dispatcher === undefined ? new Agent({ connections: 16, pipelining: 1 }) : undefined
-    const dispatcher = options.dispatcher ?? (this.#ownDispatcher as Agent)
+    this.#ownDispatcher = options.dispatcher === undefined ? new LazyAgent(({ Agent }) => new Agent({ connections: 16, pipelining: 1 })) : undefined
+    const dispatcher = options.dispatcher ?? (this.#ownDispatcher as LazyAgent)
     // The socket's own dispatcher enforces maxMessageSize and learns why attempts fail (see socket-watch.ts):
     const watch: SocketWatch = { connectError: undefined, oversized: false }
-    this.#socketDispatcher = options.dispatcher === undefined ? watchedSocketAgent(maxMessageSize, watch) : undefined
+    this.#socketDispatcher =
+      options.dispatcher === undefined ? new LazyAgent((module) => watchedSocketAgent(module, maxMessageSize, watch)) : undefined
     this.http = new Http(this.endpoint, dispatcher, headers, options.timeout ?? 30_000)
     this.#socket = new ComfySocket({
       endpoint: this.endpoint,
@@ -764,7 +767,8 @@ export class ComfyClient implements ComfyRunner {
 
   #pollFailed(error: unknown): void {
     this.#emit('debug', `poll failed: ${error instanceof Error ? error.message : String(error)}`)
-    if (error instanceof ServerUnreachableError) this.#unreachableSince ??= Date.now()
+    // Only refused connections: a lost answer (the server is there) is not a dead server.
+    if (neverSent(error)) this.#unreachableSince ??= Date.now()
     this.#lastPollError = error
   }
 

@@ -4,12 +4,13 @@
  * @module
  */
 import { inspect } from 'node:util'
-import { errors as undiciErrors, request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { JsonParseError } from '../errors.js'
 import { parseJson, stringifyJson, type JsonValue } from '../json/lossless.js'
 import type { Endpoint } from './endpoint.js'
 import { RequestTimeoutError, ServerHttpError, ServerProtocolError, ServerUnreachableError } from './errors.js'
 import { Redactor } from './secrets.js'
+import { resolveDispatcher, undici, undiciIfLoaded, type DispatcherSource } from './undici.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE'
 
@@ -40,7 +41,7 @@ export class Http {
 
   constructor(
     readonly endpoint: Endpoint,
-    readonly dispatcher: Dispatcher,
+    readonly dispatcher: DispatcherSource,
     headers: Readonly<Record<string, string>>,
     readonly timeout: number,
   ) {
@@ -102,11 +103,13 @@ export class Http {
       body = stringifyJson(options.json)
     }
     try {
+      // undici and the client's Agent load with the first request, not with the client:
+      const [{ request }, dispatcher] = await Promise.all([undici(), resolveDispatcher(this.dispatcher)])
       return await request(this.endpoint.url(path, options.query), {
         method,
         headers,
         body: body ?? null,
-        dispatcher: this.dispatcher,
+        dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         ...(signal === undefined ? {} : { signal }),
@@ -133,11 +136,15 @@ export class Http {
     if (signal?.aborted && (error === signal.reason || isAbort(error))) return signal.reason
     const where = this.endpoint.describe(path)
     const timedOut = limit?.aborted === true && (limit.reason as { name?: string } | undefined)?.name === 'TimeoutError'
-    if (timedOut || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    // An undici error comes from a request, so undici is loaded by then:
+    const undiciErrors = undiciIfLoaded()?.errors
+    const undiciTimeout = undiciErrors !== undefined && (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError)
+    if (timedOut || undiciTimeout) {
       return new RequestTimeoutError(method, where, timeout)
     }
     const code = errorCode(error)
-    if (code !== undefined || error instanceof undiciErrors.SocketError || error instanceof undiciErrors.ConnectTimeoutError) {
+    const lostSocket = undiciErrors !== undefined && (error instanceof undiciErrors.SocketError || error instanceof undiciErrors.ConnectTimeoutError)
+    if (code !== undefined || lostSocket) {
       return new ServerUnreachableError(this.endpoint.display, code, { cause: error })
     }
     return error

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Socket } from 'node:net'
-import { Agent, buildConnector } from 'undici'
+import type * as Undici from 'undici'
 
 export interface SocketWatch {
   /** The error of the last failed connection attempt (ECONNREFUSED...), if any. */
@@ -15,8 +15,11 @@ export interface SocketWatch {
   oversized: boolean
 }
 
-/** An Agent for the WebSocket only, refusing messages over `maxMessageSize`, reporting into `watch`. */
-export function watchedSocketAgent(maxMessageSize: number, watch: SocketWatch): Agent {
+/**
+ * An Agent for the WebSocket only, refusing messages over `maxMessageSize`, reporting into `watch`. undici is
+ * passed in: the client loads it on first use (undici.ts).
+ */
+export function watchedSocketAgent({ Agent, buildConnector }: typeof Undici, maxMessageSize: number, watch: SocketWatch): Undici.Agent {
   const connect = buildConnector({})
   return new Agent({
     connections: 1,

@@ -3,12 +3,13 @@
  * first `status` message arrives, reconnected with exponential backoff whenever it drops.
  * @module
  */
-import { WebSocket, type Dispatcher } from 'undici'
+import type { Dispatcher, WebSocket } from 'undici'
 import type { Endpoint } from './endpoint.js'
 import { MessageTooLargeError, ServerUnreachableError } from './errors.js'
 import { parseBinaryFrame, parseTextFrame, type Frame } from './frames.js'
 import { errorCode } from './http.js'
 import type { SocketWatch } from './socket-watch.js'
+import { resolveDispatcher, undici, type DispatcherSource } from './undici.js'
 
 export interface ReconnectOptions {
   /** First delay after a drop or a failed attempt (ms). */
@@ -19,7 +20,7 @@ export interface ReconnectOptions {
 
 export interface SocketOptions {
   readonly endpoint: Endpoint
-  readonly dispatcher: Dispatcher
+  readonly dispatcher: DispatcherSource
   readonly headers: Readonly<Record<string, string>>
   readonly clientId: string
   /** Ask for type-4 previews (with node and prompt ids) by sending `feature_flags` first. */
@@ -48,6 +49,8 @@ export class ComfySocket {
   #attempt = 0
   #timer: NodeJS.Timeout | undefined
   #waiters: Waiter[] = []
+  /** Counts `close()` calls, so that an attempt still loading undici when the socket closes gives up. */
+  #closings = 0
 
   constructor(private readonly options: SocketOptions) {}
 
@@ -71,19 +74,33 @@ export class ComfySocket {
 
   close(): void {
     this.#closed = true
+    this.#closings++
     this.#ready = false
     clearTimeout(this.#timer)
     const ws = this.#ws
     this.#ws = undefined
-    if (ws && ws.readyState <= WebSocket.OPEN) ws.close()
+    if (ws && ws.readyState <= ws.OPEN) ws.close()
     this.#settle(new ServerUnreachableError(this.options.endpoint.display, undefined, { cause: new Error('client closed') }))
   }
 
   #open(): void {
-    const { endpoint, dispatcher, headers, clientId } = this.options
+    // undici and the socket's dispatcher load with the first socket or request, not with the client:
+    const closings = this.#closings
+    Promise.all([undici(), resolveDispatcher(this.options.dispatcher)]).then(
+      ([{ WebSocket }, dispatcher]) => {
+        if (closings === this.#closings) this.#connect(WebSocket, dispatcher)
+      },
+      (error: unknown) => {
+        if (closings === this.#closings) this.#failed(error)
+      },
+    )
+  }
+
+  #connect(WebSocketClass: typeof WebSocket, dispatcher: Dispatcher): void {
+    const { endpoint, headers, clientId } = this.options
     let ws: WebSocket
     try {
-      ws = new WebSocket(endpoint.socketUrl(clientId), { dispatcher, headers })
+      ws = new WebSocketClass(endpoint.socketUrl(clientId), { dispatcher, headers })
     } catch (error) {
       this.#failed(error)
       return

@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { Readable } from 'node:stream'
-import { FormData } from 'undici'
 import { InvalidArgumentError } from '../errors.js'
 import { ServerProtocolError } from './errors.js'
 import { sniffMime } from './frames.js'
 import type { Http } from './http.js'
+import { undici } from './undici.js'
 
 /** A file path, bytes, a Node stream, a web stream or a Blob. */
 export type UploadSource = string | Uint8Array | Readable | ReadableStream<Uint8Array> | Blob
@@ -59,6 +59,7 @@ export async function uploadFile(
   const { bytes, originalName } = await readSource(source)
   const mime = sniffMime(bytes)
   const name = options.name ?? contentName(bytes, mime, originalName)
+  const { FormData } = await undici() // undici's, which its request() sends as multipart
   const form = new FormData()
   form.append('image', new Blob([bytes], { type: mime }), name)
   form.append('type', options.type ?? 'input')

@@ -65,8 +65,9 @@ interface Header {
   readonly infoFields: readonly string[]
 }
 
+// Named by text and normalizer, so that two installs (or working copies) sharing the folder keep apart entries:
 function entryPath(dir: string, sourceSha256: string): string {
-  return join(dir, `${sourceSha256.slice(0, 32)}.json`)
+  return join(dir, `${sourceSha256.slice(0, 32)}-${normalizerFingerprint()}.json`)
 }
 
 /**
@@ -129,7 +130,7 @@ export async function writeCachedDefs(dir: string, sourceSha256: string, result:
 }
 
 async function prune(dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => /^[0-9a-f]{32}\.json$/.test(n))
+  const names = (await readdir(dir)).filter((n) => /^[0-9a-f]{32}-[0-9a-f]{16}\.json$/.test(n))
   if (names.length <= MAX_ENTRIES) return
   const dated = await Promise.all(names.map(async (name) => ({ name, time: (await stat(join(dir, name))).mtimeMs })))
   dated.sort((a, b) => a.time - b.time)

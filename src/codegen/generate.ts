@@ -6,7 +6,7 @@
 import type { StatementStructures } from 'ts-morph'
 import type { DefSet } from '../defs/model.js'
 import { definitionsVersionLabel } from '../validate/server-version.js'
-import { compareText, DSL_TYPE_IMPORTS, DSL_VALUE_IMPORTS, planCodegen, type CodegenPlan } from './plan.js'
+import { compareText, DSL_TYPE_IMPORTS, DSL_VALUE_IMPORTS, planCodegen, type ClassPlan, type CodegenPlan } from './plan.js'
 import { printStatements } from './print.js'
 import { classStatements, enumStatements } from './render.js'
 import { GENERATED_MARKER } from './marker.js'
@@ -34,7 +34,10 @@ const ENUMS_FILE = '_enums'
  * that await it.
  */
 export async function generateNodeFiles(defs: DefSet, options: GenerateOptions = {}): Promise<GeneratedFile[]> {
-  return printFiles(layoutFiles(defs, options))
+  // One file at a time, structures printed as soon as they are built: they die young, which the GC makes cheap.
+  const files: GeneratedFile[] = []
+  for (const layout of fileLayouts(defs, options)) files.push(printLayout(layout))
+  return files
 }
 
 /** A file before printing: its structures, or its finished text (the barrel). */
@@ -49,31 +52,36 @@ export interface FileLayout {
 
 /** Stages 2 and 3 (plan, structures): everything but printing. */
 export function layoutFiles(defs: DefSet, options: GenerateOptions = {}): FileLayout[] {
+  return [...fileLayouts(defs, options)]
+}
+
+/** The layouts of {@link layoutFiles}, each file's structures built when it is reached. */
+function* fileLayouts(defs: DefSet, options: GenerateOptions): Generator<FileLayout> {
   const plan = planCodegen(defs)
   const header = headerLines(defs, plan, options)
   const importFrom = options.importFrom ?? 'comfy-dsl'
   const enumNames = plan.enums.map((e) => e.name)
-  const files: FileLayout[] = []
-  if (plan.enums.length > 0) files.push({ path: `${ENUMS_FILE}.ts`, header, statements: enumStatements(plan) })
-  const byFile = new Map(plan.files.map((file) => [file, { statements: [] as StatementStructures[], uses: new Set<string>() }]))
-  for (const c of plan.classes) {
-    const entry = byFile.get(c.file)
-    if (entry) entry.statements.push(...classStatements(c, plan, entry.uses))
+  if (plan.enums.length > 0) yield { path: `${ENUMS_FILE}.ts`, header, statements: enumStatements(plan) }
+  const byFile = new Map(plan.files.map((file) => [file, [] as ClassPlan[]]))
+  for (const c of plan.classes) byFile.get(c.file)?.push(c)
+  for (const [file, classes] of byFile) {
+    const statements: StatementStructures[] = []
+    const uses = new Set<string>()
+    for (const c of classes) statements.push(...classStatements(c, plan, uses))
+    yield { path: `${file}.ts`, header, statements, imports: importLines(uses, importFrom, enumNames) }
   }
-  for (const [file, { statements, uses }] of byFile) {
-    files.push({ path: `${file}.ts`, header, statements, imports: importLines(uses, importFrom, enumNames) })
-  }
-  files.push({ path: 'index.ts', header, text: barrel(plan) })
-  return files
+  yield { path: 'index.ts', header, text: barrel(plan) }
 }
 
 /** Stage 4: prints the structures (print.ts) and adds each file's imports. */
 export function printFiles(layouts: readonly FileLayout[]): GeneratedFile[] {
-  return layouts.map((layout) => {
-    if (layout.statements === undefined) return { path: layout.path, text: `${layout.header}\n${layout.text ?? ''}` }
-    const imports = layout.imports === undefined ? '' : `${layout.imports}\n`
-    return { path: layout.path, text: `${layout.header}\n${imports}${printStatements(layout.statements)}` }
-  })
+  return layouts.map(printLayout)
+}
+
+function printLayout(layout: FileLayout): GeneratedFile {
+  if (layout.statements === undefined) return { path: layout.path, text: `${layout.header}\n${layout.text ?? ''}` }
+  const imports = layout.imports === undefined ? '' : `${layout.imports}\n`
+  return { path: layout.path, text: `${layout.header}\n${imports}${printStatements(layout.statements)}` }
 }
 
 function headerLines(defs: DefSet, plan: CodegenPlan, options: GenerateOptions): string {

@@ -31,32 +31,29 @@ export async function writeGeneratedFiles(
   } = {},
 ): Promise<WriteResult> {
   const isGenerated = options.isGenerated ?? ((name, text) => name.endsWith('.ts') && text.includes(GENERATED_MARKER))
-  const changed: string[] = []
-  for (const file of files) {
-    const current = await readFile(join(outDir, file.path), 'utf8').catch(() => undefined)
-    if (current !== file.text) changed.push(file.path)
-  }
+  // Files are read, compared and written concurrently (the file system overlaps them; order is kept in the results):
+  const current = await Promise.all(files.map((file) => readFile(join(outDir, file.path), 'utf8').catch(() => undefined)))
+  const changedFiles = files.filter((file, i) => current[i] !== file.text)
+  const changed = changedFiles.map((f) => f.path)
   const produced = new Set(files.map((f) => f.path))
-  const obsolete: string[] = []
-  for (const name of await readdir(outDir).catch(() => [] as string[])) {
-    if (produced.has(name)) continue
-    const text = await readFile(join(outDir, name), 'utf8').catch(() => '')
-    if (isGenerated(name, text)) obsolete.push(name)
-  }
+  const others = (await readdir(outDir).catch(() => [] as string[])).filter((name) => !produced.has(name))
+  const otherTexts = await Promise.all(others.map((name) => readFile(join(outDir, name), 'utf8').catch(() => '')))
+  const obsolete = others.filter((name, i) => isGenerated(name, otherTexts[i] as string))
   if (options.check) {
     if (changed.length > 0 || obsolete.length > 0) {
       throw new StaleGeneratedCodeError([...changed, ...obsolete].map((p) => join(outDir, p)))
     }
     return { changed, obsolete }
   }
-  for (const path of changed) {
-    const target = join(outDir, path)
-    const file = files.find((f) => f.path === path) as GeneratedFile
-    await mkdir(dirname(target), { recursive: true })
-    const temp = `${target}.${process.pid}.tmp`
-    await writeFile(temp, file.text)
-    await rename(temp, target)
-  }
-  for (const path of obsolete) await rm(join(outDir, path))
+  for (const dir of new Set(changedFiles.map((f) => dirname(join(outDir, f.path))))) await mkdir(dir, { recursive: true })
+  await Promise.all(
+    changedFiles.map(async (file) => {
+      const target = join(outDir, file.path)
+      const temp = `${target}.${process.pid}.tmp`
+      await writeFile(temp, file.text)
+      await rename(temp, target)
+    }),
+  )
+  await Promise.all(obsolete.map((path) => rm(join(outDir, path))))
   return { changed, obsolete }
 }

@@ -126,6 +126,8 @@ export function createNode<N extends NodeHandle = UntypedNode>(
     if (dynamic !== undefined && value !== undefined) flattenDynamic(spec.classType, key, value, dynamic, flat)
     else setOwn(flat, key, value)
   }
+  const undeclared = options?.undeclaredInputs
+  if (undeclared !== undefined) for (const key in undeclared) if (!Object.hasOwn(flat, key)) setOwn(flat, key, undeclared[key])
   const handle = new NodeImpl(spec.classType, Object.freeze(flat), spec.outputs, known, options)
   if (spec.names) {
     const record = handle as unknown as Record<string, unknown>

@@ -34,6 +34,12 @@ export interface NodeOptions {
    * inputs exactly as given, e.g. to reproduce a workflow saved before an input existed.
    */
   readonly fillDefaults?: boolean
+  /**
+   * Inputs the class does not declare, written to the API JSON as given. Older editors saved some (LoadImage's
+   * `upload`, PreviewAny's display widgets) and the server ignores them; the typed factories refuse such names
+   * in `inputs`, so an imported workflow keeps them here.
+   */
+  readonly undeclaredInputs?: Readonly<Record<string, InputValue>>
 }
 
 /** A value a node input may hold before serialization. */

@@ -9,7 +9,7 @@
 import { describeValue, InvalidArgumentError, SerializationError } from '../errors.js'
 import { createNode } from './node.js'
 import { isNodeHandle, isOutput, type NodeHandle, type Output } from './output.js'
-import { buildPrompt, type ApiPrompt, type ApiValue } from './prompt.js'
+import { buildUnexpandedPrompt, type ApiPrompt, type ApiValue } from './prompt.js'
 
 /** Class of the placeholder node whose outputs stand for a subgraph's parameters while its body runs. */
 export const SUBGRAPH_INPUT_CLASS = '__subgraph_input__'
@@ -61,7 +61,8 @@ export function defineSubgraph<A extends unknown[], R extends Returned>(name: st
   if (typeof body !== 'function') throw new InvalidArgumentError(`defineSubgraph("${name}"): the body must be a function, received ${describeValue(body)}`)
   let traced: { definition: SubgraphDefinition; keys: readonly string[] | undefined; single: boolean } | undefined
   return (...args: A): R => {
-    traced ??= trace(name, body as unknown as (...args: unknown[]) => Returned, args.length)
+    // Parameters as declared (rest or default parameters: as many as the first call passes):
+    traced ??= trace(name, body as unknown as (...args: unknown[]) => Returned, body.length > 0 ? body.length : args.length)
     const { definition, keys, single } = traced
     if (args.length !== definition.inputNames.length) {
       throw new InvalidArgumentError(`subgraph "${name}" takes ${definition.inputNames.length} argument(s), received ${args.length}`)
@@ -91,7 +92,7 @@ function trace(name: string, body: (...args: unknown[]) => Returned, arity: numb
     if (!isOutput(r)) throw new InvalidArgumentError(`subgraph "${name}": the body must return outputs (an output, a list or a record of them); item ${keys?.[i] ?? i} is ${describeValue(r)}`)
   })
   const outputs = results as Output[]
-  const { prompt, ids } = buildPrompt(outputs)
+  const { prompt, ids } = buildUnexpandedPrompt(outputs)
   const handles = new Map<string, NodeHandle>()
   for (const [handle, id] of ids) {
     if (handle !== placeholder && handle.id !== undefined) throw new SerializationError(id, undefined, `subgraph "${name}": nodes inside a subgraph cannot pin their id`)

@@ -3,7 +3,7 @@
  * Integers that are not safe JavaScript numbers become `bigint`; everything else is a plain JSON value.
  * @module
  */
-import { parse as losslessParse } from 'lossless-json'
+import { parse as losslessParse } from './lossless-json.js'
 import { JsonParseError, SerializationError } from '../errors.js'
 import { assertJsonDepth } from './depth.js'
 import { scanJson } from './scan.js'

@@ -5,8 +5,8 @@
  */
 import { Job, type Queue, type QueueEvents } from 'bullmq'
 import { QueueJobCancelledError, QueueJobFailedError, QueueJobNotFoundError, QueueWaitTimeoutError } from './errors.js'
-import { REASON, type ComfyJobData, type QueueProgress } from './job-data.js'
-import { decodeResults, type QueueResults } from './results.js'
+import { REASON, type ComfyJobData, type Placement, type QueueProgress } from './job-data.js'
+import { decodeResults, storedResultsOf, type QueueResults } from './results.js'
 
 /** What a handle needs from its queue. */
 export interface QueuedJobHost {
@@ -16,6 +16,9 @@ export interface QueuedJobHost {
   requestCancel(id: string): Promise<void>
   /** Whether the job was flagged as cancelled. */
   cancelRequested(id: string): Promise<boolean>
+  placements(id: string): Promise<Placement[]>
+  /** Fields of the job's hash (result files kept in Redis). */
+  readFields(id: string, fields: string[]): Promise<(string | null)[]>
 }
 
 export type QueueJobState = 'waiting' | 'prioritized' | 'delayed' | 'active' | 'completed' | 'failed' | 'waiting-children' | 'unknown'
@@ -31,15 +34,28 @@ export interface QueueWaitOptions {
 const RECHECK_MS = 15_000
 
 export class QueuedJob {
+  readonly #followed: boolean
+
   constructor(
     private readonly host: QueuedJobHost,
     readonly id: string,
+    /** The job was added after this process began reading the queue's events: none of its events can be missed. */
+    options: { readonly followed?: boolean } = {},
   ) {
     Object.defineProperty(this, 'host', { enumerable: false })
+    this.#followed = options.followed === true
   }
 
   async state(): Promise<QueueJobState> {
     return (await this.host.queue().getJobState(this.id)) as QueueJobState
+  }
+
+  /**
+   * The servers the job's prompt was posted to, in order (each recorded right before its POST): more than one
+   * when it moved or was retried. Empty before a worker posted it, and once the job was removed.
+   */
+  placements(): Promise<Placement[]> {
+    return this.host.placements(this.id)
   }
 
   /** Progress events the workers report; resolves the unsubscribe function once listening. */
@@ -56,9 +72,19 @@ export class QueuedJob {
         }
       }
     }
-    const name = `progress:${this.id}` as 'progress'
-    events.on(name, onProgress as never)
-    return () => events.off(name, onProgress as never)
+    // What the worker reported after its last progress write comes with the completion:
+    const onCompleted = ({ returnvalue }: { returnvalue: unknown }): void => {
+      const tail = (returnvalue as { progress?: unknown } | null)?.progress
+      if (Array.isArray(tail)) onProgress({ data: tail })
+    }
+    const progress = `progress:${this.id}` as 'progress'
+    const completed = `completed:${this.id}` as 'completed'
+    events.on(progress, onProgress as never)
+    events.on(completed, onCompleted as never)
+    return () => {
+      events.off(progress, onProgress as never)
+      events.off(completed, onCompleted as never)
+    }
   }
 
   /**
@@ -80,11 +106,12 @@ export class QueuedJob {
         events.off(removed, onRemoved as never)
         options.signal?.removeEventListener('abort', onAbort)
       }
-      const finish = (outcome: () => QueueResults): void => {
+      const finish = (returnvalue: unknown): void => {
         if (settled) return
         cleanup()
         try {
-          resolve(outcome())
+          const stored = storedResultsOf(this.id, returnvalue)
+          decodeResults(this.id, stored, (fields) => this.host.readFields(this.id, fields)).then(resolve, reject)
         } catch (error) {
           reject(error)
         }
@@ -95,7 +122,7 @@ export class QueuedJob {
         reject(error)
       }
       // BullMQ also emits each event as `<event>:<jobId>`: one listener per waiting job, no scan of all of them.
-      const onCompleted = ({ returnvalue }: { returnvalue: unknown }): void => finish(() => decodeResults(this.id, returnvalue))
+      const onCompleted = ({ returnvalue }: { returnvalue: unknown }): void => finish(returnvalue)
       const onFailed = ({ failedReason }: { failedReason: string }): void => fail(failureOf(this.id, failedReason))
       const onRemoved = (): void => fail(new QueueJobCancelledError(this.id, 'removed from the queue before it ran'))
       const completed = `completed:${this.id}` as 'completed'
@@ -135,7 +162,7 @@ export class QueuedJob {
               const cancelled = await this.host.cancelRequested(this.id)
               return fail(cancelled ? new QueueJobCancelledError(this.id, 'removed from the queue before it ran') : new QueueJobNotFoundError(this.id))
             }
-            if (state === 'completed') return finish(() => decodeResults(this.id, job.returnvalue))
+            if (state === 'completed') return finish(job.returnvalue)
             if (state === 'failed') return fail(failureOf(this.id, job.failedReason ?? ''))
           }
         } catch {
@@ -143,7 +170,10 @@ export class QueuedJob {
         }
         if (!settled) recheck = setTimeout(() => void check(), RECHECK_MS)
       }
-      void check()
+      // A job whose every event reaches the listeners needs no look now (one Redis call less per job); the
+      // look comes later, as a safety net.
+      if (this.#followed) recheck = setTimeout(() => void check(), RECHECK_MS)
+      else void check()
     })
   }
 

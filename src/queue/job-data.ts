@@ -20,7 +20,10 @@ export interface QueueImage {
   readonly url?: string
 }
 
-/** A server the job's prompt was (about to be) posted to. */
+/**
+ * A server the job's prompt was (about to be) posted to. Workers record each one before the POST (in the job's
+ * hash, field `comfy-dsl:placements`); a retry looks there first. `QueuedJob.placements()` reads them.
+ */
 export interface Placement {
   readonly server: string
   readonly at: number
@@ -36,8 +39,6 @@ export interface ComfyJobData {
   readonly partialExecutionTargets?: readonly string[]
   /** The template the prompt was rendered from, for display. */
   readonly template?: string
-  /** Every server the prompt was posted to, in order: a retry looks there first. */
-  readonly placements?: readonly Placement[]
 }
 
 /**
@@ -65,8 +66,8 @@ export interface StoredFile {
   readonly type: string
   readonly storage: FileStorage
   readonly size?: number
-  /** base64 bytes (`redis`). */
-  readonly data?: string
+  /** The job-hash field holding the file's base64 bytes (`redis`). */
+  readonly field?: string
   /** Absolute path in the results folder (`folder`). */
   readonly path?: string
   /** The server's `/view` URL (`server`). */
@@ -85,6 +86,11 @@ export interface StoredResults {
   readonly text: readonly { readonly nodeId: string; readonly text: string }[]
   readonly cachedNodes: readonly string[]
   readonly timing: JobTiming
+  /**
+   * Progress reported since the worker's last progress write: delivered to `QueuedJob.on` listeners with the
+   * completion, which saves a write (and a wake-up of every producer) at the end of each job.
+   */
+  readonly progress?: readonly QueueProgress[]
 }
 
 /**

@@ -13,7 +13,9 @@ import { QueueInputError } from './errors.js'
 import { QueuedJob, type QueuedJobHost } from './handle.js'
 import { prepareJob, type EnqueueInput, type QueueImageSource } from './inputs.js'
 import { JOB_NAME, type ComfyJobData } from './job-data.js'
-import { CANCEL_EVENT, CANCEL_TTL_SECONDS, cancelKey } from './keys.js'
+import { streamTail } from './scripts.js'
+import { CANCEL_STREAM_LENGTH, CANCEL_TTL_SECONDS, cancelKey, cancelStreamKey, PLACEMENTS_FIELD } from './keys.js'
+import type { Placement } from './job-data.js'
 
 export interface ComfyQueueOptions {
   readonly redis: RedisConnection
@@ -63,6 +65,7 @@ export class ComfyQueue {
   readonly queue: Queue<ComfyJobData>
   readonly #options: ComfyQueueOptions
   #events: Promise<QueueEvents> | undefined
+  #eventsRead = false
   #closed = false
 
   constructor(options: ComfyQueueOptions) {
@@ -106,6 +109,8 @@ export class ComfyQueue {
       ...(options.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: options.partialExecutionTargets }),
       ...(prepared.template === undefined ? {} : { template: prepared.template }),
     }
+    // A new job (no id of the caller's, which may name one that exists) added while events are read from before it:
+    const followed = options.jobId === undefined && this.#eventsRead
     let job: Job<ComfyJobData>
     try {
       job = await this.queue.add(JOB_NAME, data, {
@@ -118,7 +123,7 @@ export class ComfyQueue {
       if (/custom id|jobid|priority/i.test((error as Error).message)) throw new QueueInputError(`enqueue: ${(error as Error).message}`, [], { cause: error })
       throw error
     }
-    return this.job(job.id as string)
+    return new QueuedJob(this.#host, job.id as string, { followed })
   }
 
   /** Resolves once Redis answers; {@link RedisUnreachableError} after `timeout` ms (default 5000). */
@@ -141,6 +146,7 @@ export class ComfyQueue {
     this.#closed = true
     const events = this.#events
     this.#events = undefined
+    this.#eventsRead = false
     await Promise.all([this.queue.close(), events?.then((e) => e.close(), () => {})])
   }
 
@@ -149,9 +155,18 @@ export class ComfyQueue {
     events: () => this.#queueEvents(),
     requestCancel: async (id) => {
       const client = await this.queue.client
+      // The flag first (the durable record every worker checks before a POST), then the stream workers read:
       await client.set(cancelKey(this.prefix, this.name, id), '1', { EX: CANCEL_TTL_SECONDS })
-      // On the queue's event stream, which every worker reads (a custom event, as QueueEventsProducer adds):
-      await client.xadd(this.queue.keys['events'] as string, '*', { event: CANCEL_EVENT, jobId: id }, { MAXLEN: 10_000, approximate: true })
+      await client.xadd(cancelStreamKey(this.prefix, this.name), '*', { jobId: id }, { MAXLEN: CANCEL_STREAM_LENGTH, approximate: true })
+    },
+    placements: async (id) => {
+      const client = await this.queue.client
+      const text = await client.hget(this.queue.toKey(id), PLACEMENTS_FIELD)
+      return text === null ? [] : (JSON.parse(text) as Placement[])
+    },
+    readFields: async (id, fields) => {
+      const client = await this.queue.client
+      return client.hmget(this.queue.toKey(id), ...fields)
     },
     cancelRequested: async (id) => {
       const client = await this.queue.client
@@ -162,11 +177,14 @@ export class ComfyQueue {
   #queueEvents(): Promise<QueueEvents> {
     if (this.#closed) return Promise.reject(new InvalidArgumentError('the queue is closed'))
     this.#events ??= (async () => {
-      const events = new QueueEvents(this.name, { connection: redisOptions(this.#options.redis), prefix: this.prefix })
+      // Read from the stream's last entry as it is now: every event after this moment reaches the listeners.
+      const from = await streamTail(await this.queue.client, this.queue.keys['events'] as string)
+      const events = new QueueEvents(this.name, { connection: redisOptions(this.#options.redis), prefix: this.prefix, lastEventId: from })
       events.on('error', () => {})
       // One listener per waiting job and event:
       events.setMaxListeners(0)
       await events.waitUntilReady()
+      this.#eventsRead = true
       return events
     })()
     return this.#events

@@ -1,18 +1,20 @@
 /**
  * Results between machines. The worker keeps each output file where a producer elsewhere can read it: in Redis
- * while the job's files stay under a small limit (they live in the job's hash, in Redis's memory), otherwise in
- * a results folder the producers share (a network disk), otherwise on the ComfyUI server, by its `/view` URL.
+ * while the job's files stay under a small limit (fields of the job's hash, in Redis's memory, removed with the
+ * job), otherwise in a results folder the producers share (a network disk), otherwise on the ComfyUI server, by
+ * its `/view` URL. The job's return value only points at them: it stays small in the queue's event stream.
  * @module
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { request } from 'undici'
+import { undici } from '../client/undici.js'
 import { destinationPath, writeAtomically } from '../client/files.js'
 import type { JobTiming, JobResults } from '../client/outputs.js'
 import { stringifyJson } from '../json/lossless.js'
 import { QueueError } from './errors.js'
-import type { FileStorage, StoredFile, StoredResults } from './job-data.js'
+import type { FileStorage, QueueProgress, StoredFile, StoredResults } from './job-data.js'
+import { fileField } from './keys.js'
 
 export interface ResultStorage {
   /** Output bytes per job kept in Redis (default 256 KiB); 0 keeps none there. */
@@ -23,15 +25,28 @@ export interface ResultStorage {
 
 export const DEFAULT_INLINE_LIMIT = 256 * 1024
 
+/** What the worker keeps of a job: its return value, and the job-hash fields (base64 files) to write before it completes. */
+export interface StoredJob {
+  readonly results: StoredResults
+  readonly fields: Readonly<Record<string, string>>
+}
+
 /** Worker side: where each output file goes, and the job's return value. */
 export async function storeResults(
   results: JobResults,
-  context: { readonly jobId: string; readonly server: string; readonly adopted: boolean; readonly storage: ResultStorage },
-): Promise<StoredResults> {
+  context: {
+    readonly jobId: string
+    readonly server: string
+    readonly adopted: boolean
+    readonly storage: ResultStorage
+    readonly progress: readonly QueueProgress[]
+  },
+): Promise<StoredJob> {
   const limit = context.storage.inlineLimit ?? DEFAULT_INLINE_LIMIT
   const dir = context.storage.dir
   let inline = 0
   const files: StoredFile[] = []
+  const fields: Record<string, string> = {}
   for (const file of results.files) {
     const base = { nodeId: file.nodeId, kind: file.kind, filename: file.filename, subfolder: file.subfolder, type: file.type }
     if (limit <= 0 && dir === undefined) {
@@ -41,7 +56,9 @@ export async function storeResults(
     const bytes = await file.buffer()
     if (inline + bytes.length <= limit) {
       inline += bytes.length
-      files.push({ ...base, storage: 'redis', size: bytes.length, data: bytes.toString('base64') })
+      const field = fileField(files.length)
+      fields[field] = bytes.toString('base64')
+      files.push({ ...base, storage: 'redis', size: bytes.length, field })
     } else if (dir !== undefined) {
       const path = destinationPath(resolve(dir, encodeURIComponent(context.jobId)), file.filename, file.subfolder)
       await writeAtomically(path, bytes)
@@ -50,7 +67,7 @@ export async function storeResults(
       files.push({ ...base, storage: 'server', size: bytes.length, url: file.url })
     }
   }
-  return {
+  const stored: StoredResults = {
     v: 1,
     promptId: results.promptId,
     server: context.server,
@@ -61,7 +78,9 @@ export async function storeResults(
     text: results.nodes.flatMap((n) => n.text.map((text) => ({ nodeId: n.nodeId, text }))),
     cachedNodes: results.cachedNodes,
     timing: results.timing,
+    ...(context.progress.length === 0 ? {} : { progress: context.progress }),
   }
+  return { results: stored, fields }
 }
 
 /** A file a queue job produced, wherever the worker kept it. */
@@ -77,7 +96,7 @@ export class QueueOutputFile {
   readonly location: string | undefined
   readonly #data: string | undefined
 
-  constructor(stored: StoredFile) {
+  constructor(stored: StoredFile, data: string | undefined) {
     this.nodeId = stored.nodeId
     this.kind = stored.kind
     this.filename = stored.filename
@@ -86,7 +105,7 @@ export class QueueOutputFile {
     this.storage = stored.storage
     this.size = stored.size
     this.location = stored.path ?? stored.url
-    this.#data = stored.data
+    this.#data = data
   }
 
   /** The file's bytes, from Redis, the results folder or the server. */
@@ -102,6 +121,7 @@ export class QueueOutputFile {
         })
       }
     }
+    const { request } = await undici() // loaded on first use, as the client does
     const response = await request(this.location as string).catch((error: unknown) => {
       throw new QueueError(`cannot download result file ${this.filename} from its server: ${(error as Error).message}`, { cause: error })
     })
@@ -144,12 +164,30 @@ export interface QueueResults {
   saveAll(dir: string, options?: { readonly overwrite?: boolean }): Promise<string[]>
 }
 
-export function decodeResults(jobId: string, value: unknown): QueueResults {
+/** A job's return value, as the worker stored it (or an error saying it is not one). */
+export function storedResultsOf(jobId: string, value: unknown): StoredResults {
   const stored = (typeof value === 'string' ? JSON.parse(value) : value) as StoredResults | null
   if (stored === null || typeof stored !== 'object' || stored.v !== 1 || !Array.isArray(stored.files)) {
     throw new QueueError(`queue job ${jobId} has no comfy-dsl result (was it added by another program?)`)
   }
-  const files = stored.files.map((f) => new QueueOutputFile(f))
+  return stored
+}
+
+/**
+ * Producer side: the results of a completed job, with the bytes of its files kept in Redis read at once (one
+ * read of the job's hash), so they stay at hand after BullMQ removes the job.
+ */
+export async function decodeResults(jobId: string, stored: StoredResults, readFields: (fields: string[]) => Promise<(string | null)[]>): Promise<QueueResults> {
+  const inRedis = stored.files.filter((f) => f.storage === 'redis' && f.field !== undefined).map((f) => f.field as string)
+  const values = inRedis.length === 0 ? [] : await readFields(inRedis)
+  const data = new Map(inRedis.map((field, i) => [field, values[i]]))
+  const files = stored.files.map((f) => {
+    const bytes = f.field === undefined ? undefined : data.get(f.field)
+    if (f.storage === 'redis' && (bytes === undefined || bytes === null)) {
+      throw new QueueError(`queue job ${jobId}: result file ${f.filename} is no longer in Redis (the job was removed meanwhile)`)
+    }
+    return new QueueOutputFile(f, bytes ?? undefined)
+  })
   return {
     jobId,
     promptId: stored.promptId,

@@ -8,8 +8,8 @@
  * @module
  */
 import { hostname } from 'node:os'
-import { Job, QueueEvents, UnrecoverableError, WaitingError, Worker } from 'bullmq'
-import { request } from 'undici'
+import { Job, UnrecoverableError, WaitingError, Worker } from 'bullmq'
+import { undici } from '../client/undici.js'
 import { ComfyPool, type ComfyPoolOptions } from '../client/pool/pool.js'
 import type { PoolServerSpec } from '../client/pool/server.js'
 import { NoCapableServerError } from '../client/pool/errors.js'
@@ -20,7 +20,9 @@ import { ComfyError, InvalidArgumentError } from '../errors.js'
 import { parseJson } from '../json/lossless.js'
 import { redisOptions, within, type RedisConnection } from './connection.js'
 import { promptIdOf, REASON, type ComfyJobData, type Placement, type QueueImage, type QueueProgress, type StoredResults } from './job-data.js'
-import { CANCEL_EVENT, cancelKey } from './keys.js'
+import { CancelListener } from './cancel-listener.js'
+import { cancelKey, cancelStreamKey, PLACEMENTS_FIELD } from './keys.js'
+import { claim } from './scripts.js'
 import { storeResults, type ResultStorage } from './results.js'
 
 export interface ComfyWorkerOptions {
@@ -87,14 +89,17 @@ export class ComfyWorker {
   readonly #prefix: string
   readonly #lockDuration: number
   readonly #active = new Map<string, Active>()
-  readonly #events: QueueEvents
+  readonly #cancels: CancelListener
   readonly #listeners: { [K in keyof WorkerEvents]: Set<WorkerEvents[K]> } = {
     completed: new Set(),
     failed: new Set(),
     'handed-back': new Set(),
     error: new Set(),
   }
+  readonly #listening: Promise<void>
   #closing: Promise<void> | undefined
+  #giveUp: (() => void) | undefined
+  #handingBack = false
 
   constructor(options: ComfyWorkerOptions) {
     if (options.pool === undefined && (options.servers === undefined || options.servers.length === 0)) {
@@ -120,20 +125,26 @@ export class ComfyWorker {
       autorun: false,
     })
     this.worker.on('error', (error) => this.#emit('error', error))
+    // Once BullMQ recorded the completion (and not before it, where a log line would delay it):
+    this.worker.on('completed', (job, stored) => {
+      if (stored?.v === 1) this.#emit('completed', { jobId: job.id as string, promptId: stored.promptId, server: stored.server, adopted: stored.adopted })
+    })
     this.worker.on('failed', (job, error) => {
       if (job === undefined || error instanceof WaitingError || error.name === 'WaitingError') return
       const final = job.finishedOn !== undefined
       this.#emit('failed', { jobId: job.id as string, reason: error.message, final })
     })
-    this.#events = new QueueEvents(this.name, { connection, prefix: this.#prefix })
-    this.#events.on('error', (error) => this.#emit('error', error))
-    this.#events.on(CANCEL_EVENT as 'error', ((args: { jobId?: string }) => {
-      if (typeof args?.jobId === 'string') this.#active.get(args.jobId)?.cancel.abort(new Error('cancelled by a producer'))
-    }) as never)
-    void this.pool.connect().then(
-      () => (this.#closing === undefined ? this.worker.run() : undefined),
-      (error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))),
-    ).catch((error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))))
+    this.#cancels = new CancelListener({
+      key: cancelStreamKey(this.#prefix, this.name),
+      onCancel: (jobId) => this.#active.get(jobId)?.cancel.abort(new Error('cancelled by a producer')),
+      onGap: () => void this.#recheckCancels(),
+      onError: (error) => this.#emit('error', error),
+    })
+    // Jobs are taken once the servers were checked and cancel requests are heard:
+    this.#listening = this.worker.client.then((client) => this.#cancels.start(client))
+    void Promise.all([this.pool.connect(), this.#listening])
+      .then(() => (this.#closing === undefined ? this.worker.run() : undefined))
+      .catch((error: unknown) => this.#emit('error', error instanceof Error ? error : new Error(String(error))))
   }
 
   on<K extends keyof WorkerEvents>(event: K, listener: WorkerEvents[K]): () => void {
@@ -143,7 +154,7 @@ export class ComfyWorker {
 
   /** Resolves once the worker is connected to Redis (`RedisUnreachableError` after `timeout` ms) and its servers were checked. */
   async waitUntilReady(options: { readonly timeout?: number } = {}): Promise<void> {
-    const redis = Promise.all([this.worker.waitUntilReady(), this.#events.waitUntilReady()])
+    const redis = Promise.all([this.worker.waitUntilReady(), this.#listening])
     await Promise.all([within(redis, this.#options.redis, options.timeout ?? 10_000), this.pool.connect()])
   }
 
@@ -155,24 +166,39 @@ export class ComfyWorker {
   /**
    * Stops taking jobs and lets the running ones finish; after `timeout` (default: the `shutdownTimeout`
    * option) the ones still running are handed back to the queue, where the next worker follows each on its
-   * server (nothing is abandoned, nothing runs twice). Then closes the pool it made.
+   * server (nothing is abandoned, nothing runs twice). Then closes the pool it made. Called again with
+   * `timeout: 0` while closing, it hands the running jobs back at once.
    */
   close(options: { readonly timeout?: number } = {}): Promise<void> {
-    this.#closing ??= this.#close(options.timeout ?? this.#options.shutdownTimeout ?? 25_000)
+    const timeout = options.timeout ?? this.#options.shutdownTimeout ?? 25_000
+    if (this.#closing !== undefined) {
+      if (timeout === 0) this.#handBackAll()
+      return this.#closing
+    }
+    this.#closing = this.#close(timeout)
     return this.#closing
   }
 
   async #close(timeout: number): Promise<void> {
     const closed = this.worker.close()
     let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeout)))
-    if ((await Promise.race([closed.then(() => 'closed' as const), late])) === 'late') {
-      for (const active of this.#active.values()) active.handBack?.()
-      await closed
-    }
+    const late = new Promise<void>((resolve) => {
+      this.#giveUp = resolve
+      timer = setTimeout(resolve, timeout)
+    })
+    await Promise.race([closed, late])
     clearTimeout(timer)
-    await this.#events.close()
+    this.#handBackAll()
+    await closed
+    await this.#cancels.close()
     if (this.#ownPool) await this.pool.close()
+  }
+
+  // From now on no job is posted; running ones go back to the queue (a POST under way is answered first).
+  #handBackAll(): void {
+    this.#handingBack = true
+    for (const active of this.#active.values()) active.handBack?.()
+    this.#giveUp?.()
   }
 
   async #process(job: Job<ComfyJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<StoredResults> {
@@ -182,18 +208,20 @@ export class ComfyWorker {
     const promptId = promptIdOf(this.name, jobId, job.timestamp)
     const active: Active = { job, token, cancel: new AbortController(), handBack: undefined }
     this.#active.set(jobId, active)
+    const handedBack = new Promise<never>((_, reject) => (active.handBack = () => reject(new HandedBack())))
+    handedBack.catch(() => {})
     const onAbort = (): void => active.cancel.abort(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     const progress = new ProgressReporter(job, this.#options.progressInterval ?? 100)
     const offMove = this.pool.on('move', (e) => e.jobId === promptId && progress.send({ type: 'moved', from: e.from, reason: e.reason }))
     const offAdopt = this.pool.on('adopt', (e) => e.jobId === promptId && progress.send({ type: 'adopted', server: e.server, promptId }))
     try {
-      // A job taken again may have been cancelled while no worker held it (its cancel event went unheard):
-      if ((data.placements?.length ?? 0) > 0 && (await this.#cancelFlag(jobId))) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was taken again`)
+      // A job taken again: where it went before (asked there first), and whether it was cancelled while no worker held it.
+      const placements: Placement[] = takenBefore(job) ? await this.#takenAgain(jobId) : []
       const prompt = parseJson(data.prompt) as unknown as ApiPrompt
       progress.setPrompt(prompt)
       const images = await this.#downloadImages(data.images)
-      const placements: Placement[] = [...(data.placements ?? [])]
+      if (this.#handingBack) throw new HandedBack()
       const known = [...new Set(placements.map((p) => p.server).reverse())]
       let posted = false
       const poolJob = await this.pool.submit(prompt, {
@@ -203,36 +231,46 @@ export class ComfyWorker {
         ...(data.tags === undefined ? {} : { tags: data.tags }),
         ...(data.partialExecutionTargets === undefined ? {} : { partialExecutionTargets: data.partialExecutionTargets }),
         beforePost: async (server) => {
-          // Still ours, for a whole lock duration from now: no other worker can take the job before the POST is out.
-          const [cancelled, locked] = await Promise.all([this.#cancelFlag(jobId), token === undefined ? 0 : job.extendLock(token, this.#lockDuration)])
-          if (cancelled || active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
-          if (locked !== 1) {
-            throw new LockLost(`lost the lock of job ${jobId} (this process stalled); another worker has it`)
-          }
-          placements.push({ server, at: Date.now(), worker: this.id })
-          // Recorded before the POST: whoever takes the job next asks this server first.
-          await job.updateData({ ...data, placements })
+          if (active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          if (this.#handingBack) throw new HandedBack()
+          // In one atomic round trip: still ours (for a whole lock duration from now, so no other worker can take
+          // the job before the POST is out), not cancelled, and the server recorded: whoever takes the job next
+          // asks this server first.
+          const placement: Placement = { server, at: Date.now(), worker: this.id }
+          const outcome = await claim(await this.worker.client, this.#claimKeys(jobId), {
+            token,
+            lockDuration: this.#lockDuration,
+            jobId,
+            field: PLACEMENTS_FIELD,
+            value: JSON.stringify([...placements, placement]),
+          })
+          if (outcome === 'cancelled' || active.cancel.signal.aborted) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was posted`)
+          if (outcome === 'missing') throw new UnrecoverableError(`${REASON.cancelled}the job was removed from the queue`)
+          if (outcome === 'lock-lost') throw new LockLost(`lost the lock of job ${jobId} (this process stalled); another worker has it`)
+          placements.push(placement)
           posted = true
-          progress.send({ type: 'dispatched', server, promptId })
+          // With the next progress write, not now: this write would compete with the POST.
+          progress.add({ type: 'dispatched', server, promptId })
         },
         onEvent: (event) => progress.event(event),
       })
-      const handedBack = new Promise<never>((_, reject) => (active.handBack = () => reject(new HandedBack())))
-      handedBack.catch(() => {})
+      // Not raced with a hand-back: a POST under way is answered first, so the next worker finds the prompt there.
+      if (this.#handingBack) throw new HandedBack()
       const results = await Promise.race([poolJob.wait({ signal: active.cancel.signal }), handedBack])
-      const stored = await storeResults(results, {
+      const { results: stored, fields } = await storeResults(results, {
         jobId,
         server: poolJob.server as string,
         adopted: !posted,
         storage: this.#options.results ?? {},
+        // Progress not written yet goes with the completion (one write less per job):
+        progress: progress.takePending(),
       })
-      // Written before the job completes (one connection, in order), not waited for:
-      void progress.flush()
-      this.#emit('completed', { jobId, promptId, server: stored.server, adopted: stored.adopted })
+      // Files kept in Redis are in the job's hash before it completes:
+      if (Object.keys(fields).length > 0) await (await this.worker.client).hset(this.worker.toKey(jobId), fields)
       return stored
     } catch (error) {
       await progress.flush()
-      if (error instanceof HandedBack) {
+      if (error instanceof HandedBack || (error instanceof ComfyError && error.cause instanceof HandedBack)) {
         // The prompt keeps running on its server; the placements in the job lead the next worker to it.
         await job.moveToWait(token)
         this.#emit('handed-back', { jobId, promptId })
@@ -269,9 +307,29 @@ export class ComfyWorker {
     return new Error(`${REASON.failed}${message}`)
   }
 
-  async #cancelFlag(jobId: string): Promise<boolean> {
+  // Placements recorded by the workers that held the job before, and its cancel flag, read together.
+  async #takenAgain(jobId: string): Promise<Placement[]> {
     const client = await this.worker.client
-    return (await client.get(cancelKey(this.#prefix, this.name, jobId))) !== null
+    const [recorded, cancelled] = await Promise.all([client.hget(this.#claimKeys(jobId).job, PLACEMENTS_FIELD), client.get(cancelKey(this.#prefix, this.name, jobId))])
+    if (cancelled !== null) throw new UnrecoverableError(`${REASON.cancelled}cancelled before it was taken again`)
+    return recorded === null ? [] : parsePlacements(recorded)
+  }
+
+  // Cancel requests may have gone unheard (the cancel stream was unreadable): the flags of the running jobs say.
+  async #recheckCancels(): Promise<void> {
+    try {
+      const client = await this.worker.client
+      for (const [jobId, active] of this.#active) {
+        if ((await client.get(cancelKey(this.#prefix, this.name, jobId))) !== null) active.cancel.abort(new Error('cancelled by a producer'))
+      }
+    } catch (error) {
+      this.#emit('error', error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+
+  #claimKeys(jobId: string): { job: string; lock: string; stalled: string; cancel: string } {
+    const job = this.worker.toKey(jobId)
+    return { job, lock: `${job}:lock`, stalled: this.worker.keys['stalled'] as string, cancel: cancelKey(this.#prefix, this.name, jobId) }
   }
 
   async #downloadImages(images: readonly QueueImage[]): Promise<Map<string, Buffer>> {
@@ -298,12 +356,23 @@ export class ComfyWorker {
   }
 }
 
+/** Whether BullMQ gave the job to a worker before (a retry, a stalled job, one handed back at shutdown). */
+function takenBefore(job: Job<ComfyJobData>): boolean {
+  return job.attemptsStarted > 1 || job.stalledCounter > 0 || job.attemptsMade > 0
+}
+
+function parsePlacements(text: string): Placement[] {
+  const value = JSON.parse(text) as unknown
+  return Array.isArray(value) ? (value as Placement[]) : []
+}
+
 /** A worker of the queue `name` on `redis`, running jobs on `servers` (or `pool`). */
 export function createWorker(options: ComfyWorkerOptions): ComfyWorker {
   return new ComfyWorker(options)
 }
 
 async function download(url: string, label: string, limit: number): Promise<Buffer> {
+  const { request } = await undici() // loaded on first use, as the client does
   const response = await request(url).catch((error: unknown) => {
     throw new Error(`image "${label}": cannot download ${url}: ${(error as Error).message}`)
   })
@@ -349,17 +418,17 @@ class ProgressReporter {
   event(event: JobEvent): void {
     switch (event.type) {
       case 'started':
-        return this.#add({ type: 'started' })
+        return this.add({ type: 'started' })
       case 'cached':
         this.#done += event.nodes.length
-        return event.nodes.length > 0 ? this.#add({ type: 'cached', nodes: event.nodes }) : undefined
+        return event.nodes.length > 0 ? this.add({ type: 'cached', nodes: event.nodes }) : undefined
       case 'executing':
-        return this.#add({ type: 'executing', nodeId: event.nodeId, classType: this.#classes.get(event.nodeId), done: this.#done++, total: this.#total })
+        return this.add({ type: 'executing', nodeId: event.nodeId, classType: this.#classes.get(event.nodeId), done: this.#done++, total: this.#total })
       case 'progress': {
         // Only the latest step of a node is worth sending:
         const last = this.#pending.at(-1)
         if (last?.type === 'progress' && last.nodeId === event.nodeId) this.#pending.pop()
-        return this.#add({ type: 'progress', nodeId: event.nodeId, value: event.value, max: event.max })
+        return this.add({ type: 'progress', nodeId: event.nodeId, value: event.value, max: event.max })
       }
       default:
         return
@@ -377,7 +446,17 @@ class ProgressReporter {
     return this.#chain
   }
 
-  #add(progress: QueueProgress): void {
+  /** The events not written yet, no longer to be written (they travel with the job's completion). */
+  takePending(): QueueProgress[] {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    const pending = this.#pending
+    this.#pending = []
+    return pending
+  }
+
+  /** Sends `progress` with the next write (within the interval, or with the job's completion). */
+  add(progress: QueueProgress): void {
     this.#pending.push(progress)
     this.#timer ??= setTimeout(() => this.#write(), this.interval)
   }

@@ -20,7 +20,7 @@ export function num(value: number): string {
 }
 
 /** Average advance of a glyph in a sans-serif font, as a share of the font size. */
-const GLYPH = 0.52
+const GLYPH = 0.58
 
 /** The estimated width of `text` at `fontSize`. */
 export function textWidth(text: string, fontSize: number): number {

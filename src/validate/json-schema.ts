@@ -7,7 +7,7 @@
  * not the schema, knows about.
  * @module
  */
-import * as z from 'zod/mini'
+import * as z from '../defs/zod.js'
 import type { DefSet, InputDef, NodeDef } from '../defs/model.js'
 
 export interface PromptSchemaOptions {

@@ -8,9 +8,9 @@ import type { ApiPrompt } from '../dsl/prompt.js'
 import { describeValue, InvalidArgumentError, WorkflowFormatError } from '../errors.js'
 import { stringifyJson } from '../json/lossless.js'
 import { layeredLayout, type LayoutEdge } from './layout.js'
-import { isLink, planNode, type PlannedNode } from './nodes.js'
+import { isLink, planNode, type PlannedNode, type PlanOptions } from './nodes.js'
 import { nodeSize, shownWidgets, TITLE_HEIGHT } from './sizes.js'
-import type { Workflow, WorkflowGroup, WorkflowLink, WorkflowNode, WorkflowWarning } from './types.js'
+import type { SubgraphDefinition as SubgraphDefinitionJson, Workflow, WorkflowGroup, WorkflowNode, WorkflowWarning } from './types.js'
 
 /** Nodes (by API id) to frame as one editor group. */
 export interface GroupSpec {
@@ -33,11 +33,50 @@ const GROUP_TITLE = 34
 
 /** Builds the UI workflow of an API prompt. Node ids, titles and values are kept; positions are laid out. */
 export function apiToWorkflow(prompt: ApiPrompt, defs: DefSet, options: ApiToWorkflowOptions = {}): Workflow {
+  return levelsToWorkflow(prompt, defs, options, undefined)
+}
+
+/** Plans the nodes a level holds that are not plain classes (subgraph instances), and the definitions to write. */
+export interface LevelHooks {
+  plan(id: string): PlannedNode | undefined
+  definitions(): SubgraphDefinitionJson[]
+}
+
+/** @internal {@link apiToWorkflow} with subgraph instances planned by `hooks`. */
+export function levelsToWorkflow(prompt: ApiPrompt, defs: DefSet, options: ApiToWorkflowOptions, hooks: LevelHooks | undefined): Workflow {
   if (typeof prompt !== 'object' || prompt === null || Array.isArray(prompt)) {
     throw new InvalidArgumentError(`apiToWorkflow: expected an API prompt (node id to node), received ${describeValue(prompt)}`)
   }
+  const level = layOutLevel(prompt, defs, options, hooks, options.groups ?? [], undefined)
+  const { nodes, links } = writeNodes(level.planned, level.positions, level.sizes, undefined)
+  const definitions = hooks?.definitions() ?? []
+  const workflow: Workflow = {
+    id: contentId(prompt, options.groups),
+    revision: 0,
+    last_node_id: Math.max(0, ...level.order.map(Number).filter(Number.isInteger), ...definitions.flatMap((d) => d.nodes.map((n) => Number(n.id)))),
+    last_link_id: links.length,
+    nodes,
+    links: links.map((l) => [l.id, l.origin, l.originSlot, l.target, l.targetSlot, l.type]),
+    groups: (options.groups ?? []).map((g, i) => groupBox(g, i + 1, nodes, level.index)),
+    ...(definitions.length === 0 ? {} : { definitions: { subgraphs: definitions } }),
+    config: {},
+    extra: { ds: { scale: 1, offset: [0, 0] } },
+    version: 0.4,
+  }
+  return workflow
+}
+
+/** One graph level planned and laid out. `placeholder`: the id standing for a subgraph's inputs (not a node). */
+export function layOutLevel(
+  prompt: ApiPrompt,
+  defs: DefSet,
+  options: ApiToWorkflowOptions & Pick<PlanOptions, 'controlAfterGenerate'> & { readonly linkedValues?: ReadonlyMap<string, Readonly<Record<string, unknown>>> },
+  hooks: Pick<LevelHooks, 'plan'> | undefined,
+  groups: readonly GroupSpec[],
+  placeholder: string | undefined,
+): { order: string[]; index: Map<string, number>; planned: PlannedNode[]; positions: [number, number][]; sizes: [number, number][] } {
   const warn = options.warn ?? (() => {})
-  const order = dependencyOrder(prompt)
+  const order = dependencyOrder(prompt, placeholder)
   const usedSlots = new Map<string, number>()
   for (const id of order) {
     for (const value of Object.values(prompt[id]?.inputs ?? {})) {
@@ -46,10 +85,10 @@ export function apiToWorkflow(prompt: ApiPrompt, defs: DefSet, options: ApiToWor
   }
   const planned = order.map((id) => {
     const node = prompt[id] as ApiPrompt[string]
-    return planNode(id, node, defs.classes.get(node.class_type), { ...options, usedSlots: usedSlots.get(id) ?? 0 }, warn)
+    return hooks?.plan(id) ?? planNode(id, node, defs.classes.get(node.class_type), { ...options, usedSlots: usedSlots.get(id) ?? 0, linkedValues: options.linkedValues?.get(id) ?? {} }, warn)
   })
   const index = new Map(order.map((id, i) => [id, i]))
-  const band = bands(order, options.groups ?? [])
+  const band = bands(order, groups)
   const sizes = planned.map((p) => nodeSize({ title: p.title ?? p.type, inputs: p.inputs.filter((i) => i.widget === undefined).map((i) => i.name), outputs: p.outputs.map((o) => o.name), widgets: shownWidgets(p.widgets) }))
   const edges: LayoutEdge[] = []
   planned.forEach((p, to) => {
@@ -63,29 +102,33 @@ export function apiToWorkflow(prompt: ApiPrompt, defs: DefSet, options: ApiToWor
     sizes.map(([width, height], i) => ({ width, height, band: band[i] as number })),
     edges,
   )
-  const { nodes, links } = writeNodes(planned, positions, sizes)
-  const workflow: Workflow = {
-    id: contentId(prompt, options.groups),
-    revision: 0,
-    last_node_id: Math.max(0, ...order.map(Number).filter(Number.isInteger)),
-    last_link_id: links.length,
-    nodes,
-    links,
-    groups: (options.groups ?? []).map((g, i) => groupBox(g, i + 1, nodes, index)),
-    config: {},
-    extra: { ds: { scale: 1, offset: [0, 0] } },
-    version: 0.4,
-  }
-  return workflow
+  return { order, index, planned, positions, sizes }
 }
 
-function writeNodes(
+/** A link before it is written as an array (root) or an object (inside a subgraph). */
+export interface LinkRecord {
+  id: number
+  origin: number | string
+  originSlot: number
+  target: number | string
+  targetSlot: number
+  type: string
+}
+
+/** Where links from the subgraph-input placeholder go: the boundary node -10, slot = parameter index. */
+export interface Boundary {
+  readonly placeholder: string
+  readonly onInputLink: (slot: number, link: LinkRecord) => void
+}
+
+export function writeNodes(
   planned: readonly PlannedNode[],
   positions: readonly [number, number][],
   sizes: readonly [number, number][],
-): { nodes: WorkflowNode[]; links: WorkflowLink[] } {
+  boundary: Boundary | undefined,
+): { nodes: WorkflowNode[]; links: LinkRecord[] } {
   const byId = new Map<string, WorkflowNode>()
-  const links: WorkflowLink[] = []
+  const links: LinkRecord[] = []
   const nodes = planned.map((p, i) => {
     const node: WorkflowNode = {
       id: nodeId(p.id),
@@ -98,7 +141,7 @@ function writeNodes(
       inputs: [],
       outputs: p.outputs.map((o) => ({ name: o.name, type: o.type, links: null })),
       ...(p.title === undefined ? {} : { title: p.title }),
-      properties: { 'Node name for S&R': p.type },
+      properties: p.properties ?? { 'Node name for S&R': p.type },
       widgets_values: p.widgetsValues,
     }
     byId.set(p.id, node)
@@ -109,14 +152,19 @@ function writeNodes(
     p.inputs.forEach((input, slot) => {
       let link: number | null = null
       const origin = input.link === undefined ? undefined : byId.get(input.link[0])
-      if (input.link !== undefined && origin !== undefined) {
+      if (input.link !== undefined && boundary !== undefined && input.link[0] === boundary.placeholder) {
+        link = links.length + 1
+        const record = { id: link, origin: -10, originSlot: input.link[1], target: node.id, targetSlot: slot, type: input.type }
+        links.push(record)
+        boundary.onInputLink(input.link[1], record)
+      } else if (input.link !== undefined && origin !== undefined) {
         link = links.length + 1
         const output = origin.outputs[input.link[1]]
         if (output === undefined) {
           throw new WorkflowFormatError(`links to output ${input.link[1]} of node ${input.link[0]} (${origin.type}), which has ${origin.outputs.length} output(s)`, { path: [p.id, 'inputs', input.name] })
         }
         ;(output.links ??= []).push(link)
-        links.push([link, origin.id, input.link[1], node.id, slot, output.type])
+        links.push({ id: link, origin: origin.id, originSlot: input.link[1], target: node.id, targetSlot: slot, type: output.type })
       }
       node.inputs.push({ name: input.name, type: input.type, ...(input.widget === undefined ? {} : { widget: { name: input.widget } }), link })
     })
@@ -125,13 +173,13 @@ function writeNodes(
 }
 
 // Numeric ids are written as numbers, as the editor writes them; others (`"5:3"`) as they are.
-function nodeId(id: string): number | string {
+export function nodeId(id: string): number | string {
   const n = Number(id)
   return Number.isSafeInteger(n) && String(n) === id ? n : id
 }
 
 /** Ids in an order where every node comes after the nodes it links to (ties in prompt order). */
-function dependencyOrder(prompt: ApiPrompt): string[] {
+function dependencyOrder(prompt: ApiPrompt, placeholder: string | undefined): string[] {
   const ids = Object.keys(prompt)
   const state = new Map<string, 'visiting' | 'done'>()
   const order: string[] = []
@@ -147,6 +195,7 @@ function dependencyOrder(prompt: ApiPrompt): string[] {
     for (const [name, value] of Object.entries(node.inputs ?? {})) {
       if (!isLink(value)) continue
       const from = String(value[0])
+      if (from === placeholder) continue
       if (prompt[from] === undefined) throw new WorkflowFormatError(`links to node ${from}, which is not in the prompt`, { path: [id, 'inputs', name] })
       visit(from, [...path, id])
     }
@@ -173,7 +222,7 @@ function bands(order: readonly string[], groups: readonly GroupSpec[]): number[]
   return raw.map((b) => first.indexOf(b))
 }
 
-function groupBox(group: GroupSpec, id: number, nodes: readonly WorkflowNode[], index: ReadonlyMap<string, number>): WorkflowGroup {
+export function groupBox(group: GroupSpec, id: number, nodes: readonly WorkflowNode[], index: ReadonlyMap<string, number>): WorkflowGroup {
   const members = group.nodes.map((n) => nodes[index.get(n) as number] as WorkflowNode)
   const left = Math.min(...members.map((n) => n.pos[0])) - GROUP_PADDING
   const top = Math.min(...members.map((n) => n.pos[1] - TITLE_HEIGHT)) - GROUP_PADDING - GROUP_TITLE

@@ -26,6 +26,8 @@ export interface PlannedNode {
   readonly widgetsValues: unknown[]
   /** Widgets the editor draws, for the size estimate. */
   readonly widgets: readonly EditorWidget[]
+  /** Default: `{"Node name for S&R": type}`. */
+  readonly properties?: Record<string, unknown>
 }
 
 export interface PlanOptions {
@@ -33,6 +35,8 @@ export interface PlanOptions {
   readonly controlAfterGenerate?: string
   /** Output slots that are linked, for classes the definitions lack (they get that many `*` outputs). */
   readonly usedSlots?: number
+  /** Values the widgets of linked inputs hold (a subgraph's promoted widgets), by input name. */
+  readonly linkedValues?: Readonly<Record<string, unknown>>
 }
 
 /** Plans the editor node for API node `id`; what the UI cannot carry is reported to `warn`. */
@@ -50,7 +54,7 @@ export function planNode(id: string, node: ApiNode, def: NodeDef | undefined, op
   }
   const control = options.controlAfterGenerate ?? 'fixed'
   if (!CONTROL_VALUES.has(control)) throw new RangeError(`controlAfterGenerate: expected one of ${[...CONTROL_VALUES].join(', ')}, received "${control}"`)
-  const values = { ...literals, control_after_generate: control }
+  const values = { ...options.linkedValues, ...literals, control_after_generate: control }
   const widgets = editorWidgets(def, values)
   const widgetNames = new Set(widgets.filter((w) => w.kind === 'input').map((w) => w.name))
   const inputs: PlannedInput[] = []
@@ -110,7 +114,7 @@ function isSocket(input: InputDef, links: ReadonlyMap<string, unknown>): boolean
   return input.kind === 'LINK' || input.kind === 'MATCHTYPE' || ((input.kind === 'INT' || input.kind === 'FLOAT' || input.kind === 'STRING' || input.kind === 'BOOLEAN' || input.kind === 'COMBO') && input.forceInput)
 }
 
-function socketType(input: InputDef | undefined): string {
+export function socketType(input: InputDef | undefined): string {
   if (input === undefined) return '*'
   return input.kind === 'COMBO' ? 'COMBO' : input.type
 }

@@ -4,9 +4,10 @@
  */
 import type { DefSet } from '../defs/model.js'
 import { isNodeHandle, isOutput, type NodeHandle } from '../dsl/output.js'
-import { buildPrompt, type PromptRoot } from '../dsl/prompt.js'
+import { buildUnexpandedPrompt, type PromptRoot } from '../dsl/prompt.js'
 import { describeValue, InvalidArgumentError } from '../errors.js'
-import { apiToWorkflow, type ApiToWorkflowOptions } from './from-api.js'
+import { levelsToWorkflow, type ApiToWorkflowOptions } from './from-api.js'
+import { subgraphHooks } from './subgraphs.js'
 import type { Workflow } from './types.js'
 
 /** A group of DSL nodes, framed as one editor group around where they are laid out. */
@@ -36,7 +37,8 @@ export interface ToWorkflowOptions extends Omit<ApiToWorkflowOptions, 'groups'> 
 
 /**
  * The UI workflow of the graph the outputs reach: the editor opens it laid out left to right, and queueing it sends
- * the prompt `toPrompt(...outputs)` gives (same node ids, titles and values).
+ * the prompt `toPrompt(...outputs)` gives (same node ids, titles and values). Subgraphs (`defineSubgraph`) are
+ * written once in `definitions.subgraphs`, each call an instance node.
  *
  * ```ts
  * const workflow = toWorkflow([save], defs, { groups: [group('Sampling', [sampler, decode])] })
@@ -44,7 +46,7 @@ export interface ToWorkflowOptions extends Omit<ApiToWorkflowOptions, 'groups'> 
  */
 export function toWorkflow(outputs: readonly PromptRoot[], defs: DefSet, options: ToWorkflowOptions = {}): Workflow {
   if (!Array.isArray(outputs)) throw new InvalidArgumentError(`toWorkflow(): expected a list of output nodes, received ${describeValue(outputs)}`)
-  const { prompt, ids } = buildPrompt(outputs)
+  const { prompt, ids } = buildUnexpandedPrompt(outputs)
   const groups = (options.groups ?? []).map((g) => ({
     title: g.title,
     ...(g.color === undefined ? {} : { color: g.color }),
@@ -54,5 +56,7 @@ export function toWorkflow(outputs: readonly PromptRoot[], defs: DefSet, options
       return id
     }),
   }))
-  return apiToWorkflow(prompt, defs, { ...options, groups })
+  const handles = new Map([...ids].map(([handle, id]) => [id, handle]))
+  const withGroups = { ...options, groups }
+  return levelsToWorkflow(prompt, defs, withGroups, subgraphHooks(prompt, handles, defs, withGroups))
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { checkCommand } from '../../src/cli/commands/check.js'
 import { codegenCommand } from '../../src/cli/commands/codegen.js'
-import { defsCacheDir } from '../../src/codegen/defs-cache.js'
+import { defsCacheDir, normalizerFingerprint } from '../../src/codegen/defs-cache.js'
 import { loadObjectInfoFile, sha256 } from '../../src/codegen/source.js'
 import type { DefSet } from '../../src/defs/model.js'
 import { runCommand } from '../helpers/cli.js'
@@ -20,7 +20,7 @@ function plain(defs: DefSet): unknown {
 }
 
 function entryFile(cache: string, file: string): string {
-  return join(cache, `${sha256(readFileSync(file, 'utf8')).slice(0, 32)}.json`)
+  return join(cache, `${sha256(readFileSync(file, 'utf8')).slice(0, 32)}-${normalizerFingerprint()}.json`)
 }
 
 /** Rewrites an entry's body and (unless `keepChecksum`) its checksum line. */

@@ -38,7 +38,8 @@ test.each([
   ['cli/program.ts', [...HEAVY, 'pkg:zod', 'pkg:cli-progress']],
   ['cli/commands/check.ts', [...HEAVY, 'pkg:zod']],
   ['cli/commands/convert.ts', [...HEAVY, 'pkg:zod']],
-  ['client/index.ts', ['pkg:sharp', 'pkg:ts-morph', 'pkg:zod']],
+  // undici loads with the client's first request (src/client/undici.ts):
+  ['client/index.ts', ['pkg:sharp', 'pkg:ts-morph', 'pkg:zod', 'pkg:undici', 'pkg:ws']],
 ])('%s loads none of %j', (entry, absent) => {
   const modules = loaded(entry)
   expect(modules.size).toBeGreaterThan(1)

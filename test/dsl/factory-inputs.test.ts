@@ -33,6 +33,12 @@ describe('node() with definitions', () => {
     expect(() => n('SaveImage', { images: n('EmptyImage', {}).out(0), filename_prefix: undefined })).not.toThrow()
   })
 
+  test('inputs the class does not declare pass through undeclaredInputs (an old editor saved them; the server ignores them)', () => {
+    const load = n('LoadImage', { image: 'cat.png' }, { undeclaredInputs: { upload: 'image', image: 'not used' } })
+    expect(toPrompt(load)['1']?.inputs).toEqual({ image: 'cat.png', upload: 'image' })
+    expect(() => n('LoadImage', { image: 'cat.png', upload: 'image' } as never)).toThrow(NodeInputError)
+  })
+
   test('without definitions, node() takes any inputs (nothing to check against)', () => {
     expect(() => node('Anything', { whatever: 1 })).not.toThrow()
   })

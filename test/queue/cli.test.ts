@@ -44,7 +44,7 @@ describe('comfy-dsl enqueue', () => {
   it('prints the job id without --wait', async () => {
     const result = await enqueue(['invert.json', '--json', '--job-id', 'cli-first'])
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toEqual({ jobId: 'cli-first', queue: 'cli' })
+    expect(JSON.parse(result.stdout)).toEqual({ ok: true, exitCode: 0, jobId: 'cli-first', queue: 'cli', status: 'queued', files: [], warnings: [] })
   })
 
   it('waits with progress, saves the outputs and exits 0', async () => {

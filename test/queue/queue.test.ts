@@ -95,10 +95,27 @@ describe('enqueue -> worker -> result', () => {
     const off = await queue.job('progress-job').on((e) => seen.push(e))
     const job = await queue.enqueue([samplerGraph({ steps: 4, seed: 21, prefix: 'progress' }).save], { jobId: 'progress-job' })
     await job.wait({ timeout: 15_000 })
-    await eventually(() => seen.some((e) => e.type === 'progress' && e.value === 4))
+    // Everything the worker reported, the last events with the completion itself, before wait() resolves:
+    expect(seen.some((e) => e.type === 'progress' && e.value === 4)).toBe(true)
     off()
     expect(seen[0]).toMatchObject({ type: 'dispatched', server: server.url })
     expect(seen.some((e) => e.type === 'executing' && e.classType === 'KSampler')).toBe(true)
+  })
+
+  it('keeps result files in the job hash, not in its return value, and hands them over with the completion', async () => {
+    const { queue } = setup()
+    const job = await queue.enqueue([invertGraph('example.png', 'hashed').save])
+    const results = await job.wait({ timeout: 15_000 })
+    const image = results.images[0]
+    expect(image?.storage).toBe('redis')
+    // BullMQ copies a return value into the event stream and to every producer: it only points at the file.
+    const stored = await queue.queue.getJob(job.id)
+    expect(JSON.stringify(stored?.returnvalue)).not.toContain((await image?.buffer())?.toString('base64').slice(0, 64))
+    expect(JSON.stringify(stored?.returnvalue).length).toBeLessThan((image?.size ?? 0) / 2)
+    // Read with the completion, the bytes stay at hand once BullMQ removed the job (and its hash with it):
+    await stored?.remove()
+    expect(await queue.queue.getJob(job.id)).toBeUndefined()
+    expect((await image?.buffer())?.length).toBe(image?.size)
   })
 
   it('keeps large results in a shared folder, or on the server when there is none', async () => {

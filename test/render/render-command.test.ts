@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { renderCommand } from '../../src/cli/commands/render.js'
 import { coreDefs } from '../../src/defs/core/index.js'
-import { readWorkflowMetadata } from '../../src/images/index.js'
+import { readWorkflowMetadata, writeWorkflowMetadata } from '../../src/images/index.js'
 import { parseJson } from '../../src/json/lossless.js'
 import { renderWorkflowSvg } from '../../src/render/index.js'
 import { runCommand } from '../helpers/cli.js'
@@ -49,11 +49,11 @@ describe('comfy-dsl render', () => {
     expect(readFileSync(out, 'utf8')).toBe(expected('ui/browser_tests__default.json'))
   })
 
-  test('--json prints one document with the counts and the SVG (or the file it wrote), warnings included', async () => {
+  test('--json prints one document with the format, the counts and the SVG (or the file it wrote), warnings included', async () => {
     const { code, stdout } = await run(['ui/browser_tests__links__bad_link.json', '--json'])
     expect(code).toBe(0)
     const report = JSON.parse(stdout) as Record<string, unknown>
-    expect(report).toMatchObject({ ok: true, exitCode: 0, nodes: 2, links: 0, groups: 0 })
+    expect(report).toMatchObject({ ok: true, exitCode: 0, format: 'ui', nodes: 2, links: 0, groups: 0 })
     expect(report['svg']).toBe(expected('ui/browser_tests__links__bad_link.json'))
     expect(report['warnings']).toEqual([
       { message: expect.stringMatching(/^ui\/browser_tests__links__bad_link\.json: \$\.links\[0\]: link 3 joins/), file: 'ui/browser_tests__links__bad_link.json' },
@@ -69,8 +69,31 @@ describe('comfy-dsl render', () => {
     expect(parseSvg(stdout).filter((e) => e.attributes['class'] === 'node-box').length).toBeGreaterThan(5)
   })
 
+  test('lays out an API prompt first (as convert --to ui does): every node, every link', async () => {
+    const { code, stdout, stderr } = await run(['pairs/lora__lora.api.json', '--json'])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const prompt = parseJson(readFixture('workflows', 'pairs', 'lora__lora.api.json')) as Record<string, { inputs: Record<string, unknown> }>
+    const links = Object.values(prompt).flatMap((n) => Object.values(n.inputs).filter((v) => Array.isArray(v))).length
+    const report = JSON.parse(stdout) as { format: string; nodes: number; links: number; svg: string }
+    expect(report).toMatchObject({ format: 'api', nodes: Object.keys(prompt).length, links })
+    const elements = parseSvg(report.svg)
+    expect(elements.filter((e) => e.attributes['class'] === 'link')).toHaveLength(links)
+    expect(elements.filter((e) => e.attributes['class'] === 'node-box').map((e) => e.attributes['data-id']).sort()).toEqual(Object.keys(prompt).sort())
+  })
+
+  test('an output image holding only the API prompt is laid out from it, with a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-'))
+    const prompt = parseJson(readFixture('workflows', 'pairs', 'lora__lora.api.json'))
+    const { data } = await writeWorkflowMetadata(readFileSync(fixturePath('images', 'comfyui-examples__controlnet_shark_depthmap.png')), { prompt })
+    writeFileSync(join(dir, 'out.png'), data)
+    const { code, stdout, stderr } = await run([join(dir, 'out.png')])
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/^warning: .*out\.png has only the API prompt \(no "workflow" entry\); it is laid out anew/)
+    expect(parseSvg(stdout).filter((e) => e.attributes['class'] === 'node-box')).toHaveLength(Object.keys(prompt as object).length)
+  })
+
   test.each([
-    ['an API prompt', 'pairs/lora__lora.api.json', /^error: pairs\/lora__lora\.api\.json is an API prompt, which has no positions to draw; render needs a UI workflow/],
     ['invalid JSON', 'bad.json', /^error: .*bad\.json:1:\d+: invalid JSON/],
     ['a node without a position', 'nopos.json', /^error: .*nopos\.json: \$\.nodes\[0\]\.pos: node 3: expected its position/],
     ['an image without a workflow', 'plain.png', /^error: .*plain\.png has no workflow metadata/],

@@ -6,17 +6,13 @@
  */
 import { Option } from 'commander'
 import { detectFormat } from '../../convert/format.js'
-import { uiToApi } from '../../convert/ui-to-api.js'
-import { formatWarning } from '../../convert/warnings.js'
 import type { DefSet } from '../../defs/model.js'
 import { ComfyError, formatPath, type IssuePath } from '../../errors.js'
-import { parseJson } from '../../json/lossless.js'
 // Modules, not the validate barrel: the barrel also carries the JSON Schema export (zod), which check never uses.
 import { formatIssue, formatVerdict } from '../../validate/format.js'
 import { parsePythonJson } from '../../validate/python-json.js'
 import type { ServerError, ValidateOptions, Verdict } from '../../validate/types.js'
 import { validate } from '../../validate/validate.js'
-import { validateRequestText } from '../../validate/request.js'
 import { chooseServerVersion, describeServerVersion, type ServerVersionChoice } from '../../validate/server-version.js'
 import { loadDefsFor } from '../defs-source.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
@@ -146,6 +142,7 @@ const BUNDLED_FILES_HINT =
 async function checkBody(path: string, io: CliIo, defs: DefSet, options: ValidateOptions): Promise<Checked> {
   const file = shownName(path)
   const text = await readInput(path, io)
+  const { validateRequestText } = await import('../../validate/request.js')
   return { kind: 'verdict', file, verdict: validateRequestText(text, defs, options), notes: [], hints: [], body: true }
 }
 
@@ -164,6 +161,12 @@ async function checkFile(path: string, io: CliIo, defs: DefSet, options: Validat
   // A litegraph document without nodes is a UI workflow too: the editor queues an empty prompt for it.
   const ui = isUiWorkflow(json) || (requestBody(json) === undefined && !looksLikeApiPrompt(json) && detectFormat(json, { file }) === 'ui')
   if (ui) {
+    // The editor's conversion (some twenty modules) loads for UI workflows only:
+    const [{ uiToApi }, { formatWarning }, { parseJson }] = await Promise.all([
+      import('../../convert/ui-to-api.js'),
+      import('../../convert/warnings.js'),
+      import('../../json/lossless.js'),
+    ])
     const converted = uiToApi(parseJson(text, { file }), defs, { file, dynamicPrompts: 'keep' })
     const notes = converted.warnings.map((w) => `conversion: ${formatWarning(w, file)}`)
     return checked(validate(converted.prompt, defs, options), notes)

@@ -94,11 +94,8 @@ async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
 
 // Files in --out with the names codegen writes, that codegen did not write (no generated header):
 async function refuseForeignFiles(outDir: string, shownDir: string, paths: readonly string[]): Promise<void> {
-  const foreign: string[] = []
-  for (const path of paths) {
-    const text = await readFile(join(outDir, path), 'utf8').catch(() => undefined)
-    if (text !== undefined && !text.includes(GENERATED_MARKER)) foreign.push(join(shownDir, path))
-  }
+  const texts = await Promise.all(paths.map((path) => readFile(join(outDir, path), 'utf8').catch(() => undefined)))
+  const foreign = paths.filter((_, i) => texts[i] !== undefined && !(texts[i] as string).includes(GENERATED_MARKER)).map((path) => join(shownDir, path))
   if (foreign.length > 0) {
     throw new CliUsageError(`${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} and were not written by codegen; pass --overwrite to replace them`, {
       file: foreign[0] as string,

@@ -1,14 +1,17 @@
 /**
  * `comfy-dsl render FILE [-o FILE.svg] [--object-info FILE | --server URL] [--overwrite] [--json]`: a UI workflow (or
- * the workflow a ComfyUI output PNG/WebP carries) drawn as SVG. `-` reads stdin (FILE) or writes stdout (--out).
+ * the workflow a ComfyUI output PNG/WebP carries) drawn as SVG; an API prompt is laid out first, as
+ * `convert --to ui` does. `-` reads stdin (FILE) or writes stdout (--out).
  * @module
  */
 import { extname, resolve } from 'node:path'
 import { Option } from 'commander'
-import { detectFormat } from '../../convert/format.js'
+import { detectFormat, readApiPrompt } from '../../convert/format.js'
+import type { DefSet } from '../../defs/model.js'
 import { formatLocation } from '../../errors.js'
 import { parseJson } from '../../json/lossless.js'
 import { renderWorkflowSvg } from '../../render/index.js'
+import { apiToWorkflow } from '../../workflow/from-api.js'
 import { loadDefsFor } from '../defs-source.js'
 import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
 import { assertWritable, readInput, Report, shownName, STDIO, writeOutput } from '../output.js'
@@ -29,13 +32,13 @@ export const renderCommand: CliCommand = {
   register(program, io, done) {
     program
       .command('render')
-      .description('draw a UI workflow as SVG: nodes with their sockets and widget values, links coloured by type, groups')
-      .argument('<file>', 'UI workflow JSON, or a PNG/WebP that ComfyUI saved with its workflow; - reads JSON from stdin')
+      .description('draw a workflow as SVG: nodes with their sockets and widget values, links coloured by type, groups')
+      .argument('<file>', 'UI workflow JSON, API JSON (laid out first), or a PNG/WebP that ComfyUI saved with its workflow; - reads JSON from stdin')
       .option('-o, --out <file>', 'write the SVG to this file instead of printing it (- prints it)')
       .option('--overwrite', 'replace --out when it exists')
       .addOption(new Option('--object-info <file>', 'node definitions that name widget values (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
       .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
-      .option('--json', 'print one JSON object: {ok, exitCode, nodes, links, groups, width, height, out | svg, warnings}')
+      .option('--json', 'print one JSON object: {ok, exitCode, format, nodes, links, groups, width, height, out | svg, warnings}')
       .action(async (file: string, flags: RenderFlags) => {
         done(await runRender(file, flags, io))
       })
@@ -48,12 +51,13 @@ async function runRender(file: string, flags: RenderFlags, io: CliIo): Promise<n
     if (flags.server !== undefined) serverUrl(flags.server)
     assertWritable(flags.out, flags.overwrite, io)
     const shown = shownName(file)
-    const workflow = await readWorkflow(file, shown, io)
     const { defs } = await loadDefsFor(flags, io, { onError: 'skip' }, report)
+    const { format, workflow } = await readWorkflow(file, shown, io, defs, report)
     const result = renderWorkflowSvg(workflow, { defs, file: shown })
     for (const warning of result.warnings) report.warn(`${formatLocation(warning.path, shown)}: ${warning.message}`, shown)
     const toStdout = flags.out === undefined || flags.out === STDIO
     if (report.json) {
+      report.set('format', format)
       for (const key of ['nodes', 'links', 'groups', 'width', 'height'] as const) report.set(key, result[key])
       // stdout carries the JSON document, so the picture goes into it unless it goes to a file:
       if (toStdout) report.set('svg', result.svg)
@@ -71,22 +75,25 @@ async function runRender(file: string, flags: RenderFlags, io: CliIo): Promise<n
   }
 }
 
-/** The UI workflow in a JSON file, or embedded in a ComfyUI output image. */
-async function readWorkflow(file: string, shown: string, io: CliIo): Promise<unknown> {
+/** The UI workflow in a JSON file, embedded in a ComfyUI output image, or laid out from an API prompt. */
+async function readWorkflow(file: string, shown: string, io: CliIo, defs: DefSet, report: Report): Promise<{ format: 'ui' | 'api' | 'image'; workflow: unknown }> {
   if (file !== STDIO && IMAGE_EXTENSIONS.has(extname(file).toLowerCase())) {
     // sharp and the metadata reader are loaded only for images:
     const { readWorkflowMetadata } = await import('../../images/index.js')
     const metadata = await readWorkflowMetadata(resolve(io.cwd, file))
-    if (metadata.workflow !== undefined) return metadata.workflow
-    const has = metadata.prompt === undefined ? 'no workflow metadata' : 'only the API prompt (no "workflow" entry), which has no layout'
-    throw new CliUsageError(`${shown} has ${has}; ComfyUI embeds the workflow when the job was queued from the editor or with extra_pnginfo.workflow`, { file })
+    if (metadata.workflow !== undefined) return { format: 'image', workflow: metadata.workflow }
+    if (metadata.prompt !== undefined) {
+      report.warn(`${shown} has only the API prompt (no "workflow" entry); it is laid out anew`, shown)
+      return { format: 'image', workflow: layOut(metadata.prompt, `${shown} (metadata "prompt")`, defs, report) }
+    }
+    throw new CliUsageError(`${shown} has no workflow metadata; ComfyUI embeds it unless the server runs with --disable-metadata`, { file })
   }
   const json = parseJson(await readInput(file, io), { file: shown })
-  if (detectFormat(json, { file: shown }) === 'api') {
-    throw new CliUsageError(
-      `${shown} is an API prompt, which has no positions to draw; render needs a UI workflow (the editor's format, with "nodes" and "links"): save the workflow from the editor, or take it from an output image (comfy-dsl render output.png)`,
-      { file },
-    )
-  }
-  return json
+  if (detectFormat(json, { file: shown }) === 'api') return { format: 'api', workflow: layOut(json, shown, defs, report) }
+  return { format: 'ui', workflow: json }
+}
+
+// An API prompt has no positions: it is laid out left to right as `convert --to ui` does.
+function layOut(json: unknown, shown: string, defs: DefSet, report: Report): unknown {
+  return apiToWorkflow(readApiPrompt(json, { file: shown }), defs, { warn: (w) => report.warn(`${shown}: ${w.message}`, shown) })
 }

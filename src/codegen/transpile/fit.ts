@@ -30,6 +30,8 @@ export interface TypedCall {
   readonly members: readonly string[]
   /** The original lacks an input the factory would fill with its default: pass `fillDefaults: false`. */
   readonly keepMissingDefaults: boolean
+  /** Members of the `undeclaredInputs` option: inputs the class does not declare. */
+  readonly undeclared: readonly string[]
 }
 
 /** Inputs of a typed factory call, or undefined when the node must use `node()`. */
@@ -48,8 +50,8 @@ export function typedInputs(def: NodeDef, inputs: Record<string, unknown>, resol
       grouped.set(owner.name, group)
       continue
     }
-    // An input the definition does not declare (an old editor's `upload` widget): the server ignores it, and a
-    // spread carries it past the excess-property check so that the JSON stays the same:
+    // An input the definition does not declare (an old editor's `upload` widget): the server ignores it and the
+    // typed factory refuses it, so it goes in the node options' `undeclaredInputs` and the JSON stays the same:
     const value = inputs[key]
     extras.push(`${propertyKey(key)}: ${isLink(value) ? resolve(value).expression : literalSource(value)}`)
   }
@@ -66,8 +68,7 @@ export function typedInputs(def: NodeDef, inputs: Record<string, unknown>, resol
     if (source === undefined) return undefined
     members.push(`${propertyKey(input.name)}: ${source}`)
   }
-  if (extras.length > 0) members.push(`...{ ${extras.join(', ')} }`)
-  return { members, keepMissingDefaults }
+  return { members, keepMissingDefaults, undeclared: extras }
 }
 
 function valueSource(

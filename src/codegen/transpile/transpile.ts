@@ -76,7 +76,11 @@ export async function transpileToDsl(prompt: unknown, defs: DefSet, options: Tra
     if (plan !== undefined && typed !== undefined) {
       typedClass.set(entry.id, plan)
       factoriesUsed.add(plan.functionName)
-      const typedOptions = typed.keepMissingDefaults ? [...nodeOptions, 'fillDefaults: false'] : nodeOptions
+      const typedOptions = [
+        ...nodeOptions,
+        ...(typed.keepMissingDefaults ? ['fillDefaults: false'] : []),
+        ...(typed.undeclared.length > 0 ? [`undeclaredInputs: { ${typed.undeclared.join(', ')} }`] : []),
+      ]
       statements.push({
         name: variable,
         initializer: `${plan.functionName}(${objectSource(typed.members)}, { ${typedOptions.join(', ')} })`,

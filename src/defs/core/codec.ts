@@ -54,8 +54,25 @@ export function decodeDefSet(
   classes: readonly (readonly [string, string])[],
   meta: { comfyuiVersion?: string; sha256?: string },
 ): DefSet {
+  const texts = new Map(classes)
+  return decodeDefSetLazily(
+    classes.map(([name]) => name),
+    (name) => texts.get(name) as string,
+    meta,
+  )
+}
+
+/**
+ * Like {@link decodeDefSet}, with each class's JSON text fetched by `textOf` when the class is first read
+ * (the CLI reads them from a file, a few hundred bytes per class it needs).
+ */
+export function decodeDefSetLazily(
+  names: readonly string[],
+  textOf: (name: string) => string,
+  meta: { comfyuiVersion?: string; sha256?: string },
+): DefSet {
   return {
-    classes: new DecodingMap(classes),
+    classes: new DecodingMap(names, textOf),
     ...(meta.comfyuiVersion === undefined ? {} : { comfyuiVersion: meta.comfyuiVersion }),
     ...(meta.sha256 === undefined ? {} : { sha256: meta.sha256 }),
   }
@@ -66,37 +83,37 @@ export function decodeDefSet(
  * (get, iteration, forEach) decodes; `has`, `keys` and `size` need no decoding.
  */
 class DecodingMap extends Map<string, NodeDef> {
-  readonly #texts: Map<string, string>
+  /** Classes not decoded yet. */
+  readonly #pending = new Set<string>()
+  readonly #textOf: (name: string) => string
 
-  constructor(classes: readonly (readonly [string, string])[]) {
+  constructor(names: readonly string[], textOf: (name: string) => string) {
     super()
-    this.#texts = new Map()
-    for (const [name, text] of classes) {
-      this.#texts.set(name, text)
+    this.#textOf = textOf
+    for (const name of names) {
+      this.#pending.add(name)
       super.set(name, undefined as unknown as NodeDef)
     }
   }
 
   override get(name: string): NodeDef | undefined {
     const def = super.get(name)
-    if (def !== undefined) return def
-    const text = this.#texts.get(name)
-    if (text === undefined || !super.has(name)) return undefined
-    return this.#decode(name, text)
+    if (def !== undefined || !this.#pending.has(name)) return def
+    return this.#decode(name)
   }
 
   override set(name: string, def: NodeDef): this {
-    this.#texts.delete(name)
+    this.#pending.delete(name)
     return super.set(name, def)
   }
 
   override delete(name: string): boolean {
-    this.#texts.delete(name)
+    this.#pending.delete(name)
     return super.delete(name)
   }
 
   override clear(): void {
-    this.#texts.clear()
+    this.#pending.clear()
     super.clear()
   }
 
@@ -119,15 +136,15 @@ class DecodingMap extends Map<string, NodeDef> {
     super.forEach(callback, thisArg)
   }
 
-  #decode(name: string, text: string): NodeDef {
-    const def = decodeNodeDef(text)
-    this.#texts.delete(name)
+  #decode(name: string): NodeDef {
+    const def = decodeNodeDef(this.#textOf(name))
+    this.#pending.delete(name)
     super.set(name, def)
     return def
   }
 
   #decodeAll(): void {
-    for (const [name, text] of this.#texts) this.#decode(name, text)
+    for (const name of [...this.#pending]) this.#decode(name)
   }
 }
 
