@@ -62,7 +62,8 @@ function write(name: string, value: unknown): string {
   return name
 }
 
-describe('the comfy-dsl binary escapes control characters it prints', () => {
+// Each test starts node with tsx: slow on a loaded machine.
+describe('the comfy-dsl binary escapes control characters it prints', { timeout: 180_000 }, () => {
   test('run: output file names and texts from the server', async () => {
     const workflow = write('run.json', {
       '1': { class_type: 'LoadImage', inputs: { image: 'example.png' } },
