@@ -10,7 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { forwardUpgrade } from '../test/helpers/forward-upgrade.js'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { ComfyClient, type JobResults } from '../src/client/index.js'
@@ -176,23 +177,7 @@ function lossyProxy(server: TestServer, lost: Record<'post' | 'queue' | 'history
     req.pipe(out)
   })
   proxy.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const upstream = connect(server.port, '127.0.0.1', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`]
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`)
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`)
-      if (head.length > 0) upstream.write(head)
-      upstream.pipe(socket)
-      socket.pipe(upstream)
-    })
-    for (const s of [socket, upstream]) {
-      pipes.add(s)
-      s.on('error', () => undefined)
-      s.on('close', () => {
-        pipes.delete(s)
-        socket.destroy()
-        upstream.destroy()
-      })
-    }
+    forwardUpgrade(req, socket, head, server.port, pipes)
   })
   return proxy
 }

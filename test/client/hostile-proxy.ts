@@ -4,7 +4,8 @@
  * delay it, rewrite the answer or answer itself. WebSocket upgrades are piped as raw TCP and can be cut or refused.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { forwardUpgrade } from '../helpers/forward-upgrade.js'
 
 export interface ProxyRequest {
   readonly method: string
@@ -136,23 +137,7 @@ export class HostileProxy {
       socket.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n')
       return
     }
-    const upstream = connect(this.upstreamPort, '127.0.0.1', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`]
-      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`)
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`)
-      if (head.length > 0) upstream.write(head)
-      upstream.pipe(socket)
-      socket.pipe(upstream)
-    })
-    for (const s of [socket, upstream]) {
-      this.#pipes.add(s)
-      s.on('error', () => undefined)
-      s.on('close', () => {
-        this.#pipes.delete(s)
-        socket.destroy()
-        upstream.destroy()
-      })
-    }
+    forwardUpgrade(req, socket, head, this.upstreamPort, this.#pipes)
   }
 }
 
