@@ -180,6 +180,18 @@ describe('comfy-dsl check', () => {
     expect(listed.stdout).toContain('hint: the bundled core definitions list no model or image files')
   })
 
+  it('a 64-bit integer where a list value belongs is a verdict, not an internal error (found by the fuzz bench)', async () => {
+    const text =
+      '{"1":{"class_type":"CheckpointLoaderSimple","inputs":{"ckpt_name":18446744073709551615}},' +
+      '"2":{"class_type":"EmptyLatentImage","inputs":{"width":512,"height":512,"batch_size":1}},' +
+      '"3":{"class_type":"VAEDecode","inputs":{"samples":["2",0],"vae":["1",2]}},' +
+      '"4":{"class_type":"SaveImage","inputs":{"images":["3",0],"filename_prefix":"x"}}}'
+    const run = await runCommand(['check', '--json', '--files', 'listed', '-'], { only: [checkCommand], cwd: dir, stdin: [text] })
+    expect(run.code).toBe(1)
+    expect(run.stdout).not.toContain('internal error')
+    expect(run.stdout).toContain('18446744073709551615')
+  })
+
   it('reads a workflow from stdin for -', async () => {
     const text = JSON.stringify({
       '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color: 0 } },

@@ -187,7 +187,7 @@ function unusable(file: string, error: unknown): Checked {
 
 // `value_not_in_list` on an empty list: a file picker of definitions that list no files.
 function rejectsAFileName(verdict: Verdict): boolean {
-  return verdict.issues.some((issue) => issue.type === 'value_not_in_list' && JSON.stringify(issue).includes(' not in []'))
+  return verdict.issues.some((issue) => issue.type === 'value_not_in_list' && issue.details.endsWith(' not in []'))
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
