@@ -1,4 +1,4 @@
-/** The README's picture is the current renderer's drawing of the generated img2img_default UI workflow. */
+/** The README's pictures are the current renderer's drawings of the generated UI workflows of two templates. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
@@ -8,8 +8,11 @@ import { renderWorkflowSvg } from '../../src/render/index.js'
 
 const ROOT = join(import.meta.dirname, '../..')
 
-test('docs/img2img_default.svg is fresh (else: comfy-dsl render workflows/img2img_default.ui.json -o docs/img2img_default.svg --overwrite)', () => {
-  const file = 'workflows/img2img_default.ui.json'
-  const drawn = renderWorkflowSvg(parseJson(readFileSync(join(ROOT, file), 'utf8')), { defs: coreDefs, file }).svg
-  expect(readFileSync(join(ROOT, 'docs/img2img_default.svg'), 'utf8')).toBe(drawn)
-})
+test.each(['img2img_default', 'controlnet_canny'])(
+  'docs/%s.svg is fresh (else: comfy-dsl render workflows/<name>.ui.json -o docs/<name>.svg --overwrite)',
+  (name) => {
+    const file = `workflows/${name}.ui.json`
+    const drawn = renderWorkflowSvg(parseJson(readFileSync(join(ROOT, file), 'utf8')), { defs: coreDefs, file }).svg
+    expect(readFileSync(join(ROOT, `docs/${name}.svg`), 'utf8')).toBe(drawn)
+  },
+)
