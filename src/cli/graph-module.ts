@@ -35,7 +35,7 @@ async function importWithTsx(path: string): Promise<{ default?: unknown }> {
   try {
     api = (await import('tsx/esm/api' as string)) as typeof api
   } catch {
-    throw new InvalidArgumentError(`running ${path} needs tsx (npm install tsx), or run the CLI through tsx`, { file: path })
+    throw new InvalidArgumentError(`running ${path} needs tsx, an optional peer dependency of comfy-dsl: npm install tsx (or run the CLI through tsx)`, { file: path })
   }
   return (await api.tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }
 }
