@@ -15,6 +15,8 @@ export type JsonValue = null | boolean | number | bigint | string | JsonValue[] 
 // happens to start the same way from being taken for one:
 const NONCE = Math.random().toString(36).slice(2)
 const BIGINT_MARK = `\u0000bigint:${NONCE}:`
+// The mark as it is written into JSON text (JSON.parse refuses a raw NUL in a string; it reads `\u0000` as one):
+const BIGINT_MARK_JSON = `\\u0000bigint:${NONCE}:`
 // The mark as JSON.stringify writes it (NUL escaped), around the digits:
 const BIGINT_STRING = new RegExp(`"\\\\u0000bigint:${NONCE}:(-?\\d+)"`, 'g')
 
@@ -35,7 +37,7 @@ export function parseJson(text: string, options: { file?: string } = {}): JsonVa
     for (let k = 0; k < unsafe.length; k += 2) {
       const start = unsafe[k] as number
       const end = unsafe[k + 1] as number
-      parts.push(text.slice(from, start), '"', BIGINT_MARK, text.slice(start, end), '"')
+      parts.push(text.slice(from, start), '"', BIGINT_MARK_JSON, text.slice(start, end), '"')
       from = end
     }
     parts.push(text.slice(from))
@@ -83,23 +85,30 @@ function isSafeOrFloat(literal: string): boolean {
   return !/^-?\d+$/.test(literal) || Number.isSafeInteger(Number(literal))
 }
 
-// Depth is bounded by the scan (1,000), so recursion is safe here:
+// Depth is bounded by the scan (1,000), so recursion is safe here. Containers are revived in place; only a marked
+// string is replaced (redefining every key would cost more than the parse):
 function reviveBigints(value: JsonValue): JsonValue {
-  if (typeof value === 'string') {
-    return value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
-  }
+  if (typeof value === 'string') return revivedString(value)
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i] as JsonValue
-      if (needsRevive(item)) value[i] = reviveBigints(item)
+      if (typeof item === 'string') {
+        if (item.charCodeAt(0) === 0) value[i] = revivedString(item)
+      } else if (typeof item === 'object' && item !== null) reviveBigints(item)
     }
   } else if (value !== null && typeof value === 'object') {
     for (const key of Object.keys(value)) {
       const item = value[key] as JsonValue
-      if (needsRevive(item)) defineOwn(value, key, reviveBigints(item))
+      if (typeof item === 'string') {
+        if (item.charCodeAt(0) === 0) defineOwn(value, key, revivedString(item))
+      } else if (typeof item === 'object' && item !== null) reviveBigints(item)
     }
   }
   return value
+}
+
+function revivedString(value: string): JsonValue {
+  return value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
 }
 
 // Plain assignment to an own "__proto__" key would reach the inherited setter:
@@ -107,9 +116,6 @@ function defineOwn(target: Record<string, JsonValue>, key: string, value: JsonVa
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
-function needsRevive(value: JsonValue): boolean {
-  return (typeof value === 'object' && value !== null) || (typeof value === 'string' && value.charCodeAt(0) === 0)
-}
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1

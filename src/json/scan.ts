@@ -123,12 +123,12 @@ export function scanJson(text: string, limits: ScanLimits = {}): ScanResult {
 
 /** The offset of the quote that ends the string opening at `open`, or -1 when it is not terminated. */
 function closingQuote(text: string, open: number): number {
-  // A plain loop: one step per character, however dense the escapes (indexOf per quote costs more on `\"\"\"`).
-  const n = text.length
-  for (let j = open + 1; j < n; j++) {
-    const c = text.charCodeAt(j)
-    if (c === QUOTE) return j
-    if (c === BACKSLASH) j++
+  // indexOf jumps to each quote (native, fast even before this code is optimized); a quote after an odd run of
+  // backslashes is escaped. Each backslash is counted once, for the one quote that follows its run: linear.
+  for (let q = text.indexOf('"', open + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0
+    while (text.charCodeAt(q - 1 - backslashes) === BACKSLASH) backslashes++
+    if (backslashes % 2 === 0) return q
   }
   return -1
 }
