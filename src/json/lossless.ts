@@ -4,7 +4,7 @@
  * @module
  */
 import { parse as losslessParse } from './lossless-json.js'
-import { JsonParseError, SerializationError } from '../errors.js'
+import { JsonParseError, SerializationError, type IssuePath } from '../errors.js'
 import { assertJsonDepth } from './depth.js'
 import { scanJson } from './scan.js'
 
@@ -41,7 +41,7 @@ export function parseJson(text: string, options: { file?: string } = {}): JsonVa
       from = end
     }
     parts.push(text.slice(from))
-    return reviveBigints(JSON.parse(parts.join('')) as JsonValue)
+    return reviveBigints(JSON.parse(parts.join('')) as JsonValue, scan.unsafeIntegerPaths)
   } catch {
     // Node 20's JSON.parse gives no position; the lossless parser does, so it reports the error. The scan bounded
     // the nesting it can reach, so its recursion is safe.
@@ -85,30 +85,39 @@ function isSafeOrFloat(literal: string): boolean {
   return !/^-?\d+$/.test(literal) || Number.isSafeInteger(Number(literal))
 }
 
-// Depth is bounded by the scan (1,000), so recursion is safe here. Containers are revived in place; only a marked
-// string is replaced (redefining every key would cost more than the parse):
-function reviveBigints(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return revivedString(value)
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i] as JsonValue
-      if (typeof item === 'string') {
-        if (item.charCodeAt(0) === 0) value[i] = revivedString(item)
-      } else if (typeof item === 'object' && item !== null) reviveBigints(item)
+/**
+ * Turns the marked strings at `paths` (where the scan found the unsafe integers) into bigints, without walking the
+ * rest of the value. With duplicate keys a path may lead to a later value, or to one already revived: only a
+ * marked string is replaced, with the digits it carries, so each surviving mark is revived once.
+ */
+function reviveBigints(root: JsonValue, paths: readonly IssuePath[]): JsonValue {
+  let value = root
+  for (const path of paths) {
+    if (path.length === 0) {
+      value = revivedString(value)
+      continue
     }
-  } else if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      const item = value[key] as JsonValue
-      if (typeof item === 'string') {
-        if (item.charCodeAt(0) === 0) defineOwn(value, key, revivedString(item))
-      } else if (typeof item === 'object' && item !== null) reviveBigints(item)
-    }
+    let parent: JsonValue | undefined = value
+    for (let i = 0; i < path.length - 1 && parent !== undefined; i++) parent = ownItem(parent, path[i] as string | number)
+    if (parent === undefined || parent === null || typeof parent !== 'object') continue
+    const key = path[path.length - 1] as string | number
+    const item = ownItem(parent, key)
+    if (typeof item !== 'string' || !item.startsWith(BIGINT_MARK)) continue
+    if (Array.isArray(parent)) parent[key as number] = revivedString(item)
+    else defineOwn(parent, String(key), revivedString(item))
   }
   return value
 }
 
-function revivedString(value: string): JsonValue {
-  return value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
+/** An own item of an object or array (never an inherited one, such as `__proto__`'s getter). */
+function ownItem(container: JsonValue, key: string | number): JsonValue | undefined {
+  if (container === null || typeof container !== 'object') return undefined
+  if (Array.isArray(container)) return typeof key === 'number' ? container[key] : undefined
+  return typeof key === 'string' && Object.hasOwn(container, key) ? container[key] : undefined
+}
+
+function revivedString(value: JsonValue): JsonValue {
+  return typeof value === 'string' && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
 }
 
 // Plain assignment to an own "__proto__" key would reach the inherited setter:
