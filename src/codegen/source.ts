@@ -7,16 +7,14 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NormalizeResult } from '../defs/normalize.js'
-import { ComfyError } from '../errors.js'
 import { defsCacheDir, readCachedDefs, writeCachedDefs } from './defs-cache.js'
+import { fetchObjectInfo, ObjectInfoSourceError, type FetchedObjectInfo } from './fetch-object-info.js'
 
 export { defsCacheDir } from './defs-cache.js'
+export { ObjectInfoSourceError } from './fetch-object-info.js'
 
 /** The core definitions shipped in the package (ComfyUI v0.26.0, 792 classes); the same path from src/ and dist/. */
 export const BUNDLED_OBJECT_INFO = fileURLToPath(new URL('../../snapshots/core_comfyui_v0.26.0.object_info.json', import.meta.url))
-
-/** A server or file that could not be read. */
-export class ObjectInfoSourceError extends ComfyError {}
 
 export interface LoadedDefs extends NormalizeResult {
   /** The file path or URL the definitions came from. */
@@ -82,52 +80,12 @@ export async function loadObjectInfoFile(path: string, options: LoadOptions = {}
   return { ...(await parseWithCache(text, path, version, options)), source: path }
 }
 
-/**
- * One GET with node:http(s): loads in a few milliseconds, where undici costs ~100 ms of module loading, a tenth
- * of a codegen run. 30 s without a byte from the server fail the request.
- */
-async function httpGet(url: string): Promise<{ statusCode: number; text: string }> {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch (error) {
-    throw new ObjectInfoSourceError(`not a URL: ${url} (expected e.g. http://127.0.0.1:8188)`, { cause: error })
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ObjectInfoSourceError(`cannot reach ${url}: not an http:// or https:// URL (did you mean http://${url}?)`)
-  }
-  const { request } = parsed.protocol === 'https:' ? await import('node:https') : await import('node:http')
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error): void => reject(new ObjectInfoSourceError(`cannot reach ${url}: ${error.message}`, { cause: error }))
-    const req = request(parsed, { method: 'GET', headers: { accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('error', fail)
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-    })
-    req.setTimeout(30_000, () => req.destroy(new Error('no answer for 30 s')))
-    req.on('error', fail)
-    req.end()
-  })
-}
-
 /** Fetches `/object_info` (and the version from `/system_stats`) from a running server. */
 export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOptions = {}): Promise<LoadedDefs> {
-  const base = baseUrl.replace(/\/+$/, '')
-  const get = async (path: string): Promise<string> => {
-    const { statusCode, text } = await httpGet(`${base}${path}`)
-    if (statusCode !== 200) throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${statusCode}`)
-    return text
-  }
-  const [text, stats] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
-  let version = options.comfyuiVersion
-  if (version === undefined && stats !== '') {
-    try {
-      const parsed = JSON.parse(stats) as { system?: { comfyui_version?: unknown } }
-      if (typeof parsed.system?.comfyui_version === 'string') version = parsed.system.comfyui_version
-    } catch {
-      // A server without a readable /system_stats still has usable definitions.
-    }
-  }
-  return { ...(await parseWithCache(text, `${base}/object_info`, version, options)), source: base }
+  return loadFetchedObjectInfo(await fetchObjectInfo(baseUrl, options.comfyuiVersion), options)
+}
+
+/** The definitions of what {@link fetchObjectInfo} got from a server (the CLI fetches before loading this module). */
+export async function loadFetchedObjectInfo(fetched: FetchedObjectInfo, options: LoadOptions = {}): Promise<LoadedDefs> {
+  return { ...(await parseWithCache(fetched.text, `${fetched.base}/object_info`, fetched.version, options)), source: fetched.base }
 }
