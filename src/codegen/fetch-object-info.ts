@@ -14,6 +14,8 @@ export interface FetchedObjectInfo {
   /** The base URL without trailing slashes. */
   readonly base: string
   readonly text: string
+  /** The bytes `text` was decoded from. */
+  readonly bytes: Buffer
   readonly version?: string
 }
 
@@ -21,7 +23,7 @@ export interface FetchedObjectInfo {
  * One GET with node:http(s): loads in a few milliseconds, where undici costs ~100 ms of module loading, a tenth
  * of a codegen run. 30 s without a byte from the server fail the request.
  */
-async function httpGet(url: string): Promise<{ statusCode: number; text: string }> {
+async function httpGet(url: string): Promise<{ statusCode: number; bytes: Buffer }> {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -38,7 +40,7 @@ async function httpGet(url: string): Promise<{ statusCode: number; text: string 
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', fail)
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, bytes: Buffer.concat(chunks) }))
     })
     req.setTimeout(30_000, () => req.destroy(new Error('no answer for 30 s')))
     req.on('error', fail)
@@ -49,12 +51,13 @@ async function httpGet(url: string): Promise<{ statusCode: number; text: string 
 /** GETs `/object_info` and `/system_stats` together; `comfyuiVersion`, when given, is kept over the server's. */
 export async function fetchObjectInfo(baseUrl: string, comfyuiVersion?: string): Promise<FetchedObjectInfo> {
   const base = baseUrl.replace(/\/+$/, '')
-  const get = async (path: string): Promise<string> => {
-    const { statusCode, text } = await httpGet(`${base}${path}`)
+  const get = async (path: string): Promise<Buffer> => {
+    const { statusCode, bytes } = await httpGet(`${base}${path}`)
     if (statusCode !== 200) throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${statusCode}`)
-    return text
+    return bytes
   }
-  const [text, stats] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
+  const [bytes, statsBytes] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => undefined)])
+  const stats = statsBytes === undefined ? '' : statsBytes.toString('utf8')
   let version = comfyuiVersion
   if (version === undefined && stats !== '') {
     try {
@@ -64,5 +67,5 @@ export async function fetchObjectInfo(baseUrl: string, comfyuiVersion?: string):
       // A server without a readable /system_stats still has usable definitions.
     }
   }
-  return { base, text, ...(version === undefined ? {} : { version }) }
+  return { base, text: bytes.toString('utf8'), bytes, ...(version === undefined ? {} : { version }) }
 }

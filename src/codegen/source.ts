@@ -2,6 +2,7 @@
  * Where definitions come from: a saved `/object_info` file or a live server.
  * @module
  */
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
@@ -41,8 +42,9 @@ function loadParser(): Promise<typeof import('../defs/load.js')> {
  * The definitions of an object_info text: from the cache when an entry for the text is there, else parsed,
  * validated and normalized (and then cached, when nothing was malformed).
  */
-async function parseWithCache(text: string, file: string, version: string | undefined, options: LoadOptions): Promise<NormalizeResult> {
-  const hash = sha256(text)
+async function parseWithCache(source: TextSource, file: string, version: string | undefined, options: LoadOptions): Promise<NormalizeResult> {
+  const { text } = source
+  const hash = textSha256(source)
   const dir = defsCacheDir(process.env, options.cache)
   const cached = dir === undefined ? undefined : await readCachedDefs(dir, hash)
   if (cached !== undefined) {
@@ -64,20 +66,33 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
+/** A text and, when it was read as such, the bytes it was decoded from. */
+interface TextSource {
+  readonly text: string
+  readonly bytes?: Buffer
+}
+
+// The hash of the text's UTF-8: of the bytes themselves when they are valid UTF-8 (then the same bytes; hashing a
+// string first encodes it again, ~5x the time), else of the decoded text, as before.
+function textSha256({ text, bytes }: TextSource): string {
+  return bytes !== undefined && isUtf8(bytes) ? createHash('sha256').update(bytes).digest('hex') : sha256(text)
+}
+
 /**
  * Reads a saved `/object_info` JSON file. The version is taken from a `v0.26.0`-like part of its name when there is
  * one; otherwise the definitions carry the node-info keys the file used, from which `validate` and the generated
  * headers tell the releases it fits (see `chooseServerVersion`).
  */
 export async function loadObjectInfoFile(path: string, options: LoadOptions = {}): Promise<LoadedDefs> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(path, 'utf8')
+    // Read as bytes and decoded at once (reading with an encoding decodes chunk by chunk, several times slower):
+    bytes = await readFile(path)
   } catch (error) {
     throw new ObjectInfoSourceError(`cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error })
   }
   const version = options.comfyuiVersion ?? /v(\d+\.\d+\.\d+)/.exec(basename(path))?.[1]
-  return { ...(await parseWithCache(text, path, version, options)), source: path }
+  return { ...(await parseWithCache({ text: bytes.toString('utf8'), bytes }, path, version, options)), source: path }
 }
 
 /** Fetches `/object_info` (and the version from `/system_stats`) from a running server. */
@@ -87,5 +102,5 @@ export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOpt
 
 /** The definitions of what {@link fetchObjectInfo} got from a server (the CLI fetches before loading this module). */
 export async function loadFetchedObjectInfo(fetched: FetchedObjectInfo, options: LoadOptions = {}): Promise<LoadedDefs> {
-  return { ...(await parseWithCache(fetched.text, `${fetched.base}/object_info`, fetched.version, options)), source: fetched.base }
+  return { ...(await parseWithCache(fetched, `${fetched.base}/object_info`, fetched.version, options)), source: fetched.base }
 }
