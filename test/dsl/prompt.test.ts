@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { node, nodeFactory } from '../../src/dsl/node.js'
 import type { NodeHandle, Output } from '../../src/dsl/output.js'
+import { postOrder } from '../../src/graph/post-order.js'
 import { buildPrompt, toPrompt, toPromptJson } from '../../src/dsl/prompt.js'
 import { InvalidArgumentError, SerializationError, UnknownNodeClassError } from '../../src/errors.js'
 import { loadDefs } from '../helpers/fixtures.js'
@@ -127,6 +128,24 @@ describe(toPrompt.name, () => {
       '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
       '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'x' } },
     })
+  })
+
+  test('ids follow the shared post-order walk on a random graph with shared nodes and repeated roots', () => {
+    // A deterministic pseudo-random DAG: every node links to up to three earlier ones.
+    let state = 7
+    const random = (n: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n)
+    const handles: NodeHandle[] = []
+    for (let i = 0; i < 300; i++) {
+      const inputs: Record<string, unknown> = { index: i }
+      for (let k = 0; k < 3 && handles.length > 0; k++) if (random(2) === 0) inputs[`in${k}`] = (handles[random(handles.length)] as NodeHandle & { out(i: number): Output }).out(0)
+      handles.push(node('Any', inputs))
+    }
+    const roots = [handles[299], handles[150], handles[299], handles[42]] as NodeHandle[]
+    const links = (h: NodeHandle): NodeHandle[] => Object.values(h.inputs).flatMap((v) => (typeof v === 'object' && v !== null && 'slot' in v ? [(v as Output).node] : []))
+    const expected = postOrder(roots, links)
+    const { ids } = buildPrompt(roots)
+    expect([...ids.keys()]).toEqual(expected)
+    expect([...ids.values()]).toEqual(expected.map((_, i) => String(i + 1)))
   })
 
   test('a cycle through a mutable handle is an error', () => {
