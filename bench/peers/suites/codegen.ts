@@ -13,7 +13,7 @@ import { PEERS_DIR, REPO_ROOT, ROUNDS, WORK_DIR } from '../paths.js'
 
 const SNAPSHOTS = [
   { label: 'codegen, 792 classes (ComfyUI v0.26.0 core)', file: 'snapshots/core_comfyui_v0.26.0.object_info.json' },
-  { label: 'codegen, 1,017 classes (custom-node server)', file: 'test/fixtures/object_info/custom_nodes_autoflow_2026-02.object_info.json' },
+  { label: 'codegen, 904 classes (custom-node server, 324 of them custom)', file: 'test/fixtures/object_info/custom_nodes_autoflow_2026-02.object_info.json' },
 ]
 
 const CLI = join(REPO_ROOT, 'bin', 'comfy-dsl.js')
