@@ -257,7 +257,11 @@ export class ComfyClient implements ComfyRunner {
     this.#assertOpen()
     const prepared = preparePrompt(graph)
     const promptId = options.promptId ?? randomUUID()
-    const [, names] = await this.#beforeDeadline(Promise.all([this.#socketOrPolling(deadline), this.#uploadImages(options, deadline)]), deadline, promptId, timeout)
+    // Nothing to wait for when the socket is up and no image is to be uploaded (every job of a running client):
+    const names =
+      this.#socket.ready && options.images === undefined
+        ? new Map<ImageInputKey, string>()
+        : (await this.#beforeDeadline(Promise.all([this.#socketOrPolling(deadline), this.#uploadImages(options, deadline)]), deadline, promptId, timeout))[1]
     const prompt = withImageInputs(prepared, names)
     if (this.#jobs.has(promptId)) throw new InvalidArgumentError(`prompt id ${promptId} is already being tracked by this client`)
     const defs = options.defs ?? this.#options.defs
@@ -512,18 +516,19 @@ export class ComfyClient implements ComfyRunner {
   }
 
   // Connecting and uploading happen before anything is posted: at the deadline there is nothing to clean up.
+  // A plain timer, not an aborted `timers/promises` sleep: that built an AbortController and a DOMException per job.
   async #beforeDeadline<T>(work: Promise<T>, deadline: number, promptId: string, timeout: number): Promise<T> {
-    const timer = new AbortController()
+    let timer: NodeJS.Timeout | undefined
     work.catch(() => {})
     try {
       return await Promise.race([
         work,
-        sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timer.signal }).then(() => {
-          throw new JobTimeoutError(promptId, timeout, 'not submitted')
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new JobTimeoutError(promptId, timeout, 'not submitted')), Math.max(0, deadline - Date.now()))
         }),
       ])
     } finally {
-      timer.abort()
+      clearTimeout(timer)
     }
   }
 

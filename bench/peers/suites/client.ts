@@ -7,8 +7,11 @@
  *
  * Each sample is a fresh Node process per contender (clients/worker.mjs), so one library's JIT and GC never
  * bill another, and startup is outside every figure:
+ * - import: the library's module (with `ws` for stable-canvas, which Node 20 needs given);
  * - connect: from the constructor to the library's "connected" (comfy-dsl: the socket open and registered by
- *   the server; the peers: the socket open), the library already imported;
+ *   the server; the peers: the socket open), the library already imported. Libraries load their WebSocket
+ *   module either at import (the peers) or on first connect (comfy-dsl), so `import+connect`, per sample, is
+ *   the comparable cold start; `connect (again)` is a fresh client in the same process (median of 5);
  * - latency: median of 50 sequential jobs, after 20 warm-up jobs;
  * - cpu/job: the process's own CPU (user + system) over those 50 jobs, divided by 50;
  * - jobs/s @8: 160 jobs, 8 at a time on one client: every library takes concurrent jobs on one client
@@ -43,7 +46,7 @@ export async function clientSuite(): Promise<void> {
       sample: async () => {
         const figures = await sampleWorker(adapter, url)
         expected = figures.expected
-        return { import: figures.import, connect: figures.connect, 'connect (again)': figures.connectWarm, latency: figures.latency, 'cpu/job': figures.cpu, 'jobs/s @8': figures.throughput, results: figures.results }
+        return { import: figures.import, connect: figures.connect, 'import+connect': figures.import + figures.connect, 'connect (again)': figures.connectWarm, latency: figures.latency, 'cpu/job': figures.cpu, 'jobs/s @8': figures.throughput, results: figures.results }
       },
     }))
     const rows = await compare({ rounds: ROUNDS, contenders })
