@@ -9,6 +9,7 @@
  * @module
  */
 import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import type { Dispatcher } from 'undici'
 import type WsWebSocket from 'ws'
 import { undici } from './undici.js'
@@ -42,10 +43,22 @@ let wsOpener: Promise<OpenTransport> | undefined
 /** The opener for the caller's dispatcher (undici's WebSocket), or for `ws` when there is none. */
 export function loadTransport(dispatcher: Dispatcher | undefined): Promise<OpenTransport> {
   if (dispatcher !== undefined) return undici().then(({ WebSocket }) => undiciOpener(WebSocket, dispatcher))
-  // Required, not imported: ws's ESM wrapper imports eight CommonJS files, each scanned for its exports first
-  // (a third of its load time); the socket needs only the class.
-  wsOpener ??= Promise.resolve().then(() => wsOpenerOf(createRequire(import.meta.url)('ws') as typeof WsWebSocket))
+  wsOpener ??= Promise.resolve().then(() => wsOpenerOf(requireWs()))
   return wsOpener
+}
+
+/**
+ * The `ws` client class alone. Required, not imported: ws's ESM wrapper imports eight CommonJS files, each scanned
+ * for its exports first; and its index also loads the server and stream halves, which a client never uses (each
+ * of the two costs about a third of the load). Should a release of ws move the file, the whole package is used.
+ */
+function requireWs(): typeof WsWebSocket {
+  const require = createRequire(import.meta.url)
+  try {
+    return require(join(dirname(require.resolve('ws')), 'lib', 'websocket.js')) as typeof WsWebSocket
+  } catch {
+    return require('ws') as typeof WsWebSocket
+  }
 }
 
 function wsOpenerOf(WebSocket: typeof WsWebSocket): OpenTransport {
