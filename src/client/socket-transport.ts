@@ -2,10 +2,10 @@
  * The WebSocket under `ComfySocket`, loaded with the first socket: `ws` by default, or undici's WebSocket over a
  * dispatcher the caller gave (so that their proxy or TLS settings apply to the socket as to the requests).
  *
- * Why `ws` by default: undici's WebSocket brings undici's fetch with it; loading it was most of a first
- * `connect()` (about 90 of 130 ms, against 15 for `ws` once undici's HTTP half is loaded), and it parses every
- * message through EventTarget and WebIDL conversions, where `ws` hands over a Buffer. `ws` also reports what
- * undici does not: the real error of a failed attempt (ECONNREFUSED...) and a message over `maxPayload`.
+ * Why `ws` by default: undici's WebSocket brings undici's fetch with it, most of a first `connect()` (225 ms
+ * before, about 100 ms with `ws`, on a loaded machine: bench/peers, `PEERS=client`); and it parses every message
+ * through EventTarget and WebIDL conversions, where `ws` hands over a Buffer. `ws` also reports what undici does
+ * not: the real error of a failed attempt (ECONNREFUSED...) and a message over `maxPayload`.
  * @module
  */
 import { createRequire } from 'node:module'
