@@ -37,7 +37,6 @@ import type { JobResults } from './outputs.js'
 import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeError } from './protocol.js'
 import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
-import { watchedSocketAgent, type SocketWatch } from './socket-watch.js'
 import { LazyAgent } from './undici.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
 
@@ -72,7 +71,8 @@ export interface ComfyClientOptions {
   readonly cancelTimeout?: number
   /**
    * Largest WebSocket message accepted (bytes), default 16 MiB; a larger one drops the socket with
-   * {@link MessageTooLargeError} (a `warning`) and the client polls. Applies to the client's own dispatcher.
+   * {@link MessageTooLargeError} (a `warning`) and the client polls. With a `dispatcher` of the caller's, that
+   * dispatcher's own limit (`webSocket.maxPayloadSize`) applies instead.
    */
   readonly maxMessageSize?: number
   /** How long `submit` waits for the socket before relying on polling (ms), default 10 000. */
@@ -148,7 +148,6 @@ export class ComfyClient implements ComfyRunner {
   readonly #socket: ComfySocket
   // Made on first use: undici loads with the first request or socket, not with the client (undici.ts).
   readonly #ownDispatcher: LazyAgent | undefined
-  readonly #socketDispatcher: LazyAgent | undefined
   readonly #jobs = new Map<string, Job>()
   readonly #listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { debug: new Set(), warning: new Set(), status: new Set() }
   readonly #options: ComfyClientOptions
@@ -176,15 +175,11 @@ export class ComfyClient implements ComfyRunner {
     const maxMessageSize = options.maxMessageSize ?? 16 * 1024 * 1024
     this.#ownDispatcher = options.dispatcher === undefined ? new LazyAgent(({ Agent }) => new Agent({ connections: 16, pipelining: 1 })) : undefined
     const dispatcher = options.dispatcher ?? (this.#ownDispatcher as LazyAgent)
-    // The socket's own dispatcher enforces maxMessageSize and learns why attempts fail (see socket-watch.ts):
-    const watch: SocketWatch = { connectError: undefined, oversized: false }
-    this.#socketDispatcher =
-      options.dispatcher === undefined ? new LazyAgent((module) => watchedSocketAgent(module, maxMessageSize, watch)) : undefined
     this.http = new Http(this.endpoint, dispatcher, headers, options.timeout ?? 30_000)
     this.#socket = new ComfySocket({
       endpoint: this.endpoint,
-      dispatcher: this.#socketDispatcher ?? dispatcher,
-      watch: this.#socketDispatcher === undefined ? undefined : watch,
+      // The caller's dispatcher carries the socket too (their proxy, TLS); the client's own uses `ws` (socket-transport.ts):
+      dispatcher: options.dispatcher,
       headers,
       clientId: this.clientId,
       previewMetadata: options.previewMetadata ?? true,
@@ -234,7 +229,7 @@ export class ComfyClient implements ComfyRunner {
     for (const job of [...this.#jobs.values()]) job.abandon(new ClientClosedError())
     this.#jobs.clear()
     await Promise.allSettled([...this.#tasks])
-    await Promise.all([this.#ownDispatcher?.close(), this.#socketDispatcher?.destroy()])
+    await this.#ownDispatcher?.close()
   }
 
   /** Uploads an image to the server's input folder (name from the content hash unless given). */
@@ -262,7 +257,11 @@ export class ComfyClient implements ComfyRunner {
     this.#assertOpen()
     const prepared = preparePrompt(graph)
     const promptId = options.promptId ?? randomUUID()
-    const [, names] = await this.#beforeDeadline(Promise.all([this.#socketOrPolling(deadline), this.#uploadImages(options, deadline)]), deadline, promptId, timeout)
+    // Nothing to wait for when the socket is up and no image is to be uploaded (every job of a running client):
+    const names =
+      this.#socket.ready && options.images === undefined
+        ? new Map<ImageInputKey, string>()
+        : (await this.#beforeDeadline(Promise.all([this.#socketOrPolling(deadline), this.#uploadImages(options, deadline)]), deadline, promptId, timeout))[1]
     const prompt = withImageInputs(prepared, names)
     if (this.#jobs.has(promptId)) throw new InvalidArgumentError(`prompt id ${promptId} is already being tracked by this client`)
     const defs = options.defs ?? this.#options.defs
@@ -517,18 +516,19 @@ export class ComfyClient implements ComfyRunner {
   }
 
   // Connecting and uploading happen before anything is posted: at the deadline there is nothing to clean up.
+  // A plain timer, not an aborted `timers/promises` sleep: that built an AbortController and a DOMException per job.
   async #beforeDeadline<T>(work: Promise<T>, deadline: number, promptId: string, timeout: number): Promise<T> {
-    const timer = new AbortController()
+    let timer: NodeJS.Timeout | undefined
     work.catch(() => {})
     try {
       return await Promise.race([
         work,
-        sleep(Math.max(0, deadline - Date.now()), undefined, { signal: timer.signal }).then(() => {
-          throw new JobTimeoutError(promptId, timeout, 'not submitted')
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new JobTimeoutError(promptId, timeout, 'not submitted')), Math.max(0, deadline - Date.now()))
         }),
       ])
     } finally {
-      timer.abort()
+      clearTimeout(timer)
     }
   }
 

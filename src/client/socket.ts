@@ -1,15 +1,14 @@
 /**
- * The client's one WebSocket (undici): registered under the client's `client_id`, ready once the server's
+ * The client's one WebSocket (`ws`, or undici's over a dispatcher the caller gave: socket-transport.ts): registered under the client's `client_id`, ready once the server's
  * first `status` message arrives, reconnected with exponential backoff whenever it drops.
  * @module
  */
-import type { Dispatcher, WebSocket } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { Endpoint } from './endpoint.js'
 import { MessageTooLargeError, ServerUnreachableError } from './errors.js'
 import { parseBinaryFrame, parseTextFrame, type Frame } from './frames.js'
 import { errorCode } from './http.js'
-import type { SocketWatch } from './socket-watch.js'
-import { resolveDispatcher, undici, type DispatcherSource } from './undici.js'
+import { loadTransport, type OpenTransport, type Transport } from './socket-transport.js'
 
 export interface ReconnectOptions {
   /** First delay after a drop or a failed attempt (ms). */
@@ -20,15 +19,14 @@ export interface ReconnectOptions {
 
 export interface SocketOptions {
   readonly endpoint: Endpoint
-  readonly dispatcher: DispatcherSource
+  /** The caller's dispatcher: the socket then goes through it (undici's WebSocket); otherwise `ws`. */
+  readonly dispatcher: Dispatcher | undefined
   readonly headers: Readonly<Record<string, string>>
   readonly clientId: string
   /** Ask for type-4 previews (with node and prompt ids) by sending `feature_flags` first. */
   readonly previewMetadata: boolean
-  /** Largest message accepted (bytes); enforced by the dispatcher's `webSocket.maxPayloadSize`, named in errors. */
+  /** Largest message accepted (bytes), named in errors. */
   readonly maxMessageSize: number
-  /** Filled by the socket's own dispatcher (absent with a dispatcher given by the caller). */
-  readonly watch: SocketWatch | undefined
   readonly reconnect: ReconnectOptions
   readonly onFrame: (frame: Frame) => void
   /** The socket is open and registered; `reconnected` after a drop. */
@@ -42,14 +40,14 @@ export interface SocketOptions {
 type Waiter = { resolve: () => void; reject: (error: unknown) => void }
 
 export class ComfySocket {
-  #ws: WebSocket | undefined
+  #ws: Transport | undefined
   #ready = false
   #everReady = false
   #closed = true
   #attempt = 0
   #timer: NodeJS.Timeout | undefined
   #waiters: Waiter[] = []
-  /** Counts `close()` calls, so that an attempt still loading undici when the socket closes gives up. */
+  /** Counts `close()` calls, so that an attempt still loading its WebSocket module when the socket closes gives up. */
   #closings = 0
 
   constructor(private readonly options: SocketOptions) {}
@@ -79,16 +77,16 @@ export class ComfySocket {
     clearTimeout(this.#timer)
     const ws = this.#ws
     this.#ws = undefined
-    if (ws && ws.readyState <= ws.OPEN) ws.close()
+    ws?.close()
     this.#settle(new ServerUnreachableError(this.options.endpoint.display, undefined, { cause: new Error('client closed') }))
   }
 
   #open(): void {
-    // undici and the socket's dispatcher load with the first socket or request, not with the client:
+    // The WebSocket module loads with the first socket, not with the client:
     const closings = this.#closings
-    Promise.all([undici(), resolveDispatcher(this.options.dispatcher)]).then(
-      ([{ WebSocket }, dispatcher]) => {
-        if (closings === this.#closings) this.#connect(WebSocket, dispatcher)
+    loadTransport(this.options.dispatcher).then(
+      (open) => {
+        if (closings === this.#closings) this.#connect(open)
       },
       (error: unknown) => {
         if (closings === this.#closings) this.#failed(error)
@@ -96,54 +94,55 @@ export class ComfySocket {
     )
   }
 
-  #connect(WebSocketClass: typeof WebSocket, dispatcher: Dispatcher): void {
-    const { endpoint, headers, clientId } = this.options
-    let ws: WebSocket
+  #connect(open: OpenTransport): void {
+    const { endpoint, headers, clientId, maxMessageSize } = this.options
+    let lastError: unknown
+    let tooLarge = false
+    let ws: Transport | undefined
+    const current = (): boolean => ws !== undefined && ws === this.#ws
     try {
-      ws = new WebSocketClass(endpoint.socketUrl(clientId), { dispatcher, headers })
+      ws = open(
+        { url: endpoint.socketUrl(clientId), headers, maxMessageSize },
+        {
+          onOpen: () => {
+            if (this.options.previewMetadata) ws?.send('{"type":"feature_flags","data":{"supports_preview_metadata":true}}')
+          },
+          onMessage: (data) => {
+            if (!current()) return
+            if (!this.#ready) this.#becameReady()
+            const frame = typeof data === 'string' ? parseTextFrame(data) : parseBinaryFrame(data)
+            if (frame.kind === 'ignored') this.options.onDebug(`ignored WebSocket frame: ${frame.reason}`)
+            else this.options.onFrame(frame)
+          },
+          onError: (error, oversized) => {
+            lastError = error ?? lastError
+            tooLarge ||= oversized
+          },
+          onClose: (code, reason) => {
+            if (!current()) return
+            this.#ws = undefined
+            if (this.#closed) return
+            if (tooLarge || code === 1009) {
+              const error = new MessageTooLargeError(endpoint.display, maxMessageSize)
+              this.options.onWarning(error.message)
+              lastError = error
+            }
+            if (this.#ready) {
+              this.#ready = false
+              const why = lastError === undefined ? `code ${code}${reason ? `: ${reason}` : ''}` : describeError(lastError)
+              this.options.onDown(`WebSocket closed (${why})`)
+              this.#schedule()
+            } else {
+              this.#failed(lastError ?? new Error(`WebSocket closed during the handshake (code ${code}${reason ? `: ${reason}` : ''})`))
+            }
+          },
+        },
+      )
     } catch (error) {
       this.#failed(error)
       return
     }
     this.#ws = ws
-    ws.binaryType = 'arraybuffer'
-    let lastError: unknown
-    ws.addEventListener('open', () => {
-      if (this.options.previewMetadata) {
-        ws.send('{"type":"feature_flags","data":{"supports_preview_metadata":true}}')
-      }
-    })
-    ws.addEventListener('message', (event) => {
-      if (ws !== this.#ws) return
-      if (!this.#ready) this.#becameReady()
-      const data: unknown = event.data
-      const frame = typeof data === 'string' ? parseTextFrame(data) : parseBinaryFrame(Buffer.from(data as ArrayBuffer))
-      if (frame.kind === 'ignored') this.options.onDebug(`ignored WebSocket frame: ${frame.reason}`)
-      else this.options.onFrame(frame)
-    })
-    ws.addEventListener('error', (event) => {
-      const { error, message } = event as { error?: unknown; message?: unknown }
-      lastError = error ?? (typeof message === 'string' && message !== '' ? new Error(message) : lastError)
-    })
-    ws.addEventListener('close', (event) => {
-      if (ws !== this.#ws) return
-      this.#ws = undefined
-      if (this.#closed) return
-      const tooLarge = this.options.watch?.oversized === true || event.code === 1009
-      if (tooLarge) {
-        const error = new MessageTooLargeError(this.options.endpoint.display, this.options.maxMessageSize)
-        this.options.onWarning(error.message)
-        lastError = error
-      }
-      if (this.#ready) {
-        this.#ready = false
-        const why = lastError === undefined ? `code ${event.code}${event.reason ? `: ${event.reason}` : ''}` : describeError(lastError)
-        this.options.onDown(`WebSocket closed (${why})`)
-        this.#schedule()
-      } else {
-        this.#failed(lastError ?? new Error(`WebSocket closed during the handshake (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`))
-      }
-    })
   }
 
   #becameReady(): void {
@@ -155,10 +154,7 @@ export class ComfySocket {
     this.options.onReady(reconnected)
   }
 
-  #failed(failure: unknown): void {
-    // undici's handshake errors are empty TypeErrors; the dispatcher saw the real one (ECONNREFUSED...):
-    const seen = this.options.watch?.connectError
-    const error = seen !== undefined && failure instanceof TypeError && failure.message === '' ? seen : failure
+  #failed(error: unknown): void {
     this.options.onDebug(`WebSocket attempt failed: ${describeError(error)}`)
     this.#settle(error instanceof MessageTooLargeError ? error : new ServerUnreachableError(this.options.endpoint.display, errorCode(error), { cause: error }))
     this.#schedule()

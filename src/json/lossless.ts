@@ -4,7 +4,7 @@
  * @module
  */
 import { parse as losslessParse } from './lossless-json.js'
-import { JsonParseError, SerializationError, type IssuePath } from '../errors.js'
+import { JsonParseError, MAX_JSON_DEPTH, SerializationError, type IssuePath } from '../errors.js'
 import { assertJsonDepth } from './depth.js'
 import { scanJson } from './scan.js'
 
@@ -20,6 +20,8 @@ const BIGINT_MARK_JSON = `\\u0000bigint:${NONCE}:`
 // The mark as JSON.stringify writes it (NUL escaped), around the digits:
 const BIGINT_STRING = new RegExp(`"\\\\u0000bigint:${NONCE}:(-?\\d+)"`, 'g')
 
+const SIXTEEN_DIGITS = /\d{16}/
+
 /**
  * Parses JSON text; throws {@link JsonParseError} with line and column on bad input, {@link JsonDepthError} for
  * nesting deeper than 1,000 levels and {@link JsonIntegerTooLongError} for integers over 4,300 digits (both with
@@ -27,6 +29,16 @@ const BIGINT_STRING = new RegExp(`"\\\\u0000bigint:${NONCE}:(-?\\d+)"`, 'g')
  * a `"__proto__"` key becomes an own property, never a prototype.
  */
 export function parseJson(text: string, options: { file?: string } = {}): JsonValue {
+  // Short text without 16 digits in a row (15 are always a safe integer) holds no unsafe integer, and cannot nest
+  // past the depth limit (a level takes a character): JSON.parse alone reads it, as it reads most WebSocket
+  // messages and server answers. Invalid text goes the long way, for the error's position.
+  if (text.length <= MAX_JSON_DEPTH && !SIXTEEN_DIGITS.test(text)) {
+    try {
+      return JSON.parse(text) as JsonValue
+    } catch {
+      // reported below
+    }
+  }
   const scan = scanJson(text, options.file === undefined ? {} : { file: options.file })
   const unsafe = scan.unsafeIntegers
   try {

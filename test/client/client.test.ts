@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Agent } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ComfyClient,
@@ -94,6 +95,24 @@ describe('run', () => {
       expect(previews.every((e) => e.type === 'preview' && e.metadata === undefined && e.mime === 'image/jpeg')).toBe(true)
     } finally {
       await legacy.close()
+    }
+  })
+
+  it('sends the socket through a dispatcher the caller gives, as the requests (undici WebSocket)', async () => {
+    const agent = new Agent()
+    let upgrades = 0
+    const counting = agent.compose((dispatch) => (options, handler) => {
+      if (options.upgrade === 'websocket') upgrades++
+      return dispatch(options, handler)
+    })
+    const own = new ComfyClient({ url: server.url, dispatcher: counting })
+    try {
+      const results = await own.run([invertGraph('example.png', 'dispatcher').save], { timeout: 10_000 })
+      expect(results.source).toBe('events')
+      expect(upgrades).toBe(1)
+    } finally {
+      await own.close()
+      await agent.close()
     }
   })
 
