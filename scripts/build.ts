@@ -3,7 +3,8 @@
  * - replaces each vendored module (a src file that only re-exports a few names from a dependency) with a
  *   bundle of just those names: zod's entries re-export all its locales and lossless-json's spreads one
  *   function over ten modules, so, imported as published, they were most of the start-up of `import 'comfy-dsl'`;
- * - writes the CLI's file of the core definitions (src/cli/core-defs.ts).
+ * - writes the CLI's file of the core definitions (src/cli/core-defs.ts);
+ * - bundles the modules into one file per entry and a few shared chunks (scripts/bundle-entries.ts).
  * The benchmarks build through here too, so they measure what `npm pack` ships.
  */
 import { execFileSync } from 'node:child_process'
@@ -12,6 +13,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { encodeCoreDefsFile } from '../src/cli/core-defs.js'
+import { bundleEntries } from './bundle-entries.js'
 import { ROOT } from './paths.js'
 
 interface Vendored {
@@ -34,6 +36,7 @@ export async function buildPackage(): Promise<void> {
   })
   for (const vendored of VENDORED) await bundle(vendored)
   await writeCoreDefsFile()
+  await bundleEntries()
 }
 
 /** The CLI's file of the core definitions (src/cli/core-defs.ts), from the compiled generated module. */
