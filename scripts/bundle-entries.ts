@@ -3,10 +3,9 @@
  * one file per public entry plus shared chunks (rolldown), and the per-module files go.
  *
  * Why: Node's ES module loader pays per file (resolve, read, compile, link), and that, not the code, was most of
- * `import 'comfy-dsl'` (67 files). The chunks are chosen, not left to the bundler's default (a chunk per set of
- * entries that share a module, which made 28 files for the root): the root's modules that the client also uses
- * are one chunk, the rest of the root one more, the rest of the client one more; the root loads 3 files and the
- * client 2 plus the chunks of what it shares with other Node entries.
+ * `import 'comfy-dsl'` (67 files). The chunks are chosen for the start-ups that count (chunkName()), not left to
+ * the bundler's default (a chunk per set of entries that share a module, which made 28 files for the root): the
+ * root and the client load 4 files each, the CLI's `--help` 3 and its `check` 7 (plus commander).
  *
  * Every module is in exactly one chunk, so a class has one identity across entries (`instanceof` of an error
  * thrown by `comfy-dsl/client` against the class imported from `comfy-dsl` holds). Source maps chain to src/
@@ -41,10 +40,10 @@ const inputSourceMaps: Plugin = {
   },
 }
 
-/** Every module `entry` loads through static imports (what importing it costs), itself included. */
-function staticClosure(entry: string, info: (id: string) => { importedIds: readonly string[] } | null): Set<string> {
+/** Every module `entries` load through static imports (what importing them costs), themselves included. */
+function staticClosure(entries: readonly string[], info: (id: string) => { importedIds: readonly string[] } | null): Set<string> {
   const seen = new Set<string>()
-  const stack = [entry]
+  const stack = [...entries]
   while (stack.length > 0) {
     const id = stack.pop() as string
     if (seen.has(id)) continue
@@ -57,31 +56,89 @@ function staticClosure(entry: string, info: (id: string) => { importedIds: reado
 /** The generated core snapshot (2.4 MB of data, dist/defs/core/snapshot.js) stays tsc's file: bundling gains nothing and re-quotes its strings. */
 const SNAPSHOT = join(DIST, 'defs', 'core', 'snapshot.js')
 
+/**
+ * The start-ups the chunks are cut for (bench/startup.bench.ts measures them), each as the modules it loads
+ * first: the root and client entries, the CLI (`--help`), and the CLI's `check` of a file against the core
+ * definitions (the command and the core definitions' reader it imports when it runs).
+ */
+const START_UPS = {
+  root: ['index.js'],
+  client: ['client/index.js'],
+  cli: ['cli/main.js'],
+  check: ['cli/main.js', 'cli/commands/check.js', 'cli/core-defs.js'],
+} as const
+type StartUp = keyof typeof START_UPS
+
+/**
+ * The chunk of a module, from the start-ups that load it (a start-up then loads its entry and 2 to 4 chunks):
+ * - base: what the CLI's start-ups take from the library (errors, the core definitions' decoder), so that `--help`
+ *   loads no more than that;
+ * - cli: the rest of the CLI's start (`--help`); check: the rest of `check` among the CLI's files;
+ * - shared: what two of root, client and check use (validation, JSON, the DSL);
+ * - core, client: the rest of the root, of the client.
+ * Other modules are left to the bundler (a chunk per set of entries that use them). A module's imports are in its
+ * chunk or one listed before it, so chunks never import each other in a cycle (checked on the output).
+ */
+function chunkName(id: string, loadedBy: ReadonlySet<StartUp>): string | undefined {
+  // The CLI's entry awaits the command it imports, whose chunk imports the cli chunk: in that chunk, the entry's
+  // top-level await would wait for itself.
+  if (id === CLI_ENTRY) return undefined
+  const cliFile = id.startsWith(join(DIST, 'cli') + sep)
+  if (loadedBy.has('cli')) return cliFile ? 'cli' : 'base'
+  if (['root', 'client', 'check'].filter((s) => loadedBy.has(s as StartUp)).length >= 2) return 'shared'
+  if (loadedBy.has('root')) return 'core'
+  if (loadedBy.has('client')) return 'client'
+  if (loadedBy.has('check')) return cliFile ? 'check' : 'base'
+  return undefined
+}
+const CLI_ENTRY = join(DIST, 'cli', 'main.js')
+const CHUNKS = ['base', 'cli', 'shared', 'core', 'client', 'check'] as const
+
+const INPUT_OPTIONS = {
+  cwd: ROOT,
+  platform: 'node',
+  // Dependencies stay imports (dist imports ⊆ dependencies, test/package/hygiene.test.ts); the package's own files are bundled.
+  external: (id: string) => !id.startsWith('.') && !id.startsWith('/'),
+  logLevel: 'warn',
+} as const
+
+/** The names each entry exports (ids to sorted, joined names), from a bundle that keeps the entries' signatures. */
+async function exportsOf(input: Record<string, string>): Promise<Map<string, string>> {
+  const bundle = await rolldown({ ...INPUT_OPTIONS, input, preserveEntrySignatures: 'strict' })
+  const { output } = await bundle.generate({ format: 'esm' })
+  await bundle.close()
+  return new Map(output.flatMap((file) => (file.type === 'chunk' && file.isEntry ? [[file.facadeModuleId ?? '', [...file.exports].sort().join()]] : [])))
+}
+
 export async function bundleEntries(): Promise<void> {
   const input = entryPoints()
   // Filled when the module graph is known (buildEnd), read when the chunks are made (generate).
-  const closures = { root: new Set<string>(), client: new Set<string>() }
+  const chunkOf = new Map<string, string>()
+  const entryExports = await exportsOf(input)
   const chunking: Plugin = {
-    name: 'entry-closures',
+    name: 'start-up-chunks',
     resolveId(source, importer) {
       if (importer !== undefined && resolve(dirname(importer), source) === SNAPSHOT) return { id: SNAPSHOT, external: true }
       return null
     },
     buildEnd() {
       const info = (id: string) => this.getModuleInfo(id)
-      closures.root = staticClosure(input['index'] as string, info)
-      closures.client = staticClosure(input['client/index'] as string, info)
+      const loadedBy = new Map<string, Set<StartUp>>()
+      for (const [startUp, files] of Object.entries(START_UPS) as [StartUp, readonly string[]][]) {
+        for (const id of staticClosure(files.map((file) => join(DIST, file)), info)) loadedBy.set(id, (loadedBy.get(id) ?? new Set()).add(startUp))
+      }
+      for (const [id, startUps] of loadedBy) {
+        const name = chunkName(id, startUps)
+        if (name !== undefined) chunkOf.set(id, name)
+      }
     },
   }
   const bundle = await rolldown({
+    ...INPUT_OPTIONS,
     input,
-    cwd: ROOT,
-    platform: 'node',
-    // Dependencies stay imports (dist imports ⊆ dependencies, test/package/hygiene.test.ts); the package's own files are bundled.
-    external: (id) => !id.startsWith('.') && !id.startsWith('/'),
-    preserveEntrySignatures: 'strict',
+    // Required by includeDependenciesRecursively: false; the entries' exports are checked below.
+    preserveEntrySignatures: 'allow-extension',
     plugins: [inputSourceMaps, chunking],
-    logLevel: 'warn',
   })
   const { output } = await bundle.generate({
     format: 'esm',
@@ -93,14 +150,12 @@ export async function bundleEntries(): Promise<void> {
     sourcemapExcludeSources: true,
     comments: { legal: true, annotation: true, jsdoc: false },
     codeSplitting: {
-      // Higher priority first; a group does not take the modules an earlier one took.
+      // Each group takes exactly the modules chunkName() gives it (not their imports too).
+      includeDependenciesRecursively: false,
       groups: [
-        // The root's modules the client uses too (validation, the DSL, JSON, errors), and the bundler's helpers:
-        { name: 'shared', priority: 3, test: (id) => (closures.root.has(id) && closures.client.has(id)) || id.includes('rolldown/runtime') },
-        { name: 'core', priority: 2, test: (id) => closures.root.has(id) },
-        { name: 'client', priority: 1, test: (id) => closures.client.has(id) },
+        ...CHUNKS.map((name) => ({ name, test: (id: string) => chunkOf.get(id) === name })),
         // The generated factories, under a name the tests can tell (test/package/entry-load.test.ts):
-        { name: 'nodes', priority: 0, test: (id) => id.startsWith(join(DIST, 'nodes') + sep) },
+        { name: 'nodes', test: (id) => id.startsWith(join(DIST, 'nodes') + sep) },
       ],
     },
   })
@@ -111,9 +166,15 @@ export async function bundleEntries(): Promise<void> {
   }
   // The snapshot ships without its map (data, 2.4 MB): drop the comment that links it.
   writeFileSync(SNAPSHOT, readFileSync(SNAPSHOT, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n'))
+  const cycle = importCycle(new Map(output.flatMap((file) => (file.type === 'chunk' ? [[file.fileName, file.imports]] : []))))
+  if (cycle !== undefined) throw new Error(`chunks import each other in a cycle (a module could run before one it uses): ${cycle.join(' -> ')}`)
   for (const file of output) {
     const path = join(DIST, file.fileName)
     if (file.type === 'chunk') checkChunk(file.fileName, file.code)
+    // 'allow-extension' lets the bundler add exports to an entry's file; a public entry must export what its source does:
+    if (file.type === 'chunk' && file.isEntry && [...file.exports].sort().join() !== entryExports.get(file.facadeModuleId ?? '')) {
+      throw new Error(`dist/${file.fileName} does not export what its source module does (the bundler added or dropped names)`)
+    }
     mkdirSync(dirname(path), { recursive: true })
     writeFileSync(path, file.type === 'chunk' ? file.code : file.source)
   }
@@ -130,4 +191,28 @@ function checkChunk(fileName: string, code: string): void {
   // (`new.target.name`, src/errors.ts), so no class may be renamed (functions may: stack traces map back to src/).
   const renamed = /\bclass ([\w$]+\$\d+)\b/.exec(code)
   if (renamed !== null) throw new Error(`dist/${fileName}: the bundler renamed class ${renamed[1]}; rename one of the clashing classes in src/`)
+}
+
+/** A cycle of static imports between the output files, if any (as file names, the first repeated at the end). */
+function importCycle(imports: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const done = new Set<string>()
+  const path: string[] = []
+  const visit = (file: string): string[] | undefined => {
+    const at = path.indexOf(file)
+    if (at >= 0) return [...path.slice(at), file]
+    if (done.has(file)) return undefined
+    path.push(file)
+    for (const next of imports.get(file) ?? []) {
+      const cycle = imports.has(next) ? visit(next) : undefined
+      if (cycle !== undefined) return cycle
+    }
+    path.pop()
+    done.add(file)
+    return undefined
+  }
+  for (const file of imports.keys()) {
+    const cycle = visit(file)
+    if (cycle !== undefined) return cycle
+  }
+  return undefined
 }
