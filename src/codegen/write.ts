@@ -28,11 +28,12 @@ export async function writeGeneratedFiles(
     check?: boolean
     /** Which existing files the generator owns (default: .ts files carrying the generated header). */
     isGenerated?: (name: string, text: string) => boolean
+    /** The present text of each of `files` (`undefined` where there is none), when the caller read them already. */
+    current?: readonly (string | undefined)[]
   } = {},
 ): Promise<WriteResult> {
   const isGenerated = options.isGenerated ?? ((name, text) => name.endsWith('.ts') && text.includes(GENERATED_MARKER))
-  // Files are read, compared and written concurrently (the file system overlaps them; order is kept in the results):
-  const current = await Promise.all(files.map((file) => readFile(join(outDir, file.path), 'utf8').catch(() => undefined)))
+  const current = options.current ?? (await readCurrentFiles(outDir, files))
   const changedFiles = files.filter((file, i) => current[i] !== file.text)
   const changed = changedFiles.map((f) => f.path)
   const produced = new Set(files.map((f) => f.path))
@@ -56,4 +57,9 @@ export async function writeGeneratedFiles(
   )
   await Promise.all(obsolete.map((path) => rm(join(outDir, path))))
   return { changed, obsolete }
+}
+
+/** The present text of each of `files` under `outDir` (`undefined` where there is none), read concurrently. */
+export function readCurrentFiles(outDir: string, files: readonly Pick<GeneratedFile, 'path'>[]): Promise<(string | undefined)[]> {
+  return Promise.all(files.map((file) => readFile(join(outDir, file.path), 'utf8').catch(() => undefined)))
 }

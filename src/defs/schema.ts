@@ -115,12 +115,9 @@ function nullable(check: Check): Check {
 /** Accepted when one alternative accepts; else one issue naming the alternatives that failed on the type itself. */
 function union(...options: Check[]): Check {
   return (v) => {
-    const failed: RawIssue[] = []
-    for (const option of options) {
-      const issue = option(v)
-      if (issue === undefined) return undefined
-      failed.push(issue)
-    }
+    for (const option of options) if (option(v) === undefined) return undefined
+    // Rejected (rare): the alternatives' issues again, for the message; an accepted value allocates nothing.
+    const failed = options.map((option) => option(v) as RawIssue)
     const expected = failed.filter((i) => !i.union && i.path.length === 0).map((i) => i.expected[0] as string)
     return { path: [], union: true, expected }
   }
@@ -201,7 +198,28 @@ const INPUT_OPTION_FIELDS = {
   control_after_generate: optional(union(boolean, string)),
 }
 const INPUT_OPTION_KEYS = Object.keys(INPUT_OPTION_FIELDS)
-const inputOptions = looseObject(INPUT_OPTION_FIELDS)
+const INPUT_OPTION_CHECKS: readonly Check[] = Object.values(INPUT_OPTION_FIELDS)
+const INPUT_OPTION_INDEX = new Map(INPUT_OPTION_KEYS.map((key, i) => [key, i]))
+
+/**
+ * `looseObject(INPUT_OPTION_FIELDS)` in one pass over the keys the options have (a few, of 16 typed fields, all
+ * optional: an absent one passes). The issue of the earliest field in declared order is the first, as there.
+ */
+const inputOptions: Check = (v) => {
+  if (!isObject(v)) return typeIssue('object')
+  let first = -1
+  let firstIssue: RawIssue | undefined
+  for (const key in v) {
+    const index = INPUT_OPTION_INDEX.get(key)
+    if (index === undefined || (firstIssue !== undefined && index > first)) continue
+    const issue = (INPUT_OPTION_CHECKS[index] as Check)(v[key])
+    if (issue !== undefined) {
+      first = index
+      firstIssue = issue
+    }
+  }
+  return firstIssue === undefined ? undefined : at(INPUT_OPTION_KEYS[first] as string, firstIssue)
+}
 const inputType = union(string, array(comboOption))
 
 /** `[type, options?, ...ignored]`. */
@@ -255,9 +273,19 @@ export const checkNodeInfo: Check = looseObject({
 export function canonicalOptions(options: RawInputOptions | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   if (options === undefined) return out
-  for (const key of INPUT_OPTION_KEYS) if (key in options) out[key] = options[key]
+  // The typed fields present, as bits by declared index (16 fields), then written in that order:
+  let typed = 0
   for (const key in options) {
-    if (key === '__proto__' || Object.hasOwn(out, key) || Object.hasOwn(INPUT_OPTION_FIELDS, key)) continue
+    const index = INPUT_OPTION_INDEX.get(key)
+    if (index !== undefined) typed |= 1 << index
+  }
+  for (let index = 0; typed !== 0; index++, typed >>>= 1) {
+    if ((typed & 1) === 0) continue
+    const key = INPUT_OPTION_KEYS[index] as string
+    out[key] = options[key]
+  }
+  for (const key in options) {
+    if (key === '__proto__' || INPUT_OPTION_INDEX.has(key)) continue
     out[key] = options[key]
   }
   return out

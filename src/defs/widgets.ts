@@ -10,7 +10,7 @@ const V3_WIDGET_TYPES = new Set(['COLOR', 'BOUNDING_BOX', 'CURVE', 'RANGE', 'IMA
 
 /** Splits a comma union the way the server does (`"IMAGE, MASK"` -> `["IMAGE", "MASK"]`). */
 export function splitTypes(type: string): string[] {
-  return type.split(',').map((t) => t.trim())
+  return type.includes(',') ? type.split(',').map((t) => t.trim()) : [type.trim()]
 }
 
 /** True for primitive and V3 widget types that the editor shows as widgets (unless `forceInput`). */

@@ -4,7 +4,7 @@
  * @module
  */
 import { parse as losslessParse } from './lossless-json.js'
-import { JsonParseError, SerializationError } from '../errors.js'
+import { JsonParseError, SerializationError, type IssuePath } from '../errors.js'
 import { assertJsonDepth } from './depth.js'
 import { scanJson } from './scan.js'
 
@@ -15,6 +15,8 @@ export type JsonValue = null | boolean | number | bigint | string | JsonValue[] 
 // happens to start the same way from being taken for one:
 const NONCE = Math.random().toString(36).slice(2)
 const BIGINT_MARK = `\u0000bigint:${NONCE}:`
+// The mark as it is written into JSON text (JSON.parse refuses a raw NUL in a string; it reads `\u0000` as one):
+const BIGINT_MARK_JSON = `\\u0000bigint:${NONCE}:`
 // The mark as JSON.stringify writes it (NUL escaped), around the digits:
 const BIGINT_STRING = new RegExp(`"\\\\u0000bigint:${NONCE}:(-?\\d+)"`, 'g')
 
@@ -35,11 +37,11 @@ export function parseJson(text: string, options: { file?: string } = {}): JsonVa
     for (let k = 0; k < unsafe.length; k += 2) {
       const start = unsafe[k] as number
       const end = unsafe[k + 1] as number
-      parts.push(text.slice(from, start), '"', BIGINT_MARK, text.slice(start, end), '"')
+      parts.push(text.slice(from, start), '"', BIGINT_MARK_JSON, text.slice(start, end), '"')
       from = end
     }
     parts.push(text.slice(from))
-    return reviveBigints(JSON.parse(parts.join('')) as JsonValue)
+    return reviveBigints(JSON.parse(parts.join('')) as JsonValue, scan.unsafeIntegerPaths)
   } catch {
     // Node 20's JSON.parse gives no position; the lossless parser does, so it reports the error. The scan bounded
     // the nesting it can reach, so its recursion is safe.
@@ -83,23 +85,39 @@ function isSafeOrFloat(literal: string): boolean {
   return !/^-?\d+$/.test(literal) || Number.isSafeInteger(Number(literal))
 }
 
-// Depth is bounded by the scan (1,000), so recursion is safe here:
-function reviveBigints(value: JsonValue): JsonValue {
-  if (typeof value === 'string') {
-    return value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i] as JsonValue
-      if (needsRevive(item)) value[i] = reviveBigints(item)
+/**
+ * Turns the marked strings at `paths` (where the scan found the unsafe integers) into bigints, without walking the
+ * rest of the value. With duplicate keys a path may lead to a later value, or to one already revived: only a
+ * marked string is replaced, with the digits it carries, so each surviving mark is revived once.
+ */
+function reviveBigints(root: JsonValue, paths: readonly IssuePath[]): JsonValue {
+  let value = root
+  for (const path of paths) {
+    if (path.length === 0) {
+      value = revivedString(value)
+      continue
     }
-  } else if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      const item = value[key] as JsonValue
-      if (needsRevive(item)) defineOwn(value, key, reviveBigints(item))
-    }
+    let parent: JsonValue | undefined = value
+    for (let i = 0; i < path.length - 1 && parent !== undefined; i++) parent = ownItem(parent, path[i] as string | number)
+    if (parent === undefined || parent === null || typeof parent !== 'object') continue
+    const key = path[path.length - 1] as string | number
+    const item = ownItem(parent, key)
+    if (typeof item !== 'string' || !item.startsWith(BIGINT_MARK)) continue
+    if (Array.isArray(parent)) parent[key as number] = revivedString(item)
+    else defineOwn(parent, String(key), revivedString(item))
   }
   return value
+}
+
+/** An own item of an object or array (never an inherited one, such as `__proto__`'s getter). */
+function ownItem(container: JsonValue, key: string | number): JsonValue | undefined {
+  if (container === null || typeof container !== 'object') return undefined
+  if (Array.isArray(container)) return typeof key === 'number' ? container[key] : undefined
+  return typeof key === 'string' && Object.hasOwn(container, key) ? container[key] : undefined
+}
+
+function revivedString(value: JsonValue): JsonValue {
+  return typeof value === 'string' && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value
 }
 
 // Plain assignment to an own "__proto__" key would reach the inherited setter:
@@ -107,9 +125,6 @@ function defineOwn(target: Record<string, JsonValue>, key: string, value: JsonVa
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
-function needsRevive(value: JsonValue): boolean {
-  return (typeof value === 'object' && value !== null) || (typeof value === 'string' && value.charCodeAt(0) === 0)
-}
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1

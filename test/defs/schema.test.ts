@@ -99,6 +99,7 @@ describe('schema.ts checks node definitions as the zod schema did', () => {
     expect(zod.success).toBe(true)
     expect(Object.keys(canonicalOptions(options))).toEqual(Object.keys(zod.data as object))
     expect(Object.keys(canonicalOptions(options))).toEqual(['min', 'tooltip', 'options', 'zeta', 'default'])
+    expect(Object.getPrototypeOf(canonicalOptions(options))).toBe(Object.prototype)
   })
 
   test('an issue becomes an ObjectInfoError with the JSON path and the received value', () => {

@@ -4,11 +4,11 @@
  * (no generated header) is replaced only with --overwrite. Exit 1 with --check when --out is stale.
  * @module
  */
-import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { Option } from 'commander'
 import { GENERATED_MARKER } from '../../codegen/marker.js'
-import { writeGeneratedFiles } from '../../codegen/write.js'
+import type { GeneratedFile } from '../../codegen/generate.js'
+import { readCurrentFiles, writeGeneratedFiles } from '../../codegen/write.js'
 import { StaleGeneratedCodeError } from '../../errors.js'
 import { loadDefsFor } from '../defs-source.js'
 import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
@@ -68,13 +68,15 @@ async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
     const loaded = await loading
     const files = await generateNodeFiles(loaded.defs, { importFrom: flags.importFrom, source: flags.objectInfo ?? loaded.source })
     const outDir = resolve(io.cwd, flags.out)
-    if (!flags.check && !flags.overwrite) await refuseForeignFiles(outDir, flags.out, files.map((f) => f.path))
+    // Read once: for refusing files codegen did not write, and for writing only the changed ones.
+    const current = await readCurrentFiles(outDir, files)
+    if (!flags.check && !flags.overwrite) refuseForeignFiles(flags.out, files, current)
     report.set('classes', loaded.defs.classes.size)
     report.set('files', files.length)
     report.set('out', flags.out)
     let result
     try {
-      result = await writeGeneratedFiles(outDir, files, { check: flags.check === true })
+      result = await writeGeneratedFiles(outDir, files, { check: flags.check === true, current })
     } catch (error) {
       if (!(error instanceof StaleGeneratedCodeError)) throw error
       report.set('stale', error.staleFiles)
@@ -93,9 +95,8 @@ async function runCodegen(flags: CodegenFlags, io: CliIo): Promise<number> {
 }
 
 // Files in --out with the names codegen writes, that codegen did not write (no generated header):
-async function refuseForeignFiles(outDir: string, shownDir: string, paths: readonly string[]): Promise<void> {
-  const texts = await Promise.all(paths.map((path) => readFile(join(outDir, path), 'utf8').catch(() => undefined)))
-  const foreign = paths.filter((_, i) => texts[i] !== undefined && !(texts[i] as string).includes(GENERATED_MARKER)).map((path) => join(shownDir, path))
+function refuseForeignFiles(shownDir: string, files: readonly GeneratedFile[], texts: readonly (string | undefined)[]): void {
+  const foreign = files.filter((_, i) => texts[i] !== undefined && !(texts[i] as string).includes(GENERATED_MARKER)).map((file) => join(shownDir, file.path))
   if (foreign.length > 0) {
     throw new CliUsageError(`${foreign.join(', ')} exist${foreign.length === 1 ? 's' : ''} and were not written by codegen; pass --overwrite to replace them`, {
       file: foreign[0] as string,

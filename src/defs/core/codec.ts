@@ -20,30 +20,77 @@ export interface EncodedClass {
 
 /** The JSON text of one class (key order kept, so decoding gives back the same objects). */
 export function encodeNodeDef(def: NodeDef): string {
+  try {
+    // Most classes hold no bigint: their inputs copied with the placeholder for `config`, written without a replacer.
+    return `{"d":${JSON.stringify({ ...def, inputs: def.inputs.map(withConfigPlaceholder) })}}`
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error
+  }
+  // A bigint somewhere (JSON.stringify refused it): the replacer writes bigints as decimal strings and a shared
+  // `config` as the placeholder; their paths are listed.
   const bigints: Path[] = []
-  const d = encodeValue(def, [], bigints)
-  return JSON.stringify(bigints.length === 0 ? { d } : { d, b: bigints })
+  findBigints(def, [], bigints)
+  const d = JSON.stringify(def, encodedItem)
+  return bigints.length === 0 ? `{"d":${d}}` : `{"d":${d},"b":${JSON.stringify(bigints)}}`
 }
 
-function encodeValue(value: unknown, path: Path, bigints: Path[]): unknown {
+/** An input as encoded: a `config` that is `spec[1]` as `0`, and so in the nested inputs of V3 dynamic ones. */
+function withConfigPlaceholder(input: InputDef): InputDef {
+  const copy = (hasSharedConfig(input as never) ? { ...input, config: 0 } : { ...input }) as Record<string, unknown>
+  switch (input.kind) {
+    case 'AUTOGROW':
+      copy['template'] = withConfigPlaceholder(input.template)
+      break
+    case 'DYNAMIC_COMBO':
+      copy['choices'] = input.choices.map((choice) => ({ ...choice, inputs: choice.inputs.map(withConfigPlaceholder) }))
+      break
+    case 'DYNAMIC_SLOT':
+      copy['inputs'] = input.inputs.map(withConfigPlaceholder)
+      break
+    default:
+      break
+  }
+  return copy as unknown as InputDef
+}
+
+function encodedItem(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString()
+  if (key === 'config' && hasSharedConfig(this as Record<string, unknown>)) return 0
+  return value
+}
+
+// The paths of the bigints in `value`, walked with one path array (copied only for a bigint found):
+function findBigints(value: unknown, path: Path, found: Path[]): void {
   if (typeof value === 'bigint') {
-    bigints.push(path)
-    return value.toString()
+    found.push([...path])
+    return
   }
-  if (Array.isArray(value)) return value.map((item, i) => encodeValue(item, [...path, i], bigints))
-  if (value === null || typeof value !== 'object') return value
+  if (value === null || typeof value !== 'object') return
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (item !== null && (typeof item === 'object' || typeof item === 'bigint')) {
+        path.push(i)
+        findBigints(item, path, found)
+        path.pop()
+      }
+    }
+    return
+  }
   const record = value as Record<string, unknown>
-  const out: Record<string, unknown> = {}
-  // An input's `config` is `spec[1]`: written once (inside `spec`), restored on decoding.
-  const sharedConfig = isInput(record) && Array.isArray(record['spec']) && record['spec'][1] === record['config']
-  for (const [key, item] of Object.entries(record)) {
-    out[key] = key === 'config' && sharedConfig ? 0 : encodeValue(item, [...path, key], bigints)
+  // An input's `config` is `spec[1]`: its bigints are found (and restored on decoding) inside `spec`.
+  const sharedConfig = hasSharedConfig(record)
+  for (const key of Object.keys(record)) {
+    const item = record[key]
+    if (item === null || (typeof item !== 'object' && typeof item !== 'bigint') || (key === 'config' && sharedConfig)) continue
+    path.push(key)
+    findBigints(item, path, found)
+    path.pop()
   }
-  return out
 }
 
-function isInput(record: Record<string, unknown>): boolean {
-  return typeof record['kind'] === 'string' && 'spec' in record && 'config' in record
+function hasSharedConfig(record: Record<string, unknown>): boolean {
+  return typeof record['kind'] === 'string' && Array.isArray(record['spec']) && 'config' in record && record['spec'][1] === record['config']
 }
 
 /**
