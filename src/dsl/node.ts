@@ -67,12 +67,46 @@ class OutputImpl {
 }
 Object.defineProperty(OutputImpl.prototype, OUTPUT_BRAND, { value: true })
 
+/**
+ * @internal How the serializer walks the handles this copy of the package made. A handle from another copy (the
+ * brands are shared through the symbol registry) has no bookkeeping: `dependencies` says so with `undefined`.
+ */
+export interface HandleWalk {
+  dependencies(handle: NodeHandle): readonly NodeHandle[] | undefined
+  /** The walk that last marked the handle (0: none). */
+  reachedIn(handle: NodeHandle): number
+  /** The place the last walk gave the handle. */
+  place(handle: NodeHandle): number
+  mark(handle: NodeHandle, walk: number, place: number): void
+}
+
+/** @internal */
+export let handleWalk: HandleWalk
+
 class NodeImpl {
   declare readonly [NODE_BRAND]: true
   readonly id: string | undefined
   readonly title: string | undefined
   readonly #outputs: readonly Output[]
   readonly #known: boolean
+  // The nodes the links among the inputs come from, in input order (the inputs never change):
+  readonly #dependencies: readonly NodeHandle[]
+  // The serializer's bookkeeping, so that walking a 10,000-node graph needs no Map (private fields stay writable
+  // on the frozen handle): the walk that last reached this node, and its place in that walk's order.
+  #walk = 0
+  #place = 0
+
+  static {
+    handleWalk = {
+      dependencies: (handle) => (#dependencies in handle ? handle.#dependencies : undefined),
+      reachedIn: (handle) => (handle as NodeImpl).#walk,
+      place: (handle) => (handle as NodeImpl).#place,
+      mark: (handle, walk, place) => {
+        ;(handle as NodeImpl).#walk = walk
+        ;(handle as NodeImpl).#place = place
+      },
+    }
+  }
 
   constructor(
     readonly classType: string,
@@ -85,6 +119,7 @@ class NodeImpl {
     this.title = options?.title
     this.#known = known
     this.#outputs = outputTypes.map((type, slot) => new OutputImpl(this, slot, type) as unknown as Output)
+    this.#dependencies = linkedNodes(inputs)
   }
 
   out(i: number): Output {
@@ -100,6 +135,21 @@ class NodeImpl {
   }
 }
 Object.defineProperty(NodeImpl.prototype, NODE_BRAND, { value: true })
+
+const NO_DEPENDENCIES: readonly NodeHandle[] = []
+
+// Outputs nested in lists or objects are not dependencies: serialization reports them as errors.
+function linkedNodes(inputs: Readonly<Record<string, InputValue | undefined>>): readonly NodeHandle[] {
+  let nodes: NodeHandle[] | undefined
+  const values = Object.values(inputs)
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    if (typeof value === 'object' && value !== null && (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] === true) {
+      ;(nodes ??= []).push((value as Output).node)
+    }
+  }
+  return nodes ?? NO_DEPENDENCIES
+}
 
 /**
  * @internal Creates a node from a {@link NodeSpec}: fills defaults, flattens V3 dynamic inputs, exposes named

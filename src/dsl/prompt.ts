@@ -3,8 +3,9 @@
  * @module
  */
 import { describeValue, SerializationError } from '../errors.js'
-import { walkPostOrder, type PostOrderWalk } from '../graph/post-order.js'
+import { walkPostOrder } from '../graph/post-order.js'
 import { guardExactIntegers } from '../json/lossless.js'
+import { orderHandles, type HandleOrder } from './order.js'
 import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
 import { isNodeHandle, isOutput, OUTPUT_BRAND, type InputValue, type NodeHandle, type Output } from './output.js'
 
@@ -76,15 +77,15 @@ function build(
   transform: ((value: ApiValue) => ApiValue) | undefined,
 ): { prompt: ApiPrompt; order: readonly NodeHandle[]; ids: readonly string[] } {
   firstUnsafeInteger = undefined
-  const { order, position } = reachableInDependencyOrder(roots)
+  const { order, placeOf } = reachableInDependencyOrder(roots)
   const ids = assignIds(order)
-  const idOf = (handle: NodeHandle): string => ids[position.get(handle) as number] as string
+  const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
   const prompt: ApiPrompt = {}
   for (let i = 0; i < order.length; i++) {
     const handle = order[i] as NodeHandle
     const id = ids[i] as string
-    const inputs: Record<string, ApiValue> = {}
     const given = handle.inputs
+    const inputs: Record<string, ApiValue> = {}
     // Object.keys, not for-in: 5x faster on the frozen input records, same order:
     const names = Object.keys(given)
     for (let k = 0; k < names.length; k++) {
@@ -94,7 +95,7 @@ function build(
       let serialized: ApiValue
       // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
       if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
-      else if (isLink(value)) serialized = [ids[position.get(value.node) as number] as string, value.slot]
+      else if (isLink(value)) serialized = [ids[placeOf(value.node)] as string, value.slot]
       else {
         serialized = serializeInput(value, idOf, id, name)
         if (transform !== undefined) serialized = transform(serialized)
@@ -151,7 +152,7 @@ function jsonReady(value: unknown, marks: { found: boolean }): unknown {
 }
 
 // Dependencies before dependents; the DSL cannot build a cycle, but a mutated handle could:
-function reachableInDependencyOrder(roots: readonly PromptRoot[]): PostOrderWalk<NodeHandle> {
+function reachableInDependencyOrder(roots: readonly PromptRoot[]): HandleOrder {
   const starts = roots.map((root) => {
     const start = isOutput(root) ? root.node : root
     if (!isNodeHandle(start)) {
@@ -159,9 +160,14 @@ function reachableInDependencyOrder(roots: readonly PromptRoot[]): PostOrderWalk
     }
     return start
   })
-  return walkPostOrder(starts, dependencies, undefined, (_path, from, dep) => {
+  const onCycle = (from: NodeHandle, dep: NodeHandle): never => {
     throw new SerializationError(from.id, undefined, `the graph has a cycle through ${dep.classType}`)
-  })
+  }
+  // Handles of another copy of the package (brands are shared) have no walk marks; a Map walks them:
+  const marked = orderHandles(starts, onCycle)
+  if (marked !== undefined) return marked
+  const { order, position } = walkPostOrder(starts, dependencies, undefined, (_path, from, dep) => onCycle(from, dep))
+  return { order, placeOf: (handle) => position.get(handle) as number }
 }
 
 const NO_DEPENDENCIES: readonly NodeHandle[] = []

@@ -1,6 +1,7 @@
 /**
  * Transpiling to DSL source: for every fixture workflow whose classes the bundled core definitions know, the
- * source compiles under strict tsc and its `toPrompt()` gives the same API JSON back.
+ * source compiles under strict tsc and its `toPrompt()` gives the same API JSON back. The compile shares its
+ * program with the instantiation budget of the benchmark's txt2img.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -11,10 +12,12 @@ import { parseObjectInfo } from '../../src/defs/load.js'
 import type { ApiPrompt } from '../../src/dsl/prompt.js'
 import { WorkflowFormatError } from '../../src/errors.js'
 import { fixturePath } from '../helpers/fixtures.js'
-import { typecheck, STRICT_OPTIONS } from '../helpers/typecheck.js'
+import { sharedProgram, STRICT_OPTIONS, type SharedProgram } from '../helpers/typecheck.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const OUT = join(ROOT, 'test', '.tmp', 'transpile')
+const TXT2IMG = join(ROOT, 'bench', 'fixtures', 'txt2img.ts')
+const BUDGET = JSON.parse(readFileSync(join(ROOT, 'test', 'types', 'instantiation-budget.json'), 'utf8')) as { txt2img: number }
 const defs = parseObjectInfo(readFileSync(join(ROOT, 'snapshots/core_comfyui_v0.26.0.object_info.json'), 'utf8')).defs
 
 interface Case {
@@ -75,8 +78,31 @@ describe(transpileToDsl.name, () => {
     expect(cases.length).toBeGreaterThanOrEqual(40)
   })
 
+  // One program for the two checks that compile user code against the sources (the compiler's start-up, the lib
+  // and the 1.5 MB of generated factories are paid once): the benchmark's txt2img, checked first so that its
+  // instantiation count is that of a program of its own, then every transpiled source.
+  let program: SharedProgram | undefined
+  const userCode = (): SharedProgram =>
+    (program ??= sharedProgram([TXT2IMG, ...files.values()], {
+      ...STRICT_OPTIONS,
+      skipLibCheck: true,
+      paths: { 'comfy-dsl': [join(ROOT, 'src/dsl/index.ts')], 'comfy-dsl/nodes': [join(ROOT, 'src/nodes/index.ts')] },
+    }))
+
+  // Type-performance tripwire: txt2img importing all generated core factories must not grow more than 20% over the
+  // committed budget (after kysely's and hono's budgets).
+  test('the benchmark\'s txt2img type-checks within the instantiation budget', () => {
+    const { errors, instantiations } = userCode().check((file) => !file.startsWith(OUT + '/'))
+    expect(errors).toEqual([])
+    expect(instantiations).toBeGreaterThan(0)
+    expect(
+      instantiations,
+      `instantiations grew to ${instantiations} (budget ${BUDGET.txt2img}); if intended, update test/types/instantiation-budget.json`,
+    ).toBeLessThanOrEqual(Math.round(BUDGET.txt2img * 1.2))
+  }, 120_000)
+
   test('every transpiled source compiles under strict tsc', () => {
-    const { errors } = typecheck([...files.values()], { ...STRICT_OPTIONS, noUnusedLocals: true, skipLibCheck: true })
+    const { errors } = userCode().check((file) => file.startsWith(OUT + '/'))
     expect(errors).toEqual([])
   }, 120_000)
 

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { node, nodeFactory } from '../../src/dsl/node.js'
+import type { NodeHandle, Output } from '../../src/dsl/output.js'
+import { postOrder } from '../../src/graph/post-order.js'
 import { buildPrompt, toPrompt, toPromptJson } from '../../src/dsl/prompt.js'
 import { InvalidArgumentError, SerializationError, UnknownNodeClassError } from '../../src/errors.js'
 import { loadDefs } from '../helpers/fixtures.js'
@@ -107,6 +109,49 @@ describe(toPrompt.name, () => {
     const { prompt, ids } = buildPrompt([last])
     expect(Object.keys(prompt)).toHaveLength(10_001)
     expect(ids.get(last)).toBe('10001')
+  })
+
+  // The brands are shared through the symbol registry, so a handle from another copy of the package is a handle;
+  // it has none of this copy's walk marks, and the graph is walked with a Map instead, to the same prompt:
+  const foreignNode = (classType: string, inputs: Record<string, unknown>): NodeHandle & { self: Output } => {
+    const handle = { [Symbol.for('comfy-dsl.node')]: true, classType, inputs, id: undefined, title: undefined, outputTypes: ['IMAGE'] }
+    const self = { [Symbol.for('comfy-dsl.output')]: true, node: handle, slot: 0, type: 'IMAGE' }
+    return Object.assign(handle, { self }) as unknown as NodeHandle & { self: Output }
+  }
+
+  test('handles made by another copy of the package serialize like this copy\'s', () => {
+    const empty = n('EmptyImage', {})
+    const foreign = foreignNode('ImageInvert', { image: empty.out(0) })
+    const prompt = toPrompt(n('SaveImage', { images: foreign.self, filename_prefix: 'x' }))
+    expect(prompt).toEqual({
+      '1': { class_type: 'EmptyImage', inputs: { width: 512, height: 512, batch_size: 1, color: 0 } },
+      '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+      '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'x' } },
+    })
+  })
+
+  test('ids follow the shared post-order walk on a random graph with shared nodes and repeated roots', () => {
+    // A deterministic pseudo-random DAG: every node links to up to three earlier ones.
+    let state = 7
+    const random = (n: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n)
+    const handles: NodeHandle[] = []
+    for (let i = 0; i < 300; i++) {
+      const inputs: Record<string, unknown> = { index: i }
+      for (let k = 0; k < 3 && handles.length > 0; k++) if (random(2) === 0) inputs[`in${k}`] = (handles[random(handles.length)] as NodeHandle & { out(i: number): Output }).out(0)
+      handles.push(node('Any', inputs))
+    }
+    const roots = [handles[299], handles[150], handles[299], handles[42]] as NodeHandle[]
+    const links = (h: NodeHandle): NodeHandle[] => Object.values(h.inputs).flatMap((v) => (typeof v === 'object' && v !== null && 'slot' in v ? [(v as Output).node] : []))
+    const expected = postOrder(roots, links)
+    const { ids } = buildPrompt(roots)
+    expect([...ids.keys()]).toEqual(expected)
+    expect([...ids.values()]).toEqual(expected.map((_, i) => String(i + 1)))
+  })
+
+  test('a cycle through a mutable handle is an error', () => {
+    const foreign = foreignNode('ImageInvert', {})
+    ;(foreign.inputs as Record<string, unknown>)['image'] = n('ImageInvert', { image: foreign.self }).out(0)
+    expect(() => toPrompt(foreign)).toThrow(/cycle through ImageInvert/)
   })
 })
 

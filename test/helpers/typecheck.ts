@@ -1,3 +1,3 @@
 /** The in-process type checker the scripts use, for tests. */
-export { STRICT_OPTIONS, typecheck } from '../../scripts/typecheck.js'
-export type { TypecheckResult } from '../../scripts/typecheck.js'
+export { sharedProgram, STRICT_OPTIONS, typecheck } from '../../scripts/typecheck.js'
+export type { SharedProgram, TypecheckResult } from '../../scripts/typecheck.js'
