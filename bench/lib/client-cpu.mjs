@@ -2,7 +2,7 @@
 // under tsx every message also pays for the loader's source-map and stack-trace hooks.
 // Usage: node bench/lib/client-cpu.mjs URL   (prints {"idle": %, "busy": %} as JSON)
 import { ComfyClient } from '../../dist/client/index.js'
-import { node } from '../../dist/dsl/index.js'
+import { node } from '../../dist/index.js'
 
 const url = process.argv[2]
 const percent = (cpu, ms) => ((cpu.user + cpu.system) / 1000 / ms) * 100

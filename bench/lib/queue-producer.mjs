@@ -1,8 +1,7 @@
 // A producer process of the queue benchmark (compiled package, plain node).
 // Usage: node bench/lib/queue-producer.mjs REDIS_URL QUEUE SERVER_URL JOBS TAG
 // Enqueues JOBS small sampler jobs, waits for every one, prints {"latencies": [ms...], "completed", "failed", "errors"}.
-import { parseObjectInfo } from '../../dist/index.js'
-import { node } from '../../dist/dsl/index.js'
+import { node, parseObjectInfo } from '../../dist/index.js'
 import { createQueue } from '../../dist/queue/index.js'
 
 const [redis, name, server, jobsText, tag] = process.argv.slice(2)

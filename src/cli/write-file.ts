@@ -1,6 +1,6 @@
 /** Writing a CLI output file without ever leaving a half-written one. */
-import { randomBytes } from 'node:crypto'
 import { link, rename, rm, writeFile } from 'node:fs/promises'
+import { nodeCrypto } from '../client/node-crypto.js'
 import { ComfyError } from '../errors.js'
 
 /** An output file that cannot be written. */
@@ -13,7 +13,7 @@ export class OutputFileError extends ComfyError {}
  * (as the user typed it).
  */
 export async function writeFileAtomic(path: string, text: string, shown = path, overwrite = true): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
+  const temp = `${path}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`
   try {
     await writeFile(temp, text, { flag: 'wx' })
     if (overwrite) await rename(temp, path)

@@ -3,7 +3,6 @@
  * from their events or from `/history`, and polling whenever the socket is down or silent.
  * @module
  */
-import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { inspect } from 'node:util'
 import type { Dispatcher } from 'undici'
@@ -38,6 +37,7 @@ import type { HistoryEntry, QueueState, ServerError, ServerMessage, ServerNodeEr
 import type { ComfyRunner } from './runner.js'
 import { ComfySocket, type ReconnectOptions } from './socket.js'
 import { LazyAgent } from './undici.js'
+import { nodeCrypto } from './node-crypto.js'
 import { uploadFile, type MaskUploadOptions, type UploadedImage, type UploadOptions, type UploadSource } from './upload.js'
 
 export interface ComfyClientOptions {
@@ -168,7 +168,7 @@ export class ComfyClient implements ComfyRunner {
   constructor(options: ComfyClientOptions) {
     this.#options = options
     this.endpoint = new Endpoint(options.url)
-    this.clientId = options.clientId ?? randomUUID()
+    this.clientId = options.clientId ?? nodeCrypto().randomUUID()
     const headers: Record<string, string> = { ...options.headers }
     const basic = this.endpoint.authorization()
     if (basic !== undefined && !hasHeader(headers, 'authorization')) headers['authorization'] = basic
@@ -256,7 +256,7 @@ export class ComfyClient implements ComfyRunner {
   async #submit(graph: GraphInput, options: SubmitOptions, deadline: number, timeout: number): Promise<Job> {
     this.#assertOpen()
     const prepared = preparePrompt(graph)
-    const promptId = options.promptId ?? randomUUID()
+    const promptId = options.promptId ?? nodeCrypto().randomUUID()
     // Nothing to wait for when the socket is up and no image is to be uploaded (every job of a running client):
     const names =
       this.#socket.ready && options.images === undefined

@@ -3,13 +3,13 @@
  * file is written to a temporary name in the destination folder, then renamed, so no half-written file remains.
  * @module
  */
-import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { UnsafeFileNameError } from './errors.js'
+import { nodeCrypto } from './node-crypto.js'
 
 /** Returns `name` when it is a plain file name (no separators, no `..`, no control or drive characters). */
 export function checkFileName(name: string): string {
@@ -42,7 +42,7 @@ export function destinationPath(dir: string, name: string, subfolder = ''): stri
 /** Streams `source` to `target` through a temporary file in the same folder. */
 export async function writeAtomically(target: string, source: Readable | Buffer): Promise<void> {
   await mkdir(resolve(target, '..'), { recursive: true })
-  const temp = `${target}.${randomBytes(6).toString('hex')}.part`
+  const temp = `${target}.${nodeCrypto().randomBytes(6).toString('hex')}.part`
   try {
     const out = createWriteStream(temp, { flags: 'wx' })
     if (Buffer.isBuffer(source)) {

@@ -3,7 +3,6 @@
  * so uploading the same bytes twice gives the same name and never a `name (1).png` copy.
  * @module
  */
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { Readable } from 'node:stream'
@@ -11,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js'
 import { ServerProtocolError } from './errors.js'
 import { sniffMime } from './frames.js'
 import type { Http } from './http.js'
+import { nodeCrypto } from './node-crypto.js'
 import { undici } from './undici.js'
 
 /** A file path, bytes, a Node stream, a web stream or a Blob. */
@@ -79,7 +79,7 @@ export async function uploadFile(
 
 /** `<first 20 hex digits of sha256>.<ext>`, the extension from the original name or the sniffed type. */
 export function contentName(bytes: Uint8Array, mime: string, originalName?: string): string {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 20)
+  const hash = nodeCrypto().createHash('sha256').update(bytes).digest('hex').slice(0, 20)
   const ext = (originalName === undefined ? '' : extname(originalName).toLowerCase()) || EXTENSIONS[mime] || '.png'
   return `${hash}${ext}`
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -50,6 +50,9 @@ export function normalizerFingerprint(): string {
       if (/\.(js|ts)$/.test(name) && !name.startsWith('snapshot.')) hash.update(name).update(readFileSync(join(here(dir), name)))
     }
   }
+  // The built package bundles the modules into dist/chunks/ (scripts/bundle-entries.ts), whose names hash their content:
+  const chunks = here('../chunks/')
+  if (existsSync(chunks)) hash.update(readdirSync(chunks).sort().join('\n'))
   fingerprintMemo = hash.digest('hex').slice(0, 16)
   return fingerprintMemo
 }

@@ -6,7 +6,6 @@
  * interrupted), and their results are never delivered: the caller gets exactly one result per job.
  * @module
  */
-import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { DefSet } from '../../defs/model.js'
 import type { EditOptions, EditResult } from '../../edit/edit.js'
@@ -35,6 +34,7 @@ import { judge, UPLOAD_PLACEHOLDER, type Judgement } from './capability.js'
 import { NoCapableServerError, TooManyMovesError } from './errors.js'
 import { PoolJob, type PoolJobHost } from './pool-job.js'
 import { PoolServer, type PoolServerInfo, type PoolServerSpec } from './server.js'
+import { nodeCrypto } from '../node-crypto.js'
 
 export interface ComfyPoolOptions {
   readonly servers: readonly PoolServerSpec[]
@@ -168,7 +168,7 @@ export class ComfyPool implements ComfyRunner {
     const images = await materializeImages(options.images)
     const uploadTargets = uploadTargetsOf(prepared, images)
     await this.connect()
-    const id = options.promptId ?? randomUUID()
+    const id = options.promptId ?? nodeCrypto().randomUUID()
     if ([...this.#requests.keys()].some((j) => j.id === id)) throw new InvalidArgumentError(`prompt id ${id} is already in this pool`)
     const { onEvent, ...rest } = options
     const job = new PoolJob(this.#jobHost, id)
