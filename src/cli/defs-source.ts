@@ -29,13 +29,18 @@ export async function loadDefsFor(flags: DefsFlags, io: CliIo, options: LoadOpti
     const { defs, meta } = await loadCoreDefs()
     return { defs, problems: [], source: meta.file, bundled: true }
   }
-  // Reading object_info (zod, undici) is loaded only by commands that were given a file or a server:
+  // The request goes out first (its module loads only node:http), and the server answers while the parser loads:
+  const server = flags.server
+  const fetching =
+    server === undefined ? undefined : import('../codegen/fetch-object-info.js').then((m) => m.fetchObjectInfo(server, options.comfyuiVersion))
+  fetching?.catch(() => undefined) // awaited below
+  // Reading object_info is loaded only by commands that were given a file or a server:
   const source = await import('../codegen/source.js')
   // The cache settings come from the command's environment (COMFY_DSL_CACHE, COMFY_DSL_CACHE_DIR):
   const withCache = { ...options, cache: options.cache ?? source.defsCacheDir(io.env) ?? false }
   const loaded =
-    flags.server !== undefined
-      ? await source.loadObjectInfoFromServer(flags.server, withCache)
+    fetching !== undefined
+      ? await source.loadFetchedObjectInfo(await fetching, withCache)
       : await source.loadObjectInfoFile(resolve(io.cwd, flags.objectInfo as string), withCache)
   for (const problem of loaded.problems) {
     const message = `${flags.objectInfo ?? loaded.source}: skipped a malformed definition: ${problem.message}`

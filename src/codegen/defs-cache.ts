@@ -20,6 +20,7 @@ import type { DefSet } from '../defs/model.js'
 import type { NormalizeResult } from '../defs/normalize.js'
 
 const FORMAT = 'comfy-dsl object_info cache 2'
+const NEWLINE = 10
 /** Entries kept; the least recently written go first. */
 const MAX_ENTRIES = 16
 
@@ -75,17 +76,17 @@ function entryPath(dir: string, sourceSha256: string): string {
  * entry (none, another normalizer's, unreadable, corrupted).
  */
 export async function readCachedDefs(dir: string, sourceSha256: string): Promise<NormalizeResult | undefined> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(entryPath(dir, sourceSha256), 'utf8')
+    bytes = await readFile(entryPath(dir, sourceSha256))
   } catch {
     return undefined
   }
   try {
-    const newline = text.indexOf('\n')
-    const body = text.slice(newline + 1)
-    if (newline !== 64 || createHash('sha256').update(body).digest('hex') !== text.slice(0, 64)) return undefined
-    const lines = body.split('\n')
+    // The checksum is of the body's bytes, checked before they are decoded (hashing a string encodes it again):
+    if (bytes.length < 65 || bytes[64] !== NEWLINE) return undefined
+    if (createHash('sha256').update(bytes.subarray(65)).digest('hex') !== bytes.toString('latin1', 0, 64)) return undefined
+    const lines = bytes.toString('utf8', 65).split('\n')
     const header = JSON.parse(lines[0] as string) as Header
     if (header.format !== FORMAT || header.fingerprint !== normalizerFingerprint() || header.source !== sourceSha256) return undefined
     if (lines.length % 2 !== 1 || !Array.isArray(header.infoFields)) return undefined
@@ -117,11 +118,12 @@ export async function writeCachedDefs(dir: string, sourceSha256: string, result:
     }
     const lines = [JSON.stringify(header)]
     for (const [name, def] of result.defs.classes) lines.push(JSON.stringify(name), encodeNodeDef(def))
-    const body = lines.join('\n')
+    // Encoded once: the checksum is of these bytes, and they are what is written.
+    const body = Buffer.from(lines.join('\n'), 'utf8')
     await mkdir(dir, { recursive: true })
     const target = entryPath(dir, sourceSha256)
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-    await writeFile(temp, `${createHash('sha256').update(body).digest('hex')}\n${body}`)
+    await writeFile(temp, Buffer.concat([Buffer.from(`${createHash('sha256').update(body).digest('hex')}\n`, 'latin1'), body]))
     await rename(temp, target)
     await prune(dir)
   } catch {

@@ -2,21 +2,20 @@
  * Where definitions come from: a saved `/object_info` file or a live server.
  * @module
  */
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NormalizeResult } from '../defs/normalize.js'
-import { ComfyError } from '../errors.js'
 import { defsCacheDir, readCachedDefs, writeCachedDefs } from './defs-cache.js'
+import { fetchObjectInfo, ObjectInfoSourceError, type FetchedObjectInfo } from './fetch-object-info.js'
 
 export { defsCacheDir } from './defs-cache.js'
+export { ObjectInfoSourceError } from './fetch-object-info.js'
 
 /** The core definitions shipped in the package (ComfyUI v0.26.0, 792 classes); the same path from src/ and dist/. */
 export const BUNDLED_OBJECT_INFO = fileURLToPath(new URL('../../snapshots/core_comfyui_v0.26.0.object_info.json', import.meta.url))
-
-/** A server or file that could not be read. */
-export class ObjectInfoSourceError extends ComfyError {}
 
 export interface LoadedDefs extends NormalizeResult {
   /** The file path or URL the definitions came from. */
@@ -43,8 +42,9 @@ function loadParser(): Promise<typeof import('../defs/load.js')> {
  * The definitions of an object_info text: from the cache when an entry for the text is there, else parsed,
  * validated and normalized (and then cached, when nothing was malformed).
  */
-async function parseWithCache(text: string, file: string, version: string | undefined, options: LoadOptions): Promise<NormalizeResult> {
-  const hash = sha256(text)
+async function parseWithCache(source: TextSource, file: string, version: string | undefined, options: LoadOptions): Promise<NormalizeResult> {
+  const { text } = source
+  const hash = textSha256(source)
   const dir = defsCacheDir(process.env, options.cache)
   const cached = dir === undefined ? undefined : await readCachedDefs(dir, hash)
   if (cached !== undefined) {
@@ -66,68 +66,41 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex')
 }
 
+/** A text and, when it was read as such, the bytes it was decoded from. */
+interface TextSource {
+  readonly text: string
+  readonly bytes?: Buffer
+}
+
+// The hash of the text's UTF-8: of the bytes themselves when they are valid UTF-8 (then the same bytes; hashing a
+// string first encodes it again, ~5x the time), else of the decoded text, as before.
+function textSha256({ text, bytes }: TextSource): string {
+  return bytes !== undefined && isUtf8(bytes) ? createHash('sha256').update(bytes).digest('hex') : sha256(text)
+}
+
 /**
  * Reads a saved `/object_info` JSON file. The version is taken from a `v0.26.0`-like part of its name when there is
  * one; otherwise the definitions carry the node-info keys the file used, from which `validate` and the generated
  * headers tell the releases it fits (see `chooseServerVersion`).
  */
 export async function loadObjectInfoFile(path: string, options: LoadOptions = {}): Promise<LoadedDefs> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(path, 'utf8')
+    // Read as bytes and decoded at once (reading with an encoding decodes chunk by chunk, several times slower):
+    bytes = await readFile(path)
   } catch (error) {
     throw new ObjectInfoSourceError(`cannot read ${path}: ${(error as Error).message}`, { file: path, cause: error })
   }
   const version = options.comfyuiVersion ?? /v(\d+\.\d+\.\d+)/.exec(basename(path))?.[1]
-  return { ...(await parseWithCache(text, path, version, options)), source: path }
-}
-
-/**
- * One GET with node:http(s): loads in a few milliseconds, where undici costs ~100 ms of module loading, a tenth
- * of a codegen run. 30 s without a byte from the server fail the request.
- */
-async function httpGet(url: string): Promise<{ statusCode: number; text: string }> {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch (error) {
-    throw new ObjectInfoSourceError(`not a URL: ${url} (expected e.g. http://127.0.0.1:8188)`, { cause: error })
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ObjectInfoSourceError(`cannot reach ${url}: not an http:// or https:// URL (did you mean http://${url}?)`)
-  }
-  const { request } = parsed.protocol === 'https:' ? await import('node:https') : await import('node:http')
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error): void => reject(new ObjectInfoSourceError(`cannot reach ${url}: ${error.message}`, { cause: error }))
-    const req = request(parsed, { method: 'GET', headers: { accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('error', fail)
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-    })
-    req.setTimeout(30_000, () => req.destroy(new Error('no answer for 30 s')))
-    req.on('error', fail)
-    req.end()
-  })
+  return { ...(await parseWithCache({ text: bytes.toString('utf8'), bytes }, path, version, options)), source: path }
 }
 
 /** Fetches `/object_info` (and the version from `/system_stats`) from a running server. */
 export async function loadObjectInfoFromServer(baseUrl: string, options: LoadOptions = {}): Promise<LoadedDefs> {
-  const base = baseUrl.replace(/\/+$/, '')
-  const get = async (path: string): Promise<string> => {
-    const { statusCode, text } = await httpGet(`${base}${path}`)
-    if (statusCode !== 200) throw new ObjectInfoSourceError(`${base}${path} answered HTTP ${statusCode}`)
-    return text
-  }
-  const [text, stats] = await Promise.all([get('/object_info'), get('/system_stats').catch(() => '')])
-  let version = options.comfyuiVersion
-  if (version === undefined && stats !== '') {
-    try {
-      const parsed = JSON.parse(stats) as { system?: { comfyui_version?: unknown } }
-      if (typeof parsed.system?.comfyui_version === 'string') version = parsed.system.comfyui_version
-    } catch {
-      // A server without a readable /system_stats still has usable definitions.
-    }
-  }
-  return { ...(await parseWithCache(text, `${base}/object_info`, version, options)), source: base }
+  return loadFetchedObjectInfo(await fetchObjectInfo(baseUrl, options.comfyuiVersion), options)
+}
+
+/** The definitions of what {@link fetchObjectInfo} got from a server (the CLI fetches before loading this module). */
+export async function loadFetchedObjectInfo(fetched: FetchedObjectInfo, options: LoadOptions = {}): Promise<LoadedDefs> {
+  return { ...(await parseWithCache(fetched, `${fetched.base}/object_info`, fetched.version, options)), source: fetched.base }
 }

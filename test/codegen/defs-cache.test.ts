@@ -80,6 +80,19 @@ describe('cached object_info definitions', () => {
     expect(existsSync(cache) ? readdirSync(cache) : []).toEqual([])
   })
 
+  test('the sha256 of a file is of its text as decoded (the bytes when they are UTF-8, the decoded text when not)', async () => {
+    const file = join(dir, 'latin1.json')
+    const [before, after] = ['{"Good": {"input": {"required": {"a": ["INT", {"tooltip": "caf', '"}]}}, "output": ["IMAGE"]}}']
+    // A Latin-1 é: not UTF-8, decoded as U+FFFD:
+    writeFileSync(file, Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(after)]))
+    const invalid = await loadObjectInfoFile(file, { cache: false })
+    expect(invalid.defs.sha256).toBe(sha256(readFileSync(file, 'utf8')))
+    expect(invalid.defs.sha256).not.toBe(createHash('sha256').update(readFileSync(file)).digest('hex'))
+    writeFileSync(file, `${before}é ✓${after}`)
+    const valid = await loadObjectInfoFile(file, { cache: false })
+    expect(valid.defs.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'))
+  })
+
   test('off with cache: false or COMFY_DSL_CACHE=off; COMFY_DSL_CACHE_DIR moves it', () => {
     expect(defsCacheDir({}, false)).toBeUndefined()
     expect(defsCacheDir({ COMFY_DSL_CACHE: 'off' })).toBeUndefined()
