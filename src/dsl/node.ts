@@ -73,6 +73,8 @@ Object.defineProperty(OutputImpl.prototype, OUTPUT_BRAND, { value: true })
  */
 export interface HandleWalk {
   dependencies(handle: NodeHandle): readonly NodeHandle[] | undefined
+  /** True when the handle's input record is JSON as it is: no links, only strings, finite numbers, booleans, null. */
+  jsonAsIs(handle: NodeHandle): boolean
   /** The walk that last marked the handle (0: none). */
   reachedIn(handle: NodeHandle): number
   /** The place the last walk gave the handle. */
@@ -91,6 +93,7 @@ class NodeImpl {
   readonly #known: boolean
   // The nodes the links among the inputs come from, in input order (the inputs never change):
   readonly #dependencies: readonly NodeHandle[]
+  readonly #jsonAsIs: boolean
   // The serializer's bookkeeping, so that walking a 10,000-node graph needs no Map (private fields stay writable
   // on the frozen handle): the walk that last reached this node, and its place in that walk's order.
   #walk = 0
@@ -99,6 +102,7 @@ class NodeImpl {
   static {
     handleWalk = {
       dependencies: (handle) => (#dependencies in handle ? handle.#dependencies : undefined),
+      jsonAsIs: (handle) => (handle as NodeImpl).#jsonAsIs,
       reachedIn: (handle) => (handle as NodeImpl).#walk,
       place: (handle) => (handle as NodeImpl).#place,
       mark: (handle, walk, place) => {
@@ -120,6 +124,7 @@ class NodeImpl {
     this.#known = known
     this.#outputs = outputTypes.map((type, slot) => new OutputImpl(this, slot, type) as unknown as Output)
     this.#dependencies = linkedNodes(inputs)
+    this.#jsonAsIs = this.#dependencies.length === 0 && Object.values(inputs).every(isJsonAsIs)
   }
 
   out(i: number): Output {
@@ -137,6 +142,11 @@ class NodeImpl {
 Object.defineProperty(NodeImpl.prototype, NODE_BRAND, { value: true })
 
 const NO_DEPENDENCIES: readonly NodeHandle[] = []
+
+// A value JSON.stringify writes as serialization would (undefined: left out by both):
+function isJsonAsIs(value: InputValue | undefined): boolean {
+  return value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+}
 
 // Outputs nested in lists or objects are not dependencies: serialization reports them as errors.
 function linkedNodes(inputs: Readonly<Record<string, InputValue | undefined>>): readonly NodeHandle[] {

@@ -12,6 +12,8 @@ export interface HandleOrder {
   readonly order: NodeHandle[]
   /** The place of a handle in `order` (only for handles in it). */
   placeOf(handle: NodeHandle): number
+  /** See {@link HandleWalk.jsonAsIs} (false for handles of another copy of the package). */
+  jsonAsIs(handle: NodeHandle): boolean
 }
 
 // Place of a handle on the path being walked:
@@ -24,7 +26,7 @@ let walks = 0
  */
 export function orderHandles(starts: readonly NodeHandle[], onCycle: (from: NodeHandle, dependency: NodeHandle) => never): HandleOrder | undefined {
   const walk = ++walks
-  const { dependencies, reachedIn, place, mark } = handleWalk
+  const { dependencies, reachedIn, place, mark, jsonAsIs } = handleWalk
   const order: NodeHandle[] = []
   // The path, as three parallel stacks (no frame object per node):
   const nodes: NodeHandle[] = []
@@ -68,5 +70,5 @@ export function orderHandles(starts: readonly NodeHandle[], onCycle: (from: Node
       order.push(node)
     }
   }
-  return { order, placeOf: place }
+  return { order, placeOf: place, jsonAsIs }
 }

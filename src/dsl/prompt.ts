@@ -72,19 +72,30 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
   return unsafe === undefined ? prompt : guardExactIntegers(prompt, 'the prompt', unsafe.where, unsafe.value)
 }
 
+// `forJson`: the prompt is stringified at once and dropped, so a node whose input record is JSON as it is (no
+// links, no values to convert) goes in with that record itself, frozen as it is. Not with subgraph instances
+// about: their expansion rewrites records.
 function build(
   roots: readonly PromptRoot[],
   transform: ((value: ApiValue) => ApiValue) | undefined,
+  forJson = false,
 ): { prompt: ApiPrompt; order: readonly NodeHandle[]; ids: readonly string[] } {
   firstUnsafeInteger = undefined
-  const { order, placeOf } = reachableInDependencyOrder(roots)
+  const { order, placeOf, jsonAsIs } = reachableInDependencyOrder(roots)
   const ids = assignIds(order)
   const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
+  const shareRecords = forJson && !anySubgraphInstances()
   const prompt: ApiPrompt = {}
   for (let i = 0; i < order.length; i++) {
     const handle = order[i] as NodeHandle
     const id = ids[i] as string
     const given = handle.inputs
+    if (shareRecords && jsonAsIs(handle)) {
+      const node: ApiNode = { class_type: handle.classType, inputs: given as Record<string, ApiValue> }
+      if (handle.title !== undefined) node._meta = { title: handle.title }
+      prompt[id] = node
+      continue
+    }
     const inputs: Record<string, ApiValue> = {}
     // Object.keys, not for-in: 5x faster on the frozen input records, same order:
     const names = Object.keys(given)
@@ -124,7 +135,7 @@ export function toPromptJson(roots: readonly PromptRoot[], indent?: number): str
   // The prompt is built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify,
   // without a replacer called for every key and value:
   const marks = { found: false }
-  const { prompt, order, ids } = build(roots, (value) => jsonReady(value, marks) as ApiValue)
+  const { prompt, order, ids } = build(roots, (value) => jsonReady(value, marks) as ApiValue, true)
   const text = JSON.stringify(expanded(prompt, order, ids), null, indent)
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
 }
@@ -167,7 +178,7 @@ function reachableInDependencyOrder(roots: readonly PromptRoot[]): HandleOrder {
   const marked = orderHandles(starts, onCycle)
   if (marked !== undefined) return marked
   const { order, position } = walkPostOrder(starts, dependencies, undefined, (_path, from, dep) => onCycle(from, dep))
-  return { order, placeOf: (handle) => position.get(handle) as number }
+  return { order, placeOf: (handle) => position.get(handle) as number, jsonAsIs: () => false }
 }
 
 const NO_DEPENDENCIES: readonly NodeHandle[] = []

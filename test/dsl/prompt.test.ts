@@ -230,6 +230,13 @@ describe(toPromptJson.name, () => {
     expect(toPromptJson(roots)).toContain('"seed":18446744073709551615')
     expect(toPromptJson(roots)).toContain('"deep":[-1180591620717411303424,7]')
     expect(toPromptJson([txt2img(7n)])).toBe(stringifyJson(toPrompt(txt2img(7n))))
+    // A record JSON as it is (written as the handle holds it): undefined left out, __proto__ kept as a key:
+    const plain = node('Plain', JSON.parse('{"a":"x","b":true,"c":null,"__proto__":1,"7":2.5}') as Record<string, unknown>, { title: 't' })
+    const withUndefined = node('Plain', { a: 'y', skipped: undefined, z: -0 })
+    expect(toPromptJson([plain, withUndefined])).toBe(stringifyJson(toPrompt(plain, withUndefined)))
+    expect(toPromptJson([plain, withUndefined])).toBe(
+      '{"1":{"class_type":"Plain","inputs":{"7":2.5,"a":"x","b":true,"c":null,"__proto__":1},"_meta":{"title":"t"}},"2":{"class_type":"Plain","inputs":{"a":"y","z":0}}}',
+    )
   })
 
   test('rejects what JSON cannot carry, as toPrompt does', () => {
