@@ -68,22 +68,27 @@ class OutputImpl {
 Object.defineProperty(OutputImpl.prototype, OUTPUT_BRAND, { value: true })
 
 /**
- * @internal How the serializer walks the handles this copy of the package made. A handle from another copy (the
- * brands are shared through the symbol registry) has no bookkeeping: `dependencies` says so with `undefined`.
+ * @internal The serializer's bookkeeping for one handle this copy of the package made: one object of one shape
+ * for every handle (handles of different classes have different shapes, and reading their fields in the walk of
+ * a 10,000-node graph costs more than the walk itself), linked to the states of the nodes its links come from.
  */
-export interface HandleWalk {
-  dependencies(handle: NodeHandle): readonly NodeHandle[] | undefined
-  /** True when the handle's input record is JSON as it is: no links, only strings, finite numbers, booleans, null. */
-  jsonAsIs(handle: NodeHandle): boolean
-  /** The walk that last marked the handle (0: none). */
-  reachedIn(handle: NodeHandle): number
-  /** The place the last walk gave the handle. */
-  place(handle: NodeHandle): number
-  mark(handle: NodeHandle, walk: number, place: number): void
+export class WalkState {
+  /** The walk that last reached this node (0: none). */
+  walk = 0
+  /** Its place in that walk's order. */
+  place = 0
+  constructor(
+    readonly handle: NodeHandle,
+    /** The states of the nodes the links among the inputs come from, in input order; `undefined` when one of those
+     * nodes was made by another copy of the package (brands are shared through the symbol registry). */
+    readonly dependencies: readonly WalkState[] | undefined,
+    /** True when the input record is JSON as it is: no links, only strings, finite numbers, booleans, null. */
+    readonly jsonAsIs: boolean,
+  ) {}
 }
 
-/** @internal */
-export let handleWalk: HandleWalk
+/** @internal The walk state of a handle; `undefined` for a handle of another copy of the package. */
+export let walkStateOf: (handle: NodeHandle) => WalkState | undefined
 
 class NodeImpl {
   declare readonly [NODE_BRAND]: true
@@ -91,25 +96,11 @@ class NodeImpl {
   readonly title: string | undefined
   readonly #outputs: readonly Output[]
   readonly #known: boolean
-  // The nodes the links among the inputs come from, in input order (the inputs never change):
-  readonly #dependencies: readonly NodeHandle[]
-  readonly #jsonAsIs: boolean
-  // The serializer's bookkeeping, so that walking a 10,000-node graph needs no Map (private fields stay writable
-  // on the frozen handle): the walk that last reached this node, and its place in that walk's order.
-  #walk = 0
-  #place = 0
+  // Private, so it stays the serializer's; the fields of the state object stay writable on the frozen handle:
+  readonly #walkState: WalkState
 
   static {
-    handleWalk = {
-      dependencies: (handle) => (#dependencies in handle ? handle.#dependencies : undefined),
-      jsonAsIs: (handle) => (handle as NodeImpl).#jsonAsIs,
-      reachedIn: (handle) => (handle as NodeImpl).#walk,
-      place: (handle) => (handle as NodeImpl).#place,
-      mark: (handle, walk, place) => {
-        ;(handle as NodeImpl).#walk = walk
-        ;(handle as NodeImpl).#place = place
-      },
-    }
+    walkStateOf = (handle) => (#walkState in handle ? handle.#walkState : undefined)
   }
 
   constructor(
@@ -123,8 +114,8 @@ class NodeImpl {
     this.title = options?.title
     this.#known = known
     this.#outputs = outputTypes.map((type, slot) => new OutputImpl(this, slot, type) as unknown as Output)
-    this.#dependencies = linkedNodes(inputs)
-    this.#jsonAsIs = this.#dependencies.length === 0 && Object.values(inputs).every(isJsonAsIs)
+    const dependencies = linkedStates(inputs)
+    this.#walkState = new WalkState(this as unknown as NodeHandle, dependencies, dependencies?.length === 0 && Object.values(inputs).every(isJsonAsIs))
   }
 
   out(i: number): Output {
@@ -141,7 +132,7 @@ class NodeImpl {
 }
 Object.defineProperty(NodeImpl.prototype, NODE_BRAND, { value: true })
 
-const NO_DEPENDENCIES: readonly NodeHandle[] = []
+const NO_DEPENDENCIES: readonly WalkState[] = []
 
 // A value JSON.stringify writes as serialization would (undefined: left out by both):
 function isJsonAsIs(value: InputValue | undefined): boolean {
@@ -149,16 +140,18 @@ function isJsonAsIs(value: InputValue | undefined): boolean {
 }
 
 // Outputs nested in lists or objects are not dependencies: serialization reports them as errors.
-function linkedNodes(inputs: Readonly<Record<string, InputValue | undefined>>): readonly NodeHandle[] {
-  let nodes: NodeHandle[] | undefined
+function linkedStates(inputs: Readonly<Record<string, InputValue | undefined>>): readonly WalkState[] | undefined {
+  let states: WalkState[] | undefined
   const values = Object.values(inputs)
   for (let i = 0; i < values.length; i++) {
     const value = values[i]
     if (typeof value === 'object' && value !== null && (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] === true) {
-      ;(nodes ??= []).push((value as Output).node)
+      const state = walkStateOf((value as Output).node)
+      if (state === undefined) return undefined
+      ;(states ??= []).push(state)
     }
   }
-  return nodes ?? NO_DEPENDENCIES
+  return states ?? NO_DEPENDENCIES
 }
 
 /**

@@ -5,7 +5,8 @@
 import { describeValue, SerializationError } from '../errors.js'
 import { walkPostOrder } from '../graph/post-order.js'
 import { guardExactIntegers } from '../json/lossless.js'
-import { orderHandles, type HandleOrder } from './order.js'
+import { walkStateOf, type WalkState } from './node.js'
+import { orderHandles } from './order.js'
 import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
 import { isNodeHandle, isOutput, OUTPUT_BRAND, type InputValue, type NodeHandle, type Output } from './output.js'
 
@@ -81,7 +82,7 @@ function build(
   forJson = false,
 ): { prompt: ApiPrompt; order: readonly NodeHandle[]; ids: readonly string[] } {
   firstUnsafeInteger = undefined
-  const { order, placeOf, jsonAsIs } = reachableInDependencyOrder(roots)
+  const { order, states, placeOf } = reachableInDependencyOrder(roots)
   const ids = assignIds(order)
   const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
   const shareRecords = forJson && !anySubgraphInstances()
@@ -90,7 +91,11 @@ function build(
     const handle = order[i] as NodeHandle
     const id = ids[i] as string
     const given = handle.inputs
-    if (shareRecords && jsonAsIs(handle)) {
+    // With walk states, the nodes links come from are the state's dependencies, in input order:
+    const state = states === undefined ? undefined : (states[i] as WalkState)
+    const linked = state?.dependencies
+    let nextLink = 0
+    if (shareRecords && state !== undefined && state.jsonAsIs) {
       const node: ApiNode = { class_type: handle.classType, inputs: given as Record<string, ApiValue> }
       if (handle.title !== undefined) node._meta = { title: handle.title }
       prompt[id] = node
@@ -106,7 +111,7 @@ function build(
       let serialized: ApiValue
       // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
       if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
-      else if (isLink(value)) serialized = [ids[placeOf(value.node)] as string, value.slot]
+      else if (isLink(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
       else {
         serialized = serializeInput(value, idOf, id, name)
         if (transform !== undefined) serialized = transform(serialized)
@@ -163,7 +168,7 @@ function jsonReady(value: unknown, marks: { found: boolean }): unknown {
 }
 
 // Dependencies before dependents; the DSL cannot build a cycle, but a mutated handle could:
-function reachableInDependencyOrder(roots: readonly PromptRoot[]): HandleOrder {
+function reachableInDependencyOrder(roots: readonly PromptRoot[]): Reachable {
   const starts = roots.map((root) => {
     const start = isOutput(root) ? root.node : root
     if (!isNodeHandle(start)) {
@@ -174,11 +179,22 @@ function reachableInDependencyOrder(roots: readonly PromptRoot[]): HandleOrder {
   const onCycle = (from: NodeHandle, dep: NodeHandle): never => {
     throw new SerializationError(from.id, undefined, `the graph has a cycle through ${dep.classType}`)
   }
-  // Handles of another copy of the package (brands are shared) have no walk marks; a Map walks them:
-  const marked = orderHandles(starts, onCycle)
-  if (marked !== undefined) return marked
+  // Handles of another copy of the package (brands are shared) have no walk states; a Map walks them:
+  const states = orderHandles(starts, onCycle)
+  if (states !== undefined) {
+    const order = states.map((state) => state.handle)
+    return { order, states, placeOf: (handle) => (walkStateOf(handle) as WalkState).place }
+  }
   const { order, position } = walkPostOrder(starts, dependencies, undefined, (_path, from, dep) => onCycle(from, dep))
-  return { order, placeOf: (handle) => position.get(handle) as number, jsonAsIs: () => false }
+  return { order, states: undefined, placeOf: (handle) => position.get(handle) as number }
+}
+
+interface Reachable {
+  readonly order: readonly NodeHandle[]
+  /** The walk states of `order`, when every handle has one. */
+  readonly states: readonly WalkState[] | undefined
+  /** The place of a handle in `order`. */
+  placeOf(handle: NodeHandle): number
 }
 
 const NO_DEPENDENCIES: readonly NodeHandle[] = []
