@@ -6,6 +6,7 @@ import type { ComboOption, DefSet, InputDef, NodeDef } from '../defs/model.js'
 import { suggestNames } from '../defs/suggest.js'
 import { InvalidArgumentError, NodeInputError, UnknownNodeClassError } from '../errors.js'
 import { setOwn } from './prompt.js'
+import { WalkState } from './walk-state.js'
 import {
   NODE_BRAND,
   OUTPUT_BRAND,
@@ -67,26 +68,6 @@ class OutputImpl {
 }
 Object.defineProperty(OutputImpl.prototype, OUTPUT_BRAND, { value: true })
 
-/**
- * @internal The serializer's bookkeeping for one handle this copy of the package made: one object of one shape
- * for every handle (handles of different classes have different shapes, and reading their fields in the walk of
- * a 10,000-node graph costs more than the walk itself), linked to the states of the nodes its links come from.
- */
-export class WalkState {
-  /** The walk that last reached this node (0: none). */
-  walk = 0
-  /** Its place in that walk's order. */
-  place = 0
-  constructor(
-    readonly handle: NodeHandle,
-    /** The states of the nodes the links among the inputs come from, in input order; `undefined` when one of those
-     * nodes was made by another copy of the package (brands are shared through the symbol registry). */
-    readonly dependencies: readonly WalkState[] | undefined,
-    /** True when the input record is JSON as it is: no links, only strings, finite numbers, booleans, null. */
-    readonly jsonAsIs: boolean,
-  ) {}
-}
-
 /** @internal The walk state of a handle; `undefined` for a handle of another copy of the package. */
 export let walkStateOf: (handle: NodeHandle) => WalkState | undefined
 
@@ -115,7 +96,7 @@ class NodeImpl {
     this.#known = known
     this.#outputs = outputTypes.map((type, slot) => new OutputImpl(this, slot, type) as unknown as Output)
     const dependencies = linkedStates(inputs)
-    this.#walkState = new WalkState(this as unknown as NodeHandle, dependencies, dependencies?.length === 0 && Object.values(inputs).every(isJsonAsIs))
+    this.#walkState = new WalkState(this as unknown as NodeHandle, dependencies)
   }
 
   out(i: number): Output {
@@ -133,11 +114,6 @@ class NodeImpl {
 Object.defineProperty(NodeImpl.prototype, NODE_BRAND, { value: true })
 
 const NO_DEPENDENCIES: readonly WalkState[] = []
-
-// A value JSON.stringify writes as serialization would (undefined: left out by both):
-function isJsonAsIs(value: InputValue | undefined): boolean {
-  return value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-}
 
 // Outputs nested in lists or objects are not dependencies: serialization reports them as errors.
 function linkedStates(inputs: Readonly<Record<string, InputValue | undefined>>): readonly WalkState[] | undefined {

@@ -4,7 +4,8 @@
  * more than the rest of `toPromptJson` on a 10,000-node graph).
  * @module
  */
-import { walkStateOf, type WalkState } from './node.js'
+import { walkStateOf } from './node.js'
+import type { WalkState } from './walk-state.js'
 import type { NodeHandle } from './output.js'
 
 // Place of a handle on the path being walked:

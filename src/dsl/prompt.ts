@@ -5,7 +5,8 @@
 import { describeValue, SerializationError } from '../errors.js'
 import { walkPostOrder } from '../graph/post-order.js'
 import { guardExactIntegers } from '../json/lossless.js'
-import { walkStateOf, type WalkState } from './node.js'
+import { walkStateOf } from './node.js'
+import { WalkState } from './walk-state.js'
 import { orderHandles } from './order.js'
 import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
 import { isNodeHandle, isOutput, OUTPUT_BRAND, type InputValue, type NodeHandle, type Output } from './output.js'
@@ -48,14 +49,14 @@ export interface ToPromptResult {
  * Throws {@link SerializationError} naming node and input for values JSON cannot carry.
  */
 export function toPrompt(...roots: PromptRoot[]): ApiPrompt {
-  const { prompt, order, ids } = build(roots, undefined)
-  return guarded(expanded(prompt, order, ids))
+  const { prompt, states, ids } = build(roots, undefined)
+  return guarded(expanded(prompt, states, ids))
 }
 
 /** {@link toPrompt} that also returns the id given to every node handle. */
 export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
-  const { prompt, order, ids } = build(roots, undefined)
-  return { prompt: guarded(expanded(prompt, order, ids)), ids: new Map(order.map((handle, i) => [handle, ids[i] as string])) }
+  const { prompt, states, ids } = build(roots, undefined)
+  return { prompt: guarded(expanded(prompt, states, ids)), ids: idsByHandle(states, ids) }
 }
 
 /**
@@ -63,8 +64,12 @@ export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
  * workflow, which keeps them as instance nodes.
  */
 export function buildUnexpandedPrompt(roots: readonly PromptRoot[]): ToPromptResult {
-  const { prompt, order, ids } = build(roots, undefined)
-  return { prompt: guarded(prompt), ids: new Map(order.map((handle, i) => [handle, ids[i] as string])) }
+  const { prompt, states, ids } = build(roots, undefined)
+  return { prompt: guarded(prompt), ids: idsByHandle(states, ids) }
+}
+
+function idsByHandle(states: readonly WalkState[], ids: readonly string[]): Map<NodeHandle, string> {
+  return new Map(states.map((state, i) => [state.handle, ids[i] as string]))
 }
 
 // Bigints up to 2^53 became numbers; beyond, JSON.stringify(prompt) says to use stringifyJson instead of a TypeError:
@@ -74,62 +79,72 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
 }
 
 // `forJson`: the prompt is stringified at once and dropped, so a node whose input record is JSON as it is (no
-// links, no values to convert) goes in with that record itself, frozen as it is. Not with subgraph instances
-// about: their expansion rewrites records.
+// links, no values to convert) goes in with the entry made with its handle, record and all. Not with subgraph
+// instances about: their expansion rewrites records.
 function build(
   roots: readonly PromptRoot[],
   transform: ((value: ApiValue) => ApiValue) | undefined,
   forJson = false,
-): { prompt: ApiPrompt; order: readonly NodeHandle[]; ids: readonly string[] } {
+): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
   firstUnsafeInteger = undefined
-  const { order, states, placeOf } = reachableInDependencyOrder(roots)
-  const ids = assignIds(order)
+  const { states, placeOf } = reachableInDependencyOrder(roots)
+  const ids = assignIds(states)
   const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
   const shareRecords = forJson && !anySubgraphInstances()
   const prompt: ApiPrompt = {}
-  for (let i = 0; i < order.length; i++) {
-    const handle = order[i] as NodeHandle
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i] as WalkState
     const id = ids[i] as string
-    const given = handle.inputs
-    // With walk states, the nodes links come from are the state's dependencies, in input order:
-    const state = states === undefined ? undefined : (states[i] as WalkState)
-    const linked = state?.dependencies
-    let nextLink = 0
-    if (shareRecords && state !== undefined && state.jsonAsIs) {
-      const node: ApiNode = { class_type: handle.classType, inputs: given as Record<string, ApiValue> }
-      if (handle.title !== undefined) node._meta = { title: handle.title }
-      prompt[id] = node
+    if (shareRecords && state.entry !== undefined) {
+      prompt[id] = state.entry
       continue
     }
+    // The nodes links come from are the state's dependencies, in input order (without them, placeOf finds them):
+    const linked = state.dependencies
+    let nextLink = 0
     const inputs: Record<string, ApiValue> = {}
-    // Object.keys, not for-in: 5x faster on the frozen input records, same order:
-    const names = Object.keys(given)
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k] as string
-      const value = given[name]
-      if (value === undefined) continue
-      let serialized: ApiValue
-      // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
-      if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
-      else if (isLink(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
-      else {
-        serialized = serializeInput(value, idOf, id, name)
-        if (transform !== undefined) serialized = transform(serialized)
+    const names = state.names
+    if (names !== undefined) {
+      // Scalars and links only, ready at the handle's creation:
+      const values = state.values as WalkState['values'] & object
+      for (let k = 0; k < names.length; k++) {
+        const value = values[k]
+        inputs[names[k] as string] =
+          typeof value === 'object' && value !== null
+            ? [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
+            : (value as ApiValue)
       }
-      if (name === '__proto__') setOwn(inputs, name, serialized)
-      else inputs[name] = serialized
+    } else {
+      const given = state.handle.inputs
+      // Object.keys, not for-in: 5x faster on the frozen input records, same order:
+      const keys = Object.keys(given)
+      for (let k = 0; k < keys.length; k++) {
+        const name = keys[k] as string
+        const value = given[name]
+        if (value === undefined) continue
+        let serialized: ApiValue
+        // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
+        if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
+        else if (isLink(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
+        else {
+          serialized = serializeInput(value, idOf, id, name)
+          if (transform !== undefined) serialized = transform(serialized)
+        }
+        if (name === '__proto__') setOwn(inputs, name, serialized)
+        else inputs[name] = serialized
+      }
     }
-    const node: ApiNode = { class_type: handle.classType, inputs }
-    if (handle.title !== undefined) node._meta = { title: handle.title }
+    const node: ApiNode = { class_type: state.classType, inputs }
+    if (state.title !== undefined) node._meta = { title: state.title }
     prompt[id] = node
   }
-  return { prompt, order, ids }
+  return { prompt, states, ids }
 }
 
 // Subgraph instances expand into their inner nodes (`5:3`), as the editor queues them; graphs without any pay nothing:
-function expanded(prompt: ApiPrompt, order: readonly NodeHandle[], ids: readonly string[]): ApiPrompt {
-  if (!anySubgraphInstances() || !order.some((handle) => subgraphOf(handle) !== undefined)) return prompt
-  return expandSubgraphs(prompt, new Map(order.map((handle, i) => [ids[i] as string, handle])))
+function expanded(prompt: ApiPrompt, states: readonly WalkState[], ids: readonly string[]): ApiPrompt {
+  if (!anySubgraphInstances() || !states.some((state) => subgraphOf(state.handle) !== undefined)) return prompt
+  return expandSubgraphs(prompt, new Map(states.map((state, i) => [ids[i] as string, state.handle])))
 }
 
 // The first bigint beyond 2^53 met by literal() during the current buildPrompt:
@@ -140,8 +155,8 @@ export function toPromptJson(roots: readonly PromptRoot[], indent?: number): str
   // The prompt is built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify,
   // without a replacer called for every key and value:
   const marks = { found: false }
-  const { prompt, order, ids } = build(roots, (value) => jsonReady(value, marks) as ApiValue, true)
-  const text = JSON.stringify(expanded(prompt, order, ids), null, indent)
+  const { prompt, states, ids } = build(roots, (value) => jsonReady(value, marks) as ApiValue, true)
+  const text = JSON.stringify(expanded(prompt, states, ids), null, indent)
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
 }
 
@@ -179,21 +194,18 @@ function reachableInDependencyOrder(roots: readonly PromptRoot[]): Reachable {
   const onCycle = (from: NodeHandle, dep: NodeHandle): never => {
     throw new SerializationError(from.id, undefined, `the graph has a cycle through ${dep.classType}`)
   }
-  // Handles of another copy of the package (brands are shared) have no walk states; a Map walks them:
+  // Handles of another copy of the package (brands are shared) have no walk states; a Map walks them, and they get
+  // states for this walk only:
   const states = orderHandles(starts, onCycle)
-  if (states !== undefined) {
-    const order = states.map((state) => state.handle)
-    return { order, states, placeOf: (handle) => (walkStateOf(handle) as WalkState).place }
-  }
+  if (states !== undefined) return { states, placeOf: (handle) => (walkStateOf(handle) as WalkState).place }
   const { order, position } = walkPostOrder(starts, dependencies, undefined, (_path, from, dep) => onCycle(from, dep))
-  return { order, states: undefined, placeOf: (handle) => position.get(handle) as number }
+  return { states: order.map((handle) => new WalkState(handle, undefined)), placeOf: (handle) => position.get(handle) as number }
 }
 
 interface Reachable {
-  readonly order: readonly NodeHandle[]
-  /** The walk states of `order`, when every handle has one. */
-  readonly states: readonly WalkState[] | undefined
-  /** The place of a handle in `order`. */
+  /** In dependency order. */
+  readonly states: readonly WalkState[]
+  /** The place of a handle in `states`. */
   placeOf(handle: NodeHandle): number
 }
 
@@ -215,27 +227,24 @@ function isLink(value: unknown): value is Output {
   return typeof value === 'object' && value !== null && (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] === true
 }
 
-// Ids by position in `order`: pinned ids kept, the others numbered from 1 skipping pinned ones.
-function assignIds(order: readonly NodeHandle[]): string[] {
-  const ids = new Array<string>(order.length)
-  let pinned: Map<string, NodeHandle> | undefined
-  for (let i = 0; i < order.length; i++) {
-    const handle = order[i] as NodeHandle
-    if (handle.id === undefined) continue
+// Ids by position in `states`: pinned ids kept, the others numbered from 1 skipping pinned ones.
+function assignIds(states: readonly WalkState[]): string[] {
+  const ids = new Array<string>(states.length)
+  let pinned: Map<string, WalkState> | undefined
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i] as WalkState
+    const id = state.pinnedId
+    if (id === undefined) continue
     pinned ??= new Map()
-    const other = pinned.get(handle.id)
-    if (other !== undefined && other !== handle) {
-      throw new SerializationError(
-        handle.id,
-        undefined,
-        `two nodes pin the same id (${other.classType} and ${handle.classType})`,
-      )
+    const other = pinned.get(id)
+    if (other !== undefined && other.handle !== state.handle) {
+      throw new SerializationError(id, undefined, `two nodes pin the same id (${other.classType} and ${state.classType})`)
     }
-    pinned.set(handle.id, handle)
-    ids[i] = handle.id
+    pinned.set(id, state)
+    ids[i] = id
   }
   let next = 1
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < states.length; i++) {
     if (ids[i] !== undefined) continue
     if (pinned !== undefined) while (pinned.has(String(next))) next++
     ids[i] = String(next++)
