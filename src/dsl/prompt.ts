@@ -115,36 +115,23 @@ function entries(
     const linked = state.dependencies
     let nextLink = 0
     const inputs: Record<string, ApiValue> = {}
-    const names = state.names
-    if (names !== undefined) {
-      // Scalars and links only, ready at the handle's creation:
-      const values = state.values as WalkState['values'] & object
-      for (let k = 0; k < names.length; k++) {
-        const value = values[k]
-        inputs[names[k] as string] =
-          typeof value === 'object' && value !== null
-            ? [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
-            : (value as ApiValue)
+    const given = state.inputs
+    // Object.keys, not for-in: 5x faster on the frozen input records, same order:
+    const keys = Object.keys(given)
+    for (let k = 0; k < keys.length; k++) {
+      const name = keys[k] as string
+      const value = given[name]
+      if (value === undefined) continue
+      let serialized: ApiValue
+      // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
+      if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
+      else if (isLink(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
+      else {
+        serialized = serializeInput(value, idOf, id, name)
+        if (transform !== undefined) serialized = transform(serialized)
       }
-    } else {
-      const given = state.handle.inputs
-      // Object.keys, not for-in: 5x faster on the frozen input records, same order:
-      const keys = Object.keys(given)
-      for (let k = 0; k < keys.length; k++) {
-        const name = keys[k] as string
-        const value = given[name]
-        if (value === undefined) continue
-        let serialized: ApiValue
-        // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
-        if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
-        else if (isLink(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
-        else {
-          serialized = serializeInput(value, idOf, id, name)
-          if (transform !== undefined) serialized = transform(serialized)
-        }
-        if (name === '__proto__') setOwn(inputs, name, serialized)
-        else inputs[name] = serialized
-      }
+      if (name === '__proto__') setOwn(inputs, name, serialized)
+      else inputs[name] = serialized
     }
     const node: ApiNode = { class_type: state.classType, inputs }
     if (state.title !== undefined) node._meta = { title: state.title }
