@@ -10,7 +10,8 @@ import { parseJson, stringifyJson, type JsonValue } from '../json/lossless.js'
 import type { Endpoint } from './endpoint.js'
 import { RequestTimeoutError, ServerHttpError, ServerProtocolError, ServerUnreachableError } from './errors.js'
 import { Redactor } from './secrets.js'
-import { resolveDispatcher, undici, undiciIfLoaded, type DispatcherSource } from './undici.js'
+import { LazyAgent, undici, undiciErrorsIfLoaded, type DispatcherSource } from './undici.js'
+import { undiciCore } from './undici-core.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE'
 
@@ -103,17 +104,14 @@ export class Http {
       body = stringifyJson(options.json)
     }
     try {
-      // undici and the client's Agent load with the first request, not with the client:
-      const [{ request }, dispatcher] = await Promise.all([undici(), resolveDispatcher(this.dispatcher)])
-      return await request(this.endpoint.url(path, options.query), {
-        method,
-        headers,
-        body: body ?? null,
-        dispatcher,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-        ...(signal === undefined ? {} : { signal }),
-      })
+      const href = this.endpoint.url(path, options.query)
+      const common = { method, headers, body: body ?? null, headersTimeout: timeout, bodyTimeout: timeout, ...(signal === undefined ? {} : { signal }) }
+      // A dispatcher the caller gave goes through the whole undici's `request`, as always (any object with
+      // `dispatch`); the client's own Agent and the parts of undici it needs load with the first request:
+      if (!(this.dispatcher instanceof LazyAgent)) return await (await undici()).request(href, { ...common, dispatcher: this.dispatcher })
+      const [{ request }, dispatcher] = await Promise.all([undiciCore(), this.dispatcher.get()])
+      const url = new URL(href)
+      return await request(dispatcher, { ...common, origin: url.origin, path: `${url.pathname}${url.search}` })
     } catch (error) {
       throw this.mapError(error, method, path, timeout, options.signal, signal)
     }
@@ -137,7 +135,7 @@ export class Http {
     const where = this.endpoint.describe(path)
     const timedOut = limit?.aborted === true && (limit.reason as { name?: string } | undefined)?.name === 'TimeoutError'
     // An undici error comes from a request, so undici is loaded by then:
-    const undiciErrors = undiciIfLoaded()?.errors
+    const undiciErrors = undiciErrorsIfLoaded()
     const undiciTimeout = undiciErrors !== undefined && (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError)
     if (timedOut || undiciTimeout) {
       return new RequestTimeoutError(method, where, timeout)

@@ -1,26 +1,28 @@
 /**
  * undici, loaded on the client's first request or socket rather than with `comfy-dsl/client`: it is a large
  * CommonJS tree (HTTP, fetch, WebSocket, cache, mocks), most of the entry's start-up before it was made lazy.
- * Types come from it statically (they vanish at run time).
+ * The client's own requests need only three of its files (the Agent, `request`, the error classes): about a
+ * third of the whole index's load (undici-core.ts). Types come from it statically (they vanish at run time).
  * @module
  */
 import type * as Undici from 'undici'
+import { undiciCore, undiciCoreIfLoaded, type UndiciCore } from './undici-core.js'
 
 export type { Undici }
 
 let loaded: typeof Undici | undefined
 let loading: Promise<typeof Undici> | undefined
 
-/** The undici module, imported once. */
+/** The whole undici module, imported once: for a caller's dispatcher, FormData, undici's WebSocket. */
 export function undici(): Promise<typeof Undici> {
   if (loaded !== undefined) return Promise.resolve(loaded)
   loading ??= import('undici').then((module) => (loaded = module))
   return loading
 }
 
-/** The undici module if it has been loaded, to use without waiting (error mapping after a request). */
-export function undiciIfLoaded(): typeof Undici | undefined {
-  return loaded
+/** undici's error classes if undici has been loaded (error mapping after a request, which loaded it). */
+export function undiciErrorsIfLoaded(): typeof Undici.errors | undefined {
+  return undiciCoreIfLoaded()?.errors ?? loaded?.errors
 }
 
 /**
@@ -31,13 +33,13 @@ export class LazyAgent {
   #agent: Undici.Dispatcher | undefined
   #closed = false
 
-  constructor(private readonly create: (module: typeof Undici) => Undici.Dispatcher) {}
+  constructor(private readonly create: (core: UndiciCore) => Undici.Dispatcher) {}
 
   async get(): Promise<Undici.Dispatcher> {
     if (this.#agent !== undefined) return this.#agent
-    const module = await undici()
+    const core = await undiciCore()
     if (this.#agent === undefined) {
-      this.#agent = this.create(module)
+      this.#agent = this.create(core)
       if (this.#closed) void this.#agent.close()
     }
     return this.#agent
@@ -56,7 +58,3 @@ export class LazyAgent {
 
 /** A dispatcher the caller gave, or the client's own, made on first use. */
 export type DispatcherSource = Undici.Dispatcher | LazyAgent
-
-export function resolveDispatcher(source: DispatcherSource): Promise<Undici.Dispatcher> {
-  return source instanceof LazyAgent ? source.get() : Promise.resolve(source)
-}

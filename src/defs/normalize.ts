@@ -180,16 +180,7 @@ function normalizeInput(classType: string, name: string, required: boolean, spec
   // The common kinds complete `base` in place (its `kind` is set where it stands, the other fields follow: the same
   // key order a copy `{ ...base, kind, ... }` has, without copying ~5,000 inputs):
   const input = base as unknown as Record<string, unknown>
-  if (Array.isArray(rawType)) {
-    input['kind'] = 'COMBO'
-    input['options'] = rawType
-    input['v1Combo'] = true
-    input['fileBacked'] = isFileBackedCombo(rawType, config, name)
-    input['multiselect'] = config['multiselect'] === true
-    input['controlAfterGenerate'] = isSet(config['control_after_generate'])
-    input['optionsMissing'] = false
-    return base as InputDef
-  }
+  if (Array.isArray(rawType)) return completeCombo(input, rawType, true, false, config, name)
   switch (rawType) {
     case 'INT':
     case 'FLOAT': {
@@ -220,14 +211,7 @@ function normalizeInput(classType: string, name: string, required: boolean, spec
           options.push(option as ComboOption)
         }
       }
-      input['kind'] = 'COMBO'
-      input['options'] = options
-      input['v1Combo'] = false
-      input['fileBacked'] = isFileBackedCombo(options, config, name)
-      input['multiselect'] = config['multiselect'] === true
-      input['controlAfterGenerate'] = isSet(config['control_after_generate'])
-      input['optionsMissing'] = list === undefined
-      return base as InputDef
+      return completeCombo(input, options, false, list === undefined, config, name)
     }
     case 'COMFY_AUTOGROW_V3':
       return normalizeAutogrow(classType, base, config, path, fail)
@@ -355,4 +339,23 @@ function isSet(value: unknown): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Completes a combo input in place (V1: the options list is the type; V3: `COMBO` with `options` in the config). */
+function completeCombo(
+  input: Record<string, unknown>,
+  options: readonly ComboOption[],
+  v1Combo: boolean,
+  optionsMissing: boolean,
+  config: Record<string, unknown>,
+  name: string,
+): InputDef {
+  input['kind'] = 'COMBO'
+  input['options'] = options
+  input['v1Combo'] = v1Combo
+  input['fileBacked'] = isFileBackedCombo(options, config, name)
+  input['multiselect'] = config['multiselect'] === true
+  input['controlAfterGenerate'] = isSet(config['control_after_generate'])
+  input['optionsMissing'] = optionsMissing
+  return input as unknown as InputDef
 }

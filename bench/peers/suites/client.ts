@@ -12,6 +12,8 @@
  *   the server; the peers: the socket open), the library already imported. Libraries load their WebSocket
  *   module either at import (the peers) or on first connect (comfy-dsl), so `import+connect`, per sample, is
  *   the comparable cold start; `connect (again)` is a fresh client in the same process (median of 5);
+ * - first job: the first job of the process, after connect: it pays for what the library loads on its first
+ *   request (comfy-dsl loads undici then); one sample per process, so noisier than latency;
  * - latency: median of 50 sequential jobs, after 20 warm-up jobs;
  * - cpu/job: the process's own CPU (user + system) over those 50 jobs, divided by 50;
  * - jobs/s @8: 160 jobs, 8 at a time on one client: every library takes concurrent jobs on one client
@@ -46,7 +48,7 @@ export async function clientSuite(): Promise<void> {
       sample: async () => {
         const figures = await sampleWorker(adapter, url)
         expected = figures.expected
-        return { import: figures.import, connect: figures.connect, 'import+connect': figures.import + figures.connect, 'connect (again)': figures.connectWarm, latency: figures.latency, 'cpu/job': figures.cpu, 'jobs/s @8': figures.throughput, results: figures.results }
+        return { import: figures.import, connect: figures.connect, 'import+connect': figures.import + figures.connect, 'connect (again)': figures.connectWarm, 'first job': figures.firstJob, latency: figures.latency, 'cpu/job': figures.cpu, 'jobs/s @8': figures.throughput, results: figures.results }
       },
     }))
     const rows = await compare({ rounds: ROUNDS, contenders })
@@ -63,6 +65,7 @@ interface WorkerFigures {
   import: number
   connect: number
   connectWarm: number
+  firstJob: number
   latency: number
   cpu: number
   throughput: number
