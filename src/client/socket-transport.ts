@@ -8,10 +8,9 @@
  * not: the real error of a failed attempt (ECONNREFUSED...) and a message over `maxPayload`.
  * @module
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import type { Dispatcher } from 'undici'
 import type WsWebSocket from 'ws'
+import { requirePackage, requireParts } from './require-part.js'
 import { undici } from './undici.js'
 
 export interface TransportEvents {
@@ -53,12 +52,8 @@ export function loadTransport(dispatcher: Dispatcher | undefined): Promise<OpenT
  * of the two costs about a third of the load). Should a release of ws move the file, the whole package is used.
  */
 function requireWs(): typeof WsWebSocket {
-  const require = createRequire(import.meta.url)
-  try {
-    return require(join(dirname(require.resolve('ws')), 'lib', 'websocket.js')) as typeof WsWebSocket
-  } catch {
-    return require('ws') as typeof WsWebSocket
-  }
+  const [client] = requireParts('ws', [['lib', 'websocket.js']]) ?? []
+  return (typeof client === 'function' ? client : requirePackage('ws')) as typeof WsWebSocket
 }
 
 function wsOpenerOf(WebSocket: typeof WsWebSocket): OpenTransport {

@@ -5,9 +5,8 @@
  * Should a release of undici move a file, the whole package is used, as for `ws` (socket-transport.ts).
  * @module
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
 import type * as Undici from 'undici'
+import { requirePackage, requireParts } from './require-part.js'
 
 export interface UndiciCore {
   readonly Agent: typeof Undici.Agent
@@ -33,18 +32,18 @@ export function undiciCoreIfLoaded(): UndiciCore | undefined {
 }
 
 function requireCore(): UndiciCore {
-  const require = createRequire(import.meta.url)
-  try {
-    const lib = join(dirname(require.resolve('undici')), 'lib')
-    const Agent = require(join(lib, 'dispatcher', 'agent.js')) as typeof Undici.Agent
-    const request = require(join(lib, 'api', 'api-request.js')) as RequestFile
-    const errors = require(join(lib, 'core', 'errors.js')) as typeof Undici.errors
+  const parts = requireParts('undici', [
+    ['lib', 'dispatcher', 'agent.js'],
+    ['lib', 'api', 'api-request.js'],
+    ['lib', 'core', 'errors.js'],
+  ])
+  if (parts !== undefined) {
+    const [Agent, request, errors] = parts as [typeof Undici.Agent, RequestFile, typeof Undici.errors]
     if (typeof Agent === 'function' && typeof request === 'function' && typeof errors.HeadersTimeoutError === 'function') {
       return { Agent, errors, request: (dispatcher, opts) => request.call(dispatcher, opts) }
     }
-  } catch {
-    // A layout this code does not know: the whole package below.
   }
-  const whole = require('undici') as typeof Undici
+  // A layout this code does not know: the whole package.
+  const whole = requirePackage('undici') as typeof Undici
   return { Agent: whole.Agent, errors: whole.errors, request: (dispatcher, opts) => dispatcher.request(opts) }
 }
