@@ -95,8 +95,7 @@ class NodeImpl {
     this.title = options?.title
     this.#known = known
     this.#outputs = outputTypes.map((type, slot) => new OutputImpl(this, slot, type) as unknown as Output)
-    const dependencies = linkedStates(inputs)
-    this.#walkState = new WalkState(this as unknown as NodeHandle, dependencies)
+    this.#walkState = new WalkState(this as unknown as NodeHandle, walkStateOf)
   }
 
   out(i: number): Output {
@@ -112,23 +111,6 @@ class NodeImpl {
   }
 }
 Object.defineProperty(NodeImpl.prototype, NODE_BRAND, { value: true })
-
-const NO_DEPENDENCIES: readonly WalkState[] = []
-
-// Outputs nested in lists or objects are not dependencies: serialization reports them as errors.
-function linkedStates(inputs: Readonly<Record<string, InputValue | undefined>>): readonly WalkState[] | undefined {
-  let states: WalkState[] | undefined
-  const values = Object.values(inputs)
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]
-    if (typeof value === 'object' && value !== null && (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] === true) {
-      const state = walkStateOf((value as Output).node)
-      if (state === undefined) return undefined
-      ;(states ??= []).push(state)
-    }
-  }
-  return states ?? NO_DEPENDENCIES
-}
 
 /**
  * @internal Creates a node from a {@link NodeSpec}: fills defaults, flattens V3 dynamic inputs, exposes named

@@ -6,7 +6,9 @@
  * @module
  */
 import type { ApiNode } from './prompt.js'
-import type { NodeHandle } from './output.js'
+import { OUTPUT_BRAND, type NodeHandle, type Output } from './output.js'
+
+const NO_DEPENDENCIES: readonly WalkState[] = []
 
 /** @internal */
 export class WalkState {
@@ -25,31 +27,52 @@ export class WalkState {
   /** The handle's input record (read here, in one shape, rather than on handles of many shapes). */
   readonly inputs: NodeHandle['inputs']
 
+  /**
+   * The states of the nodes the links among the inputs come from, in input order (outputs nested in lists or
+   * objects are not dependencies: serialization reports them as errors); `undefined` when one of those nodes was
+   * made by another copy of the package (brands are shared through the symbol registry), or for a state made
+   * without `stateOf`.
+   */
+  readonly dependencies: readonly WalkState[] | undefined
+
+  /** `stateOf`: the state of a handle this copy of the package made (the walk states of the links are taken). */
   constructor(
     readonly handle: NodeHandle,
-    /** The states of the nodes the links among the inputs come from, in input order; `undefined` when one of those
-     * nodes was made by another copy of the package (brands are shared through the symbol registry). */
-    readonly dependencies: readonly WalkState[] | undefined,
+    stateOf: ((handle: NodeHandle) => WalkState | undefined) | undefined,
   ) {
     this.pinnedId = handle.id
     this.classType = handle.classType
     this.title = handle.title
     const inputs = handle.inputs
     this.inputs = inputs
-    this.entry = dependencies?.length === 0 && isJsonAsIs(inputs) ? entryOf(this.classType, inputs as ApiNode['inputs'], this.title) : undefined
+    // One pass over the inputs: the states the links come from, and whether the record is JSON as it is.
+    let dependencies: WalkState[] | undefined
+    let known = stateOf !== undefined
+    let jsonAsIs = true
+    if (stateOf !== undefined) {
+      const values = Object.values(inputs)
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i]
+        if (isJsonAsIs(value)) continue
+        jsonAsIs = false
+        if (typeof value !== 'object' || value === null || (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] !== true) continue
+        const state = stateOf((value as Output).node)
+        if (state === undefined) {
+          known = false
+          break
+        }
+        ;(dependencies ??= []).push(state)
+      }
+    }
+    this.dependencies = known ? (dependencies ?? NO_DEPENDENCIES) : undefined
+    this.entry = known && jsonAsIs ? entryOf(this.classType, inputs as ApiNode['inputs'], this.title) : undefined
   }
 }
 
-// No links, only values JSON.stringify writes as serialization would (undefined: left out by both):
-function isJsonAsIs(inputs: NodeHandle['inputs']): boolean {
-  const values = Object.values(inputs)
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]
-    if (!(value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) return false
-  }
-  return true
+// A value JSON.stringify writes as serialization would (undefined: left out by both):
+function isJsonAsIs(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
 }
-
 
 function entryOf(classType: string, inputs: ApiNode['inputs'], title: string | undefined): ApiNode {
   const node: ApiNode = { class_type: classType, inputs }
