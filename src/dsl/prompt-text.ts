@@ -134,13 +134,13 @@ class TextChunks {
       this.#text += text
       return
     }
-    const { written } = encoder.encodeInto(text, this.#bytes.subarray(this.#length))
+    const { written } = (encoder ??= new TextEncoder()).encodeInto(text, this.#bytes.subarray(this.#length))
     this.#length += written
   }
 
   #flush(): void {
     if (this.#length === 0) return
-    this.#text += decoder.decode(this.#bytes.subarray(0, this.#length))
+    this.#text += (decoder ??= new TextDecoder('utf-8', { ignoreBOM: true })).decode(this.#bytes.subarray(0, this.#length))
     this.#length = 0
   }
 
@@ -152,8 +152,9 @@ class TextChunks {
 
 // JSON.stringify's parts are up to 16 K characters too; much larger strings take longer to allocate:
 const CHUNK_BYTES = 16384
-const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+// Made on first use, not at import (the decoder keeps a U+FEFF that starts a chunk, as text, not a byte order mark):
+let encoder: InstanceType<typeof TextEncoder> | undefined
+let decoder: InstanceType<typeof TextDecoder> | undefined
 
 // isOutput, written out for the hot loop (a call there costs more than the check):
 function isLink(value: unknown): value is Output {

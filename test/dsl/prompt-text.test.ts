@@ -6,7 +6,7 @@ import { toPrompt, toPromptJson } from '../../src/dsl/prompt.js'
 import { stringifyJson } from '../../src/json/lossless.js'
 
 // Strings JSON escapes or writes beyond ASCII, and some long enough to cross the writer's 16 KB chunks:
-const STRINGS = ['', 'plain', 'quote " here', 'back\\slash', 'new\nline', '\u0001\u001f', 'é', '😀', 'lone \ud800', '\udc00 low', '\u007f', '\u2028', 'x'.repeat(20_000), 'é'.repeat(7_000), '😀'.repeat(3_000)]
+const STRINGS = ['', 'plain', 'quote " here', 'back\\slash', 'new\nline', '\u0001\u001f', 'é', '😀', 'lone \ud800', '\udc00 low', '\u007f', '\u2028', '\ufeff byte order mark', 'x'.repeat(20_000), 'é'.repeat(7_000), '😀'.repeat(3_000)]
 const NUMBERS = [0, -0, 1.5, 1e21, 1e-7, -3, Number.MAX_VALUE, 512]
 const NAMES = ['text', 'seed', '7', '0', '__proto__', 'é', 'a"b', '4294967294', '4294967295', 'z']
 const PINNED = ['5', '12', 'loader', '4294967295', '4294967294', '01', 'é"', '3']
