@@ -152,6 +152,10 @@ class TextChunks {
 
 // JSON.stringify's parts are up to 16 K characters too; much larger strings take longer to allocate:
 const CHUNK_BYTES = 16384
+// Globals of Node and browsers alike, declared here: the DSL's sources are type-checked without DOM or Node types.
+declare const TextEncoder: new () => { encodeInto(text: string, into: Uint8Array): { written: number } }
+declare const TextDecoder: new (label: string, options: { ignoreBOM: boolean }) => { decode(bytes: Uint8Array): string }
+
 // Made on first use, not at import (the decoder keeps a U+FEFF that starts a chunk, as text, not a byte order mark):
 let encoder: InstanceType<typeof TextEncoder> | undefined
 let decoder: InstanceType<typeof TextDecoder> | undefined
