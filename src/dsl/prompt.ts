@@ -8,6 +8,7 @@ import { guardExactIntegers } from '../json/lossless.js'
 import { walkStateOf } from './node.js'
 import { WalkState } from './walk-state.js'
 import { orderHandles } from './order.js'
+import { promptText } from './prompt-text.js'
 import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
 import { isNodeHandle, isOutput, OUTPUT_BRAND, type InputValue, type NodeHandle, type Output } from './output.js'
 
@@ -78,19 +79,14 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
   return unsafe === undefined ? prompt : guardExactIntegers(prompt, 'the prompt', unsafe.where, unsafe.value)
 }
 
-// `forJson`: the prompt is stringified at once and dropped, so a node whose input record is JSON as it is (no
-// links, no values to convert) goes in with the entry made with its handle, record and all. Not with subgraph
-// instances about: their expansion rewrites records.
 function build(
   roots: readonly PromptRoot[],
   transform: ((value: ApiValue) => ApiValue) | undefined,
-  forJson = false,
 ): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
   firstUnsafeInteger = undefined
   const { states, placeOf } = reachableInDependencyOrder(roots)
   const ids = assignIds(states)
-  const prompt = entries(states, ids, placeOf, transform, forJson && !anySubgraphInstances())
-  return { prompt, states, ids }
+  return { prompt: entries(states, ids, placeOf, transform), states, ids }
 }
 
 // The loop of build() on its own: in build itself, V8 optimized it on the stack each call and threw that code
@@ -100,17 +96,12 @@ function entries(
   ids: readonly string[],
   placeOf: (handle: NodeHandle) => number,
   transform: ((value: ApiValue) => ApiValue) | undefined,
-  shareRecords: boolean,
 ): ApiPrompt {
   const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
   const prompt: ApiPrompt = {}
   for (let i = 0; i < states.length; i++) {
     const state = states[i] as WalkState
     const id = ids[i] as string
-    if (shareRecords && state.entry !== undefined) {
-      prompt[id] = state.entry
-      continue
-    }
     // The nodes links come from are the state's dependencies, in input order (without them, placeOf finds them):
     const linked = state.dependencies
     let nextLink = 0
@@ -151,11 +142,30 @@ let firstUnsafeInteger: { where: string; value: bigint } | undefined
 
 /** {@link toPrompt} straight to JSON text; seeds above 2^53 (bigint) are written exactly. */
 export function toPromptJson(roots: readonly PromptRoot[], indent?: number): string {
-  // The prompt is built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify,
-  // without a replacer called for every key and value:
+  firstUnsafeInteger = undefined
+  const { states, placeOf } = reachableInDependencyOrder(roots)
+  const ids = assignIds(states)
+  // The text written node by node, without the prompt object, unless it is indented or subgraph instances are
+  // about (their expansion rewrites the prompt):
+  if ((indent === undefined || indent === 0) && !hasSubgraphInstances(states)) return promptText(states, ids, placeOf, otherValueText)
+  // The prompt built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify, without
+  // a replacer called for every key and value:
   const marks = { found: false }
-  const { prompt, states, ids } = build(roots, (value) => jsonReady(value, marks) as ApiValue, true)
+  const prompt = entries(states, ids, placeOf, (value) => jsonReady(value, marks) as ApiValue)
   const text = JSON.stringify(expanded(prompt, states, ids), null, indent)
+  return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
+}
+
+function hasSubgraphInstances(states: readonly WalkState[]): boolean {
+  return anySubgraphInstances() && states.some((state) => subgraphOf(state.handle) !== undefined)
+}
+
+// An input promptText leaves to JSON.stringify: a list or object (checked by serializeInput, which throws for what
+// JSON cannot carry; links are written by promptText, so no id is looked up here), bigints exact.
+function otherValueText(value: unknown, nodeId: string, name: string): string {
+  const marks = { found: false }
+  const noLinks = (): string => ''
+  const text = JSON.stringify(jsonReady(serializeInput(value as InputValue, noLinks, nodeId, name), marks))
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
 }
 

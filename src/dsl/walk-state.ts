@@ -1,11 +1,9 @@
 /**
  * @internal The serializer's bookkeeping for one node handle, made with the handle: one object of one shape for
  * every handle (handles of different classes have different shapes, and reading their fields in the walk of a
- * 10,000-node graph costs more than the walk itself), linked to the states of the nodes its links come from, and
- * holding what of the node's prompt entry does not depend on ids.
+ * 10,000-node graph costs more than the walk itself), linked to the states of the nodes its links come from.
  * @module
  */
-import type { ApiNode } from './prompt.js'
 import { OUTPUT_BRAND, type NodeHandle, type Output } from './output.js'
 
 const NO_DEPENDENCIES: readonly WalkState[] = []
@@ -19,11 +17,6 @@ export class WalkState {
   readonly pinnedId: string | undefined
   readonly classType: string
   readonly title: string | undefined
-  /**
-   * The node's whole prompt entry when its input record is JSON as it is (no links, only strings, finite numbers,
-   * booleans, null): the record itself goes in. Only for prompts stringified at once, never handed out.
-   */
-  readonly entry: ApiNode | undefined
   /** The handle's input record (read here, in one shape, rather than on handles of many shapes). */
   readonly inputs: NodeHandle['inputs']
 
@@ -45,16 +38,12 @@ export class WalkState {
     this.title = handle.title
     const inputs = handle.inputs
     this.inputs = inputs
-    // One pass over the inputs: the states the links come from, and whether the record is JSON as it is.
     let dependencies: WalkState[] | undefined
     let known = stateOf !== undefined
-    let jsonAsIs = true
     if (stateOf !== undefined) {
       const values = Object.values(inputs)
       for (let i = 0; i < values.length; i++) {
         const value = values[i]
-        if (isJsonAsIs(value)) continue
-        jsonAsIs = false
         if (typeof value !== 'object' || value === null || (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] !== true) continue
         const state = stateOf((value as Output).node)
         if (state === undefined) {
@@ -65,17 +54,5 @@ export class WalkState {
       }
     }
     this.dependencies = known ? (dependencies ?? NO_DEPENDENCIES) : undefined
-    this.entry = known && jsonAsIs ? entryOf(this.classType, inputs as ApiNode['inputs'], this.title) : undefined
   }
-}
-
-// A value JSON.stringify writes as serialization would (undefined: left out by both):
-function isJsonAsIs(value: unknown): boolean {
-  return value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-}
-
-function entryOf(classType: string, inputs: ApiNode['inputs'], title: string | undefined): ApiNode {
-  const node: ApiNode = { class_type: classType, inputs }
-  if (title !== undefined) node._meta = { title }
-  return node
 }

@@ -122,12 +122,14 @@ describe(toPrompt.name, () => {
   test('handles made by another copy of the package serialize like this copy\'s', () => {
     const empty = n('EmptyImage', {})
     const foreign = foreignNode('ImageInvert', { image: empty.out(0) })
-    const prompt = toPrompt(n('SaveImage', { images: foreign.self, filename_prefix: 'x' }))
+    const save = n('SaveImage', { images: foreign.self, filename_prefix: 'x' })
+    const prompt = toPrompt(save)
     expect(prompt).toEqual({
       '1': { class_type: 'EmptyImage', inputs: { width: 512, height: 512, batch_size: 1, color: 0 } },
       '2': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
       '3': { class_type: 'SaveImage', inputs: { images: ['2', 0], filename_prefix: 'x' } },
     })
+    expect(toPromptJson([save])).toBe(JSON.stringify(prompt))
   })
 
   test('ids follow the shared post-order walk on a random graph with shared nodes and repeated roots', () => {
