@@ -53,4 +53,12 @@ describe('toPromptJson on random graphs', () => {
     )
     expect(toPromptJson(roots)).toBe(stringifyJson(toPrompt(...roots)))
   })
+
+  test('ASCII strings that fill the 16 KB chunk exactly, or one byte short or over', () => {
+    // The text before the string is some 40 bytes, so these lengths end the string at, around and past the chunk's end:
+    for (let length = 16_250; length <= 16_400; length++) {
+      const roots = [node('Fill', { text: 'y'.repeat(length), after: 'z' })]
+      expect(toPromptJson(roots)).toBe(stringifyJson(toPrompt(...roots)))
+    }
+  })
 })
