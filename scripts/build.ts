@@ -4,7 +4,8 @@
  *   bundle of just those names: zod's entries re-export all its locales and lossless-json's spreads one
  *   function over ten modules, so, imported as published, they were most of the start-up of `import 'comfy-dsl'`;
  * - writes the CLI's file of the core definitions (src/cli/core-defs.ts);
- * - bundles the modules into one file per entry and a few shared chunks (scripts/bundle-entries.ts).
+ * - bundles the modules into one file per entry and a few shared chunks (scripts/bundle-entries.ts);
+ * - merges the generated factories' declarations into their entry's file (scripts/bundle-node-declarations.ts).
  * The benchmarks build through here too, so they measure what `npm pack` ships.
  */
 import { execFileSync } from 'node:child_process'
@@ -14,6 +15,7 @@ import { pathToFileURL } from 'node:url'
 import { build, type BuildOptions } from 'esbuild'
 import { encodeCoreDefsFile } from '../src/cli/core-defs.js'
 import { bundleEntries } from './bundle-entries.js'
+import { bundleNodeDeclarations } from './bundle-node-declarations.js'
 import { ROOT } from './paths.js'
 
 interface Vendored {
@@ -43,6 +45,7 @@ export async function buildPackage(): Promise<void> {
   for (const vendored of VENDORED) await bundle(vendored)
   await writeCoreDefsFile()
   await bundleEntries()
+  bundleNodeDeclarations()
 }
 
 /** The CLI's file of the core definitions (src/cli/core-defs.ts), from the compiled generated module. */
