@@ -134,6 +134,9 @@ export class HostileProxy {
 
   #onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     if (this.refuseSockets) {
+      // Node takes its error listener off a socket it hands to 'upgrade': a client that resets the connection
+      // (closed while the 503 is on its way) would otherwise be an uncaught ECONNRESET in the test process.
+      socket.on('error', () => undefined)
       socket.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n')
       return
     }
