@@ -50,13 +50,13 @@ export interface ToPromptResult {
  * Throws {@link SerializationError} naming node and input for values JSON cannot carry.
  */
 export function toPrompt(...roots: PromptRoot[]): ApiPrompt {
-  const { prompt, states, ids } = build(roots, undefined)
+  const { prompt, states, ids } = build(roots)
   return guarded(expanded(prompt, states, ids))
 }
 
 /** {@link toPrompt} that also returns the id given to every node handle. */
 export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
-  const { prompt, states, ids } = build(roots, undefined)
+  const { prompt, states, ids } = build(roots)
   return { prompt: guarded(expanded(prompt, states, ids)), ids: idsByHandle(states, ids) }
 }
 
@@ -65,7 +65,7 @@ export function buildPrompt(roots: readonly PromptRoot[]): ToPromptResult {
  * workflow, which keeps them as instance nodes.
  */
 export function buildUnexpandedPrompt(roots: readonly PromptRoot[]): ToPromptResult {
-  const { prompt, states, ids } = build(roots, undefined)
+  const { prompt, states, ids } = build(roots)
   return { prompt: guarded(prompt), ids: idsByHandle(states, ids) }
 }
 
@@ -79,14 +79,11 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
   return unsafe === undefined ? prompt : guardExactIntegers(prompt, 'the prompt', unsafe.where, unsafe.value)
 }
 
-function build(
-  roots: readonly PromptRoot[],
-  transform: ((value: ApiValue) => ApiValue) | undefined,
-): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
+function build(roots: readonly PromptRoot[]): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
   firstUnsafeInteger = undefined
   const { states, placeOf } = reachableInDependencyOrder(roots)
   const ids = assignIds(states)
-  return { prompt: entries(states, ids, placeOf, transform), states, ids }
+  return { prompt: entries(states, ids, placeOf, undefined), states, ids }
 }
 
 // The loop of build() on its own: in build itself, V8 optimized it on the stack each call and threw that code
