@@ -7,11 +7,65 @@
 import { OUTPUT_BRAND, type NodeHandle, type Output } from './output.js'
 import type { WalkState } from './walk-state.js'
 
-/** Writes an input value that is not a string, finite number, boolean, null, bigint or link (throws if not JSON). */
-export type OtherValueWriter = (value: unknown, nodeId: string, name: string) => string
+/**
+ * Writes an input value that is not a string, finite number, boolean, null, bigint or link (throws if not JSON),
+ * indented by `gap` per level with its lines after the first starting with `prefix` (both '' for compact text).
+ */
+export type OtherValueWriter = (value: unknown, nodeId: string, name: string, gap: string, prefix: string) => string
 
 /**
- * The prompt of `states` (in dependency order, `ids` by place) as JSON text. Links take the ids of the states'
+ * The punctuation between the parts of the prompt, with the line breaks and indentation JSON.stringify writes for
+ * a gap ('' for none), made once per call so that the loops push constants.
+ */
+class Layout {
+  readonly gap: string
+  readonly first: string
+  readonly next: string
+  readonly nodeOpen: string
+  readonly inputsOpen: string
+  readonly inputFirst: string
+  readonly inputNext: string
+  readonly colon: string
+  readonly linkOpen: string
+  readonly linkMiddle: string
+  readonly linkClose: string
+  /** Before the inputs' closing brace, when there are inputs. */
+  readonly inputsClose: string
+  readonly metaOpen: string
+  readonly metaClose: string
+  readonly nodeClose: string
+  readonly end: string
+  /** What starts the lines of a value after its first, in a node's inputs. */
+  readonly valuePrefix: string
+
+  constructor(gap: string) {
+    const line = (depth: number): string => (gap === '' ? '' : `\n${gap.repeat(depth)}`)
+    const space = gap === '' ? '' : ' '
+    this.gap = gap
+    this.first = `{${line(1)}`
+    this.next = `,${line(1)}`
+    this.nodeOpen = `:${space}{${line(2)}"class_type":${space}`
+    this.inputsOpen = `,${line(2)}"inputs":${space}{`
+    this.inputFirst = line(3)
+    this.inputNext = `,${line(3)}`
+    this.colon = `:${space}`
+    this.linkOpen = `[${line(4)}`
+    this.linkMiddle = `,${line(4)}`
+    this.linkClose = `${line(3)}]`
+    this.inputsClose = line(2)
+    this.metaOpen = `,${line(2)}"_meta":${space}{${line(3)}"title":${space}`
+    this.metaClose = `${line(2)}}`
+    this.nodeClose = `${line(1)}}`
+    this.end = `${line(0)}}`
+    this.valuePrefix = line(3)
+  }
+}
+
+const COMPACT = new Layout('')
+
+/**
+ * The prompt of `states` (in dependency order, `ids` by place) as JSON text, indented by `gap` per level as
+ * JSON.stringify(prompt, null, gap) writes it ('' for compact text). Links take the ids of the states'
  * dependencies, or of `placeOf` for states made without them.
  */
 export function promptText(
@@ -19,30 +73,34 @@ export function promptText(
   ids: readonly string[],
   placeOf: (handle: NodeHandle) => number,
   writeOther: OtherValueWriter,
+  gap = '',
 ): string {
+  const layout = gap === '' ? COMPACT : new Layout(gap)
   const out = new TextChunks()
   const order = keyOrder(ids)
   for (let k = 0; k < order.length; k++) {
     const i = order[k] as number
     const state = states[i] as WalkState
     const id = ids[i] as string
-    out.push(k === 0 ? '{' : ',')
+    out.push(k === 0 ? layout.first : layout.next)
     out.quoted(id)
-    out.push(':{"class_type":')
+    out.push(layout.nodeOpen)
     out.quoted(state.classType)
-    out.push(',"inputs":{')
-    writeInputs(out, state, ids, placeOf, writeOther, id)
-    if (state.title === undefined) out.push('}}')
-    else {
-      out.push('},"_meta":{"title":')
+    out.push(layout.inputsOpen)
+    if (writeInputs(out, state, ids, placeOf, writeOther, id, layout)) out.push(layout.inputsClose)
+    out.push('}')
+    if (state.title !== undefined) {
+      out.push(layout.metaOpen)
       out.quoted(state.title)
-      out.push('}}')
+      out.push(layout.metaClose)
     }
+    out.push(layout.nodeClose)
   }
-  out.push(order.length === 0 ? '{}' : '}')
+  out.push(order.length === 0 ? '{}' : layout.end)
   return out.text()
 }
 
+// Writes the inputs (without the braces); says whether there was any (an empty record is `{}` at any indentation).
 function writeInputs(
   out: TextChunks,
   state: WalkState,
@@ -50,7 +108,8 @@ function writeInputs(
   placeOf: (handle: NodeHandle) => number,
   writeOther: OtherValueWriter,
   nodeId: string,
-): void {
+  layout: Layout,
+): boolean {
   // The nodes links come from are the state's dependencies, in input order (without them, placeOf finds them):
   const linked = state.dependencies
   let nextLink = 0
@@ -62,21 +121,22 @@ function writeInputs(
     const name = keys[k] as string
     const value = given[name]
     if (value === undefined) continue
-    if (!first) out.push(',')
+    out.push(first ? layout.inputFirst : layout.inputNext)
     first = false
     out.quoted(name)
-    out.push(':')
+    out.push(layout.colon)
     if (typeof value === 'string') out.quoted(value)
     else if (typeof value === 'number' && Number.isFinite(value)) out.push(String(value))
     else if (isLink(value)) {
-      out.push('[')
+      out.push(layout.linkOpen)
       out.quoted(ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string)
-      out.push(`,${value.slot}]`)
+      out.push(layout.linkMiddle + value.slot + layout.linkClose)
     } else if (typeof value === 'boolean' || value === null || typeof value === 'bigint') {
       // (bigints exact at any size, where JSON.stringify would throw)
       out.push(String(value))
-    } else out.json(writeOther(value, nodeId, name))
+    } else out.json(writeOther(value, nodeId, name, layout.gap, layout.valuePrefix))
   }
+  return !first
 }
 
 // The text as UTF-8 in a buffer, decoded into a string each time the buffer fills, and those strings

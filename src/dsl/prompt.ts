@@ -142,9 +142,11 @@ export function toPromptJson(roots: readonly PromptRoot[], indent?: number): str
   firstUnsafeInteger = undefined
   const { states, placeOf } = reachableInDependencyOrder(roots)
   const ids = assignIds(states)
-  // The text written node by node, without the prompt object, unless it is indented or subgraph instances are
-  // about (their expansion rewrites the prompt):
-  if ((indent === undefined || indent === 0) && !hasSubgraphInstances(states)) return promptText(states, ids, placeOf, otherValueText)
+  // The text written node by node, without the prompt object, unless subgraph instances are about (their expansion
+  // rewrites the prompt) or the indent is not a whole number (V8 then breaks lines without indenting them):
+  if ((indent === undefined || Number.isInteger(indent)) && !hasSubgraphInstances(states)) {
+    return promptText(states, ids, placeOf, otherValueText, gapOf(indent))
+  }
   // The prompt built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify, without
   // a replacer called for every key and value:
   const marks = { found: false }
@@ -153,16 +155,23 @@ export function toPromptJson(roots: readonly PromptRoot[], indent?: number): str
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
 }
 
+// The indentation JSON.stringify makes of a whole number: up to 10 spaces, none below 1:
+function gapOf(indent: number | undefined): string {
+  return indent !== undefined && indent >= 1 ? ' '.repeat(Math.min(10, indent)) : ''
+}
+
 function hasSubgraphInstances(states: readonly WalkState[]): boolean {
   return anySubgraphInstances() && states.some((state) => subgraphOf(state.handle) !== undefined)
 }
 
 // An input promptText leaves to JSON.stringify: a list or object (checked by serializeInput, which throws for what
-// JSON cannot carry; links are written by promptText, so no id is looked up here), bigints exact.
-function otherValueText(value: unknown, nodeId: string, name: string): string {
+// JSON cannot carry; links are written by promptText, so no id is looked up here), bigints exact, indented by `gap`
+// with its lines after the first starting with `prefix` (JSON text holds line breaks only between its parts).
+function otherValueText(value: unknown, nodeId: string, name: string, gap: string, prefix: string): string {
   const marks = { found: false }
   const noLinks = (): string => ''
-  const text = JSON.stringify(jsonReady(serializeInput(value as InputValue, noLinks, nodeId, name), marks))
+  let text = JSON.stringify(jsonReady(serializeInput(value as InputValue, noLinks, nodeId, name), marks), null, gap)
+  if (gap !== '') text = text.replaceAll('\n', prefix)
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
 }
 

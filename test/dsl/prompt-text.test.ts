@@ -45,6 +45,15 @@ describe('toPromptJson on random graphs', () => {
     }
     const roots = handles.filter(() => random(4) === 0)
     expect(toPromptJson(roots)).toBe(stringifyJson(toPrompt(...roots)))
+    // Indented as JSON.stringify indents (up to 10 spaces; below 1, none; V8's own line breaks for fractions):
+    for (const indent of [2, 1, 12, 0.5, 1.5, -3]) expect(toPromptJson(roots, indent)).toBe(stringifyJson(toPrompt(...roots), indent))
+  })
+
+  test('indented: empty inputs, titles, links and nested lists and objects', () => {
+    const loader = node('Loader', {}, { title: 'the "loader"' })
+    const user = node('User', { a: loader.out(0), list: [1, [2, { x: [] }], {}], empty: {}, big: 2n ** 70n }, { id: '7' })
+    for (const indent of [undefined, 0, 2, 4]) expect(toPromptJson([user], indent)).toBe(stringifyJson(toPrompt(user), indent))
+    expect(toPromptJson([], 2)).toBe('{}')
   })
 
   test('long strings with escapes or beyond ASCII, wherever they fall in the 16 KB chunks', () => {
@@ -52,6 +61,7 @@ describe('toPromptJson on random graphs', () => {
       node('Pad', { pad: 'y'.repeat(pad), e: 'é'.repeat(7_000), emoji: '😀'.repeat(2_000), quotes: 'x"'.repeat(3_000), list: ['é'.repeat(5_000)] }),
     )
     expect(toPromptJson(roots)).toBe(stringifyJson(toPrompt(...roots)))
+    expect(toPromptJson(roots, 3)).toBe(stringifyJson(toPrompt(...roots), 3))
   })
 
   test('ASCII strings that fill the 16 KB chunk exactly, or one byte short or over', () => {
