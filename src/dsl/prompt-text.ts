@@ -4,7 +4,7 @@
  * 10,000-node graph. The text is byte for byte what JSON.stringify writes for the prompt object.
  * @module
  */
-import { OUTPUT_BRAND, type NodeHandle, type Output } from './output.js'
+import { isOutput, type NodeHandle } from './output.js'
 import type { WalkState } from './walk-state.js'
 
 /**
@@ -127,7 +127,7 @@ function writeInputs(
     out.push(layout.colon)
     if (typeof value === 'string') out.quoted(value)
     else if (typeof value === 'number' && Number.isFinite(value)) out.push(String(value))
-    else if (isLink(value)) {
+    else if (isOutput(value)) {
       out.push(layout.linkOpen)
       out.quoted(ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string)
       out.push(layout.linkMiddle + value.slot + layout.linkClose)
@@ -220,10 +220,6 @@ declare const TextDecoder: new (label: string, options: { ignoreBOM: boolean }) 
 let encoder: InstanceType<typeof TextEncoder> | undefined
 let decoder: InstanceType<typeof TextDecoder> | undefined
 
-// isOutput, written out for the hot loop (a call there costs more than the check):
-function isLink(value: unknown): value is Output {
-  return typeof value === 'object' && value !== null && (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] === true
-}
 
 /**
  * The places in the order JSON.stringify writes an object with the keys `ids` in that order: array indices

@@ -10,7 +10,7 @@ import { WalkState } from './walk-state.js'
 import { orderHandles } from './order.js'
 import { promptText } from './prompt-text.js'
 import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
-import { isNodeHandle, isOutput, OUTPUT_BRAND, type InputValue, type NodeHandle, type Output } from './output.js'
+import { isNodeHandle, isOutput, type InputValue, type NodeHandle, type Output } from './output.js'
 
 /** A link in API JSON: `[source node id, output slot]`. */
 export type ApiLink = [string, number]
@@ -80,10 +80,15 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
 }
 
 function build(roots: readonly PromptRoot[]): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
+  const { states, placeOf, ids } = walk(roots)
+  return { prompt: entries(states, ids, placeOf, undefined), states, ids }
+}
+
+// The reachable nodes in dependency order with their ids, for one serialization:
+function walk(roots: readonly PromptRoot[]): Reachable & { ids: string[] } {
   firstUnsafeInteger = undefined
   const { states, placeOf } = reachableInDependencyOrder(roots)
-  const ids = assignIds(states)
-  return { prompt: entries(states, ids, placeOf, undefined), states, ids }
+  return { states, placeOf, ids: assignIds(states) }
 }
 
 // The loop of build() on its own: in build itself, V8 optimized it on the stack each call and threw that code
@@ -113,7 +118,7 @@ function entries(
       let serialized: ApiValue
       // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
       if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
-      else if (isLink(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
+      else if (isOutput(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
       else {
         serialized = serializeInput(value, idOf, id, name)
         if (transform !== undefined) serialized = transform(serialized)
@@ -130,7 +135,7 @@ function entries(
 
 // Subgraph instances expand into their inner nodes (`5:3`), as the editor queues them; graphs without any pay nothing:
 function expanded(prompt: ApiPrompt, states: readonly WalkState[], ids: readonly string[]): ApiPrompt {
-  if (!anySubgraphInstances() || !states.some((state) => subgraphOf(state.handle) !== undefined)) return prompt
+  if (!hasSubgraphInstances(states)) return prompt
   return expandSubgraphs(prompt, new Map(states.map((state, i) => [ids[i] as string, state.handle])))
 }
 
@@ -139,9 +144,7 @@ let firstUnsafeInteger: { where: string; value: bigint } | undefined
 
 /** {@link toPrompt} straight to JSON text; seeds above 2^53 (bigint) are written exactly. */
 export function toPromptJson(roots: readonly PromptRoot[], indent?: number): string {
-  firstUnsafeInteger = undefined
-  const { states, placeOf } = reachableInDependencyOrder(roots)
-  const ids = assignIds(states)
+  const { states, placeOf, ids } = walk(roots)
   // The text written node by node, without the prompt object, unless subgraph instances are about (their expansion
   // rewrites the prompt) or the indent is not a whole number (V8 then breaks lines without indenting them):
   if ((indent === undefined || Number.isInteger(indent)) && !hasSubgraphInstances(states)) {
@@ -232,15 +235,11 @@ function dependencies(handle: NodeHandle): readonly NodeHandle[] {
   const values = Object.values(handle.inputs)
   for (let i = 0; i < values.length; i++) {
     const value = values[i]
-    if (isLink(value)) (deps ??= []).push(value.node)
+    if (isOutput(value)) (deps ??= []).push(value.node)
   }
   return deps ?? NO_DEPENDENCIES
 }
 
-// isOutput, written out for the two hot loops (a call there costs more than the check):
-function isLink(value: unknown): value is Output {
-  return typeof value === 'object' && value !== null && (value as { [OUTPUT_BRAND]?: true })[OUTPUT_BRAND] === true
-}
 
 // Ids by position in `states`: pinned ids kept, the others numbered from 1 skipping pinned ones.
 function assignIds(states: readonly WalkState[]): string[] {
