@@ -4,6 +4,8 @@
  * 10,000-node graph. The text is byte for byte what JSON.stringify writes for the prompt object.
  * @module
  */
+import type { ExpandedNodes } from './expanded-nodes.js'
+import { keyOrder } from './key-order.js'
 import { isOutput, type NodeHandle } from './output.js'
 import type { WalkState } from './walk-state.js'
 
@@ -66,7 +68,8 @@ const COMPACT = new Layout('')
 /**
  * The prompt of `states` (in dependency order, `ids` by place) as JSON text, indented by `gap` per level as
  * JSON.stringify(prompt, null, gap) writes it ('' for compact text). Links take the ids of the states'
- * dependencies, or of `placeOf` for states made without them.
+ * dependencies, or of `placeOf` for states made without them; or, for the nodes of an expanded graph, go where
+ * `linkEnd` says.
  */
 export function promptText(
   states: readonly WalkState[],
@@ -74,6 +77,7 @@ export function promptText(
   placeOf: (handle: NodeHandle) => number,
   writeOther: OtherValueWriter,
   gap = '',
+  linkEnd?: ExpandedNodes['linkEnd'],
 ): string {
   const layout = gap === '' ? COMPACT : new Layout(gap)
   const out = new TextChunks()
@@ -87,7 +91,7 @@ export function promptText(
     out.push(layout.nodeOpen)
     out.quoted(state.classType)
     out.push(layout.inputsOpen)
-    if (writeInputs(out, state, ids, placeOf, writeOther, id, layout)) out.push(layout.inputsClose)
+    if (writeInputs(out, state, i, ids, placeOf, linkEnd, writeOther, id, layout)) out.push(layout.inputsClose)
     out.push('}')
     if (state.title !== undefined) {
       out.push(layout.metaOpen)
@@ -104,8 +108,10 @@ export function promptText(
 function writeInputs(
   out: TextChunks,
   state: WalkState,
+  place: number,
   ids: readonly string[],
   placeOf: (handle: NodeHandle) => number,
+  linkEnd: ExpandedNodes['linkEnd'] | undefined,
   writeOther: OtherValueWriter,
   nodeId: string,
   layout: Layout,
@@ -121,22 +127,44 @@ function writeInputs(
     const name = keys[k] as string
     const value = given[name]
     if (value === undefined) continue
-    out.push(first ? layout.inputFirst : layout.inputNext)
+    if (linkEnd !== undefined && isOutput(value)) {
+      // Expanded: the link leads to an inner node, to what a subgraph call passed, or nowhere (the input is left out):
+      const end = linkEnd(place, value)
+      if (end === undefined) continue
+      writeName(out, name, first, layout)
+      first = false
+      if ('value' in end) writeValue(out, end.value, end.nodeId, end.name, writeOther, layout)
+      else writeLink(out, end.id, end.slot, layout)
+      continue
+    }
+    writeName(out, name, first, layout)
     first = false
-    out.quoted(name)
-    out.push(layout.colon)
-    if (typeof value === 'string') out.quoted(value)
-    else if (typeof value === 'number' && Number.isFinite(value)) out.push(String(value))
-    else if (isOutput(value)) {
-      out.push(layout.linkOpen)
-      out.quoted(ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string)
-      out.push(layout.linkMiddle + value.slot + layout.linkClose)
-    } else if (typeof value === 'boolean' || value === null || typeof value === 'bigint') {
-      // (bigints exact at any size, where JSON.stringify would throw)
-      out.push(String(value))
-    } else out.json(writeOther(value, nodeId, name, layout.gap, layout.valuePrefix))
+    if (isOutput(value)) writeLink(out, ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot, layout)
+    else writeValue(out, value, nodeId, name, writeOther, layout)
   }
   return !first
+}
+
+function writeName(out: TextChunks, name: string, first: boolean, layout: Layout): void {
+  out.push(first ? layout.inputFirst : layout.inputNext)
+  out.quoted(name)
+  out.push(layout.colon)
+}
+
+function writeLink(out: TextChunks, id: string, slot: number, layout: Layout): void {
+  out.push(layout.linkOpen)
+  out.quoted(id)
+  out.push(layout.linkMiddle + slot + layout.linkClose)
+}
+
+// Any input value but a link:
+function writeValue(out: TextChunks, value: unknown, nodeId: string, name: string, writeOther: OtherValueWriter, layout: Layout): void {
+  if (typeof value === 'string') out.quoted(value)
+  else if (typeof value === 'number' && Number.isFinite(value)) out.push(String(value))
+  else if (typeof value === 'boolean' || value === null || typeof value === 'bigint') {
+    // (bigints exact at any size, where JSON.stringify would throw)
+    out.push(String(value))
+  } else out.json(writeOther(value, nodeId, name, layout.gap, layout.valuePrefix))
 }
 
 // The text as UTF-8 in a buffer, decoded into a string each time the buffer fills, and those strings
@@ -219,37 +247,3 @@ declare const TextDecoder: new (label: string, options: { ignoreBOM: boolean }) 
 // Made on first use, not at import (the decoder keeps a U+FEFF that starts a chunk, as text, not a byte order mark):
 let encoder: InstanceType<typeof TextEncoder> | undefined
 let decoder: InstanceType<typeof TextDecoder> | undefined
-
-
-/**
- * The places in the order JSON.stringify writes an object with the keys `ids` in that order: array indices
- * ascending first, then the other keys as inserted. Numbered ids come ascending already; pinned ids may not.
- */
-function keyOrder(ids: readonly string[]): number[] {
-  const order = new Array<number>(ids.length)
-  let sorted = true
-  let last = -1
-  for (let i = 0; i < ids.length; i++) {
-    order[i] = i
-    const index = arrayIndex(ids[i] as string)
-    if (index === -1 || index < last) sorted = false
-    else last = index
-  }
-  if (sorted) return order
-  const indices = order.filter((i) => arrayIndex(ids[i] as string) !== -1)
-  indices.sort((a, b) => arrayIndex(ids[a] as string) - arrayIndex(ids[b] as string))
-  return [...indices, ...order.filter((i) => arrayIndex(ids[i] as string) === -1)]
-}
-
-const MAX_ARRAY_INDEX = 2 ** 32 - 2
-
-// The key as an array index (what objects order first), or -1: digits without a leading zero, up to 2^32 - 2.
-function arrayIndex(key: string): number {
-  if (key.length === 0 || key.length > 10 || (key.length > 1 && key.charCodeAt(0) === 48)) return -1
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i)
-    if (c < 48 || c > 57) return -1
-  }
-  const value = Number(key)
-  return value <= MAX_ARRAY_INDEX ? value : -1
-}

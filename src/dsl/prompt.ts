@@ -4,10 +4,11 @@
  */
 import { describeValue, SerializationError } from '../errors.js'
 import { walkPostOrder } from '../graph/post-order.js'
-import { guardExactIntegers } from '../json/lossless.js'
+import { guardExactIntegers, stringifyJson } from '../json/lossless.js'
 import { walkStateOf } from './node.js'
 import { WalkState } from './walk-state.js'
 import { orderHandles } from './order.js'
+import { expandNodes } from './expanded-nodes.js'
 import { promptText } from './prompt-text.js'
 import { anySubgraphInstances, expandSubgraphs, subgraphOf } from './subgraph.js'
 import { isNodeHandle, isOutput, type InputValue, type NodeHandle, type Output } from './output.js'
@@ -81,7 +82,7 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
 
 function build(roots: readonly PromptRoot[]): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
   const { states, placeOf, ids } = walk(roots)
-  return { prompt: entries(states, ids, placeOf, undefined), states, ids }
+  return { prompt: entries(states, ids, placeOf), states, ids }
 }
 
 // The reachable nodes in dependency order with their ids, for one serialization:
@@ -97,7 +98,6 @@ function entries(
   states: readonly WalkState[],
   ids: readonly string[],
   placeOf: (handle: NodeHandle) => number,
-  transform: ((value: ApiValue) => ApiValue) | undefined,
 ): ApiPrompt {
   const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
   const prompt: ApiPrompt = {}
@@ -119,10 +119,7 @@ function entries(
       // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
       if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
       else if (isOutput(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
-      else {
-        serialized = serializeInput(value, idOf, id, name)
-        if (transform !== undefined) serialized = transform(serialized)
-      }
+      else serialized = serializeInput(value, idOf, id, name)
       if (name === '__proto__') setOwn(inputs, name, serialized)
       else inputs[name] = serialized
     }
@@ -145,17 +142,18 @@ let firstUnsafeInteger: { where: string; value: bigint } | undefined
 /** {@link toPrompt} straight to JSON text; seeds above 2^53 (bigint) are written exactly. */
 export function toPromptJson(roots: readonly PromptRoot[], indent?: number): string {
   const { states, placeOf, ids } = walk(roots)
-  // The text written node by node, without the prompt object, unless subgraph instances are about (their expansion
-  // rewrites the prompt) or the indent is not a whole number (V8 then breaks lines without indenting them):
-  if ((indent === undefined || Number.isInteger(indent)) && !hasSubgraphInstances(states)) {
-    return promptText(states, ids, placeOf, otherValueText, gapOf(indent))
+  // The text written node by node, without the prompt object, unless the indent is not a whole number (V8 then
+  // breaks lines without indenting them) or an id pinned with a colon could be that of an inner node of a subgraph
+  // (`5:3`; the prompt object keeps one of the two):
+  if (indent === undefined || Number.isInteger(indent)) {
+    if (!hasSubgraphInstances(states)) return promptText(states, ids, placeOf, otherValueText, gapOf(indent))
+    if (!ids.some((id) => id.includes(':'))) {
+      const nodes = expandNodes(states, ids, placeOf, checkArgument)
+      return promptText(nodes.states, nodes.ids, placeOf, otherValueText, gapOf(indent), nodes.linkEnd)
+    }
   }
-  // The prompt built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify, without
-  // a replacer called for every key and value:
-  const marks = { found: false }
-  const prompt = entries(states, ids, placeOf, (value) => jsonReady(value, marks) as ApiValue)
-  const text = JSON.stringify(expanded(prompt, states, ids), null, indent)
-  return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
+  // (stringifyJson writes the bigints of the subgraphs' inner nodes too, which the prompt object holds as they are)
+  return stringifyJson(expanded(entries(states, ids, placeOf), states, ids), indent)
 }
 
 // The indentation JSON.stringify makes of a whole number: up to 10 spaces, none below 1:
@@ -176,6 +174,11 @@ function otherValueText(value: unknown, nodeId: string, name: string, gap: strin
   let text = JSON.stringify(jsonReady(serializeInput(value as InputValue, noLinks, nodeId, name), marks), null, gap)
   if (gap !== '') text = text.replaceAll('\n', prefix)
   return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
+}
+
+// A literal passed to a subgraph: serialized only to throw what the prompt object would for it.
+function checkArgument(value: InputValue, nodeId: string, name: string): void {
+  serializeInput(value, () => '', nodeId, name)
 }
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)

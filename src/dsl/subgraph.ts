@@ -9,7 +9,7 @@
 import { describeValue, InvalidArgumentError, SerializationError } from '../errors.js'
 import { createNode } from './node.js'
 import { isNodeHandle, isOutput, type NodeHandle, type Output } from './output.js'
-import { buildUnexpandedPrompt, type ApiPrompt, type ApiValue } from './prompt.js'
+import { buildUnexpandedPrompt, setOwn, type ApiPrompt, type ApiValue } from './prompt.js'
 
 /** Class of the placeholder node whose outputs stand for a subgraph's parameters while its body runs. */
 export const SUBGRAPH_INPUT_CLASS = '__subgraph_input__'
@@ -70,7 +70,8 @@ export function defineSubgraph<A extends unknown[], R extends Returned>(name: st
     const inputs: Record<string, unknown> = {}
     args.forEach((arg, k) => {
       if (isNodeHandle(arg)) throw new InvalidArgumentError(`subgraph "${name}": argument ${k} is a node; pass one of its outputs (node.out(i))`)
-      inputs[definition.inputNames[k] as string] = arg
+      // (a parameter named after the inner input it feeds may be `__proto__`)
+      setOwn(inputs, definition.inputNames[k] as string, arg)
     })
     const instance = createNode({ classType: definition.id, outputs: definition.outputs.map((o) => o.type) }, inputs)
     instances.set(instance, definition)
@@ -156,9 +157,16 @@ function fnv(text: string, salt: number): number {
 /** Inner node ids per definition: numbered after the graph's largest numeric id, definitions in first-use order. */
 export type SubgraphIds = Map<SubgraphDefinition, Map<string, string>>
 
-/** Numbers the inner nodes of every definition the prompt's instances use (nested ones included). */
-export function numberSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, NodeHandle>): SubgraphIds {
-  let counter = Math.max(0, ...Object.keys(prompt).map(Number).filter(Number.isSafeInteger))
+/**
+ * Numbers the inner nodes of every definition the graph's instances use (nested ones included): `ids` in the
+ * prompt's key order, `handles` the node of each.
+ */
+export function numberSubgraphs(ids: readonly string[], handles: readonly (NodeHandle | undefined)[]): SubgraphIds {
+  let counter = 0
+  for (const id of ids) {
+    const number = Number(id)
+    if (Number.isSafeInteger(number) && number > counter) counter = number
+  }
   const numbered: SubgraphIds = new Map()
   const visit = (definition: SubgraphDefinition): void => {
     if (numbered.has(definition)) return
@@ -170,8 +178,8 @@ export function numberSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, 
       if (nested !== undefined) visit(nested)
     }
   }
-  for (const id of Object.keys(prompt)) {
-    const definition = subgraphOf(handles.get(id) as NodeHandle)
+  for (const handle of handles) {
+    const definition = subgraphOf(handle as NodeHandle)
     if (definition !== undefined) visit(definition)
   }
   const names = new Map<string, SubgraphDefinition>()
@@ -189,7 +197,8 @@ export function numberSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, 
  * the inner node that produces them.
  */
 export function expandSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, NodeHandle>): ApiPrompt {
-  const numbered = numberSubgraphs(prompt, handles)
+  const keys = Object.keys(prompt)
+  const numbered = numberSubgraphs(keys, keys.map((id) => handles.get(id)))
   if (numbered.size === 0) return prompt
   const flat: ApiPrompt = {}
   const hosts = new Map<string, { definition: SubgraphDefinition; inputs: Record<string, ApiValue> }>()
@@ -198,11 +207,12 @@ export function expandSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, 
       const full = idOf(local)
       const inputs: Record<string, ApiValue> = {}
       for (const [name, value] of Object.entries(node.inputs)) {
+        // (setOwn: an input may be named `__proto__`)
         if (isApiLink(value) && value[0] === placeholderId && param !== undefined) {
           const given = param(value[1])
-          if (given !== undefined) inputs[name] = given
-        } else if (isApiLink(value)) inputs[name] = [idOf(value[0]), value[1]]
-        else inputs[name] = value
+          if (given !== undefined) setOwn(inputs, name, given)
+        } else if (isApiLink(value)) setOwn(inputs, name, [idOf(value[0]), value[1]])
+        else setOwn(inputs, name, value)
       }
       const definition = subgraphOf(levelHandles.get(local) as NodeHandle)
       if (definition === undefined) {
@@ -211,7 +221,7 @@ export function expandSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, 
       }
       hosts.set(full, { definition, inputs })
       const inner = numbered.get(definition) as Map<string, string>
-      emit(definition.inner, definition.handles, (id) => `${full}:${inner.get(id)}`, (k) => inputs[definition.inputNames[k] as string], definition.placeholderId)
+      emit(definition.inner, definition.handles, (id) => `${full}:${inner.get(id)}`, (k) => argument(inputs, definition.inputNames[k] as string), definition.placeholderId)
     }
   }
   emit(prompt, handles, (id) => id, undefined, undefined)
@@ -221,14 +231,19 @@ export function expandSubgraphs(prompt: ApiPrompt, handles: ReadonlyMap<string, 
       while (isApiLink(current) && hosts.has(current[0])) {
         const { definition, inputs } = hosts.get(current[0]) as { definition: SubgraphDefinition; inputs: Record<string, ApiValue> }
         const source = definition.outputs[current[1]]?.source as readonly [string, number]
-        if (source[0] === definition.placeholderId) current = inputs[definition.inputNames[source[1]] as string]
+        if (source[0] === definition.placeholderId) current = argument(inputs, definition.inputNames[source[1]] as string)
         else current = [`${current[0]}:${(numbered.get(definition) as Map<string, string>).get(source[0])}`, source[1]]
       }
       if (current === undefined) delete node.inputs[name]
-      else node.inputs[name] = current
+      else setOwn(node.inputs, name, current)
     }
   }
   return flat
+}
+
+// What a call passed for a parameter (own keys only: a parameter may be named `__proto__`):
+function argument(inputs: Record<string, ApiValue>, name: string): ApiValue | undefined {
+  return Object.hasOwn(inputs, name) ? inputs[name] : undefined
 }
 
 function isApiLink(value: unknown): value is [string, number] {

@@ -18,7 +18,8 @@ import type { SubgraphDefinition as DefinitionJson, SubgraphSlot } from './types
 
 /** Hooks that plan the instance nodes of `prompt` (ids to handles in `handles`) and write their definitions. */
 export function subgraphHooks(prompt: ApiPrompt, handles: ReadonlyMap<string, NodeHandle>, defs: DefSet, options: ApiToWorkflowOptions): LevelHooks | undefined {
-  const numbered = numberSubgraphs(prompt, handles)
+  const keys = Object.keys(prompt)
+  const numbered = numberSubgraphs(keys, keys.map((id) => handles.get(id)))
   if (numbered.size === 0) return undefined
   const writer = new DefinitionWriter(numbered, defs, options)
   // Every call of a definition, wherever it is, with the arguments it passed (for the promoted widgets' values):
