@@ -82,7 +82,7 @@ function guarded(prompt: ApiPrompt): ApiPrompt {
 
 function build(roots: readonly PromptRoot[]): { prompt: ApiPrompt; states: readonly WalkState[]; ids: readonly string[] } {
   const { states, placeOf, ids } = walk(roots)
-  return { prompt: entries(states, ids, placeOf), states, ids }
+  return { prompt: entries(states, ids, placeOf, undefined), states, ids }
 }
 
 // The reachable nodes in dependency order with their ids, for one serialization:
@@ -98,6 +98,7 @@ function entries(
   states: readonly WalkState[],
   ids: readonly string[],
   placeOf: (handle: NodeHandle) => number,
+  transform: ((value: ApiValue) => ApiValue) | undefined,
 ): ApiPrompt {
   const idOf = (handle: NodeHandle): string => ids[placeOf(handle)] as string
   const prompt: ApiPrompt = {}
@@ -119,7 +120,10 @@ function entries(
       // Strings, finite numbers and links (most inputs) inline; the rest is checked by serializeInput:
       if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) serialized = value
       else if (isOutput(value)) serialized = [ids[linked === undefined ? placeOf(value.node) : (linked[nextLink++] as WalkState).place] as string, value.slot]
-      else serialized = serializeInput(value, idOf, id, name)
+      else {
+        serialized = serializeInput(value, idOf, id, name)
+        if (transform !== undefined) serialized = transform(serialized)
+      }
       if (name === '__proto__') setOwn(inputs, name, serialized)
       else inputs[name] = serialized
     }
@@ -143,17 +147,24 @@ let firstUnsafeInteger: { where: string; value: bigint } | undefined
 export function toPromptJson(roots: readonly PromptRoot[], indent?: number): string {
   const { states, placeOf, ids } = walk(roots)
   // The text written node by node, without the prompt object, unless the indent is not a whole number (V8 then
-  // breaks lines without indenting them) or an id pinned with a colon could be that of an inner node of a subgraph
-  // (`5:3`; the prompt object keeps one of the two):
-  if (indent === undefined || Number.isInteger(indent)) {
-    if (!hasSubgraphInstances(states)) return promptText(states, ids, placeOf, otherValueText, gapOf(indent))
-    if (!ids.some((id) => id.includes(':'))) {
-      const nodes = expandNodes(states, ids, placeOf, checkArgument)
-      return promptText(nodes.states, nodes.ids, placeOf, otherValueText, gapOf(indent), nodes.linkEnd)
-    }
+  // breaks lines without indenting them):
+  const whole = indent === undefined || Number.isInteger(indent)
+  if (!hasSubgraphInstances(states)) {
+    if (whole) return promptText(states, ids, placeOf, otherValueText, gapOf(indent))
+    // The prompt built JSON-ready (bigints as numbers when exact, else marked) for one native JSON.stringify,
+    // without a replacer called for every key and value (twice as fast):
+    const marks = { found: false }
+    const text = JSON.stringify(entries(states, ids, placeOf, (value) => jsonReady(value, marks) as ApiValue), null, indent)
+    return marks.found ? text.replace(MARKED_BIGINT, '$1') : text
   }
-  // (stringifyJson writes the bigints of the subgraphs' inner nodes too, which the prompt object holds as they are)
-  return stringifyJson(expanded(entries(states, ids, placeOf), states, ids), indent)
+  // Subgraphs expanded as the writer goes, unless an id pinned with a colon could be that of an inner node (`5:3`;
+  // the prompt object keeps one of the two):
+  if (whole && !ids.some((id) => id.includes(':'))) {
+    const nodes = expandNodes(states, ids, placeOf, checkArgument)
+    return promptText(nodes.states, nodes.ids, placeOf, otherValueText, gapOf(indent), nodes.linkEnd)
+  }
+  // The prompt object as stringifyJson(toPrompt()) writes it (the inner nodes' bigints exact too):
+  return stringifyJson(expanded(entries(states, ids, placeOf, undefined), states, ids), indent)
 }
 
 // The indentation JSON.stringify makes of a whole number: up to 10 spaces, none below 1:
