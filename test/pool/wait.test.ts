@@ -118,4 +118,14 @@ describe('pool job wait', () => {
     expect((error as JobInterruptedError).byClient).toBe(true)
     await eventually(() => server.queue.history.get(job.id)?.status.messages.some(([type]) => type === 'execution_interrupted') === true)
   })
+
+  it('run counts its submit in its timeout, as the client\'s run does', async () => {
+    const p = pool()
+    await p.connect()
+    proxy.decide = (r) => (r.method === 'POST' && r.path === '/prompt' ? { kind: 'delay', ms: 600 } : undefined)
+    const started = Date.now()
+    const error = await within(p.run([samplerGraph({ steps: 2000, seed: 305, prefix: 'long' }).save], { timeout: 1000 }), 2000)
+    expect(error).toBeInstanceOf(JobTimeoutError)
+    expect(Date.now() - started).toBeLessThan(1000 + 250)
+  })
 })

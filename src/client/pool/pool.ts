@@ -199,10 +199,13 @@ export class ComfyPool implements ComfyRunner {
 
   /** Submit, wait and return the results; on timeout or abort the job is cancelled wherever it is. */
   async run(graph: GraphInput, options: PoolRunOptions = {}): Promise<JobResults> {
+    const { timeout } = options
+    // As the client's run: `timeout` covers the whole run, the submit (and a wait for room) counted in.
+    const bounds = timeout === undefined ? {} : { timeout, deadline: Date.now() + timeout }
     const job = await this.submit(graph, options)
     return job.wait({
       cancelOnTimeout: true,
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      ...bounds,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
   }
