@@ -16,6 +16,7 @@ import { jobExitCode } from '../job-exit.js'
 import { assertWritable, Report } from '../output.js'
 import { RunProgress } from '../progress.js'
 import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
+import { collect } from '../option-values.js'
 
 interface EditFlags {
   prompt: string
@@ -64,10 +65,6 @@ export const editCommand: CliCommand = {
         done(await runEdit(image, flags, io))
       })
   },
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
 }
 
 async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<number> {
