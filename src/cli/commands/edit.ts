@@ -114,8 +114,7 @@ async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<numb
     return report.finish(EXIT.ok)
   } catch (error) {
     progress?.stop()
-    if (report.json) return report.finish(controller.signal.aborted ? (report.fail(error), EXIT.interrupted) : report.fail(error))
-    return jobExitCode(error, controller.signal.aborted, io)
+    return jobExitCode(error, controller.signal.aborted, io, report)
   } finally {
     process.off('SIGINT', onSigint)
     await client?.close()

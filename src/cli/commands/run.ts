@@ -88,8 +88,7 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
     return report.finish(EXIT.ok)
   } catch (error) {
     progress?.stop()
-    if (report.json) return report.finish(controller.signal.aborted ? (report.fail(error), EXIT.interrupted) : report.fail(error))
-    return jobExitCode(error, controller.signal.aborted, io)
+    return jobExitCode(error, controller.signal.aborted, io, report)
   } finally {
     process.off('SIGINT', onSigint)
     await client?.close()
