@@ -4,6 +4,7 @@
  * @module
  */
 import { resolve } from 'node:path'
+import { Option } from 'commander'
 import type { LoadedDefs, LoadOptions } from '../codegen/source.js'
 import type { CliIo } from './io.js'
 import type { Report } from './output.js'
@@ -11,6 +12,19 @@ import type { Report } from './output.js'
 export interface DefsFlags {
   readonly objectInfo?: string | undefined
   readonly server?: string | undefined
+}
+
+/**
+ * `--object-info FILE`, given instead of `--server` (the definitions' other source, {@link definitionsServerOption});
+ * `what` says what the definitions are for.
+ */
+export function objectInfoOption(what = 'node definitions'): Option {
+  return new Option('--object-info <file>', `${what} (default: the bundled ComfyUI v0.26.0 core)`).conflicts('server')
+}
+
+/** `--server URL` as the source of the node definitions. */
+export function definitionsServerOption(): Option {
+  return new Option('--server <url>', 'read the node definitions from a running ComfyUI server')
 }
 
 /** Definitions and where they came from; `bundled` when they are the package's core snapshot. */

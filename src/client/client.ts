@@ -14,6 +14,7 @@ import type { NodeHandle } from '../dsl/output.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { JsonValue } from '../json/lossless.js'
 import { compareDefs, type DefDrift } from './drift.js'
+import { BackgroundTasks } from './background-tasks.js'
 import { Endpoint } from './endpoint.js'
 import {
   ClientClosedError,
@@ -161,7 +162,7 @@ export class ComfyClient implements ComfyRunner {
   // Prompt ids given up on while their fate was unknown: interrupted if they ever start.
   #abandoned: string[] = []
   // Bounded cleanups (cancels, deletes) still in flight: `close` waits for them.
-  readonly #tasks = new Set<Promise<unknown>>()
+  readonly #background = new BackgroundTasks()
   #serverDefs: Promise<DefSet> | undefined
   #closed = false
 
@@ -228,7 +229,7 @@ export class ComfyClient implements ComfyRunner {
     clearInterval(this.#stallTimer)
     for (const job of [...this.#jobs.values()]) job.abandon(new ClientClosedError())
     this.#jobs.clear()
-    await Promise.allSettled([...this.#tasks])
+    await this.#background.settled()
     await this.#ownDispatcher?.close()
   }
 
@@ -477,7 +478,7 @@ export class ComfyClient implements ComfyRunner {
     get cancelTimeout(): number {
       return client.#options.cancelTimeout ?? 5000
     },
-    background: (task) => this.#background(task),
+    background: (task) => this.#background.add(task),
     finished: (job) => {
       if (this.#jobs.get(job.id) === job) this.#jobs.delete(job.id)
       if (this.#runningJob === job) this.#runningJob = undefined
@@ -622,17 +623,12 @@ export class ComfyClient implements ComfyRunner {
     this.#abandoned.push(promptId)
     if (this.#abandoned.length > ABANDONED_KEPT) this.#abandoned.shift()
     const deadline = Date.now() + (this.#options.cancelTimeout ?? 5000)
-    this.#background(
+    this.#background.add(
       Promise.allSettled([this.deleteFromQueue([promptId], { deadline }), this.interrupt(promptId, { deadline })]).then((settled) => {
         const failed = settled.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))
         this.#emit('debug', failed.length === 0 ? `deleted ${promptId} from the queue` : `could not delete ${promptId}: ${failed.join('; ')}`)
       }),
     )
-  }
-
-  #background(task: Promise<unknown>): void {
-    const tracked = task.catch(() => {}).finally(() => this.#tasks.delete(tracked))
-    this.#tasks.add(tracked)
   }
 
   // Any answer of the server: it is not dead.

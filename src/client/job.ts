@@ -23,6 +23,7 @@ import type {
   NodeOutputDict,
   KnownMessage,
 } from './protocol.js'
+import { waitSettled } from './wait-settled.js'
 
 /** What a job needs from its client. */
 export interface JobHost {
@@ -150,49 +151,11 @@ export class Job implements AsyncIterable<JobEvent> {
    * Resolves with the results when the job completes; rejects with a {@link JobError} otherwise. The timeout is
    * kept even when the server freezes: a cancel (with `cancelOnTimeout` or an abort) runs in the background.
    */
-  async wait(options: WaitOptions = {}): Promise<JobResults> {
-    const { timeout, signal } = options
-    if (this.#done || (timeout === undefined && signal === undefined)) return this.#settled
-    return new Promise<JobResults>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      const stopAndReject = (error: JobError): void => {
-        cleanup()
-        reject(error)
-        this.host.background(this.cancel({ timeout: this.host.cancelTimeout }).catch((e: unknown) => this.host.debug(`cancel of ${this.#id} failed: ${String(e)}`)))
-      }
-      const onAbort = (): void => {
-        stopAndReject(new JobInterruptedError(this.#id, true, this.#status === 'running' ? 'running' : 'queued', undefined, { cause: signal?.reason }))
-      }
-      if (signal?.aborted) {
-        onAbort()
-        return
-      }
-      signal?.addEventListener('abort', onAbort, { once: true })
-      if (timeout !== undefined) {
-        const delay = options.deadline === undefined ? timeout : Math.max(0, options.deadline - Date.now())
-        timer = setTimeout(() => {
-          const error = new JobTimeoutError(this.#id, timeout, this.#status)
-          if (options.cancelOnTimeout) stopAndReject(error)
-          else {
-            cleanup()
-            reject(error)
-          }
-        }, delay)
-      }
-      this.#settled.then(
-        (results) => {
-          cleanup()
-          resolve(results)
-        },
-        (error: unknown) => {
-          cleanup()
-          reject(error)
-        },
-      )
+  wait(options: WaitOptions = {}): Promise<JobResults> {
+    return waitSettled(this, options, {
+      cancel: () => this.cancel({ timeout: this.host.cancelTimeout }),
+      background: (task) => this.host.background(task),
+      debug: (message) => this.host.debug(message),
     })
   }
 

@@ -14,7 +14,7 @@ import { parsePythonJson } from '../../validate/python-json.js'
 import type { ServerError, ValidateOptions, Verdict } from '../../validate/types.js'
 import { validate } from '../../validate/validate.js'
 import { chooseServerVersion, describeServerVersion, type ServerVersionChoice } from '../../validate/server-version.js'
-import { loadDefsFor } from '../defs-source.js'
+import { loadDefsFor, definitionsServerOption, objectInfoOption } from '../defs-source.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { readInput, Report, shownName } from '../output.js'
 import { serverUrl } from '../server-flag.js'
@@ -66,8 +66,8 @@ export const checkCommand: CliCommand = {
       .command('check')
       .description('validate API or UI workflow files offline, as a ComfyUI server would (POST /prompt)')
       .argument('<files...>', 'workflow JSON files (API prompts, POST /prompt bodies or UI workflows); - reads stdin')
-      .addOption(new Option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
-      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .addOption(objectInfoOption())
+      .addOption(definitionsServerOption())
       .option('--json', 'print one JSON object: {ok, exitCode, files: [{file, accepted, outputs, error, node_errors, warnings}], warnings}')
       .option('--server-version <version>', 'imitate this ComfyUI release (default: the definitions\' version)')
       .option('--no-lint', 'leave out warnings about things the server accepts')

@@ -18,7 +18,7 @@ import { apiToWorkflow } from '../../workflow/from-api.js'
 import { toWorkflow, type Group } from '../../workflow/to-workflow.js'
 import type { WorkflowWarning } from '../../workflow/types.js'
 import { isGraphModule, loadModule } from '../graph-module.js'
-import { loadDefsFor } from '../defs-source.js'
+import { loadDefsFor, definitionsServerOption, objectInfoOption } from '../defs-source.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { assertWritable, readInput, Report, shownName, writeOutput } from '../output.js'
 import { serverUrl } from '../server-flag.js'
@@ -40,8 +40,8 @@ export const convertCommand: CliCommand = {
       .description('print the API JSON of a workflow (a UI workflow is converted as the editor does when queueing), or with --to ui the UI workflow the editor opens')
       .argument('<file>', 'workflow JSON, UI or API format (- reads stdin), or a .ts module exporting a graph (default export: output nodes, a function returning them, or { outputs, groups })')
       .addOption(new Option('--to <format>', 'api: API JSON; ui: a UI workflow laid out left to right').choices(['api', 'ui']).default('api'))
-      .addOption(new Option('--object-info <file>', 'node definitions for UI workflows (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
-      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .addOption(objectInfoOption('node definitions for UI workflows'))
+      .addOption(definitionsServerOption())
       .option('--out <file>', 'write the API JSON to this file instead of printing it (- prints it)')
       .option('--overwrite', 'replace --out when it exists')
       .option('--json', 'print one JSON object: {ok, exitCode, format, prompt, warnings}')

@@ -16,6 +16,7 @@ import { jobExitCode } from '../job-exit.js'
 import { assertWritable, Report } from '../output.js'
 import { RunProgress } from '../progress.js'
 import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
+import { collect } from '../option-values.js'
 
 interface EditFlags {
   prompt: string
@@ -66,10 +67,6 @@ export const editCommand: CliCommand = {
   },
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
-}
-
 async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<number> {
   const report = new Report(io, flags.json)
   const controller = new AbortController()
@@ -117,8 +114,7 @@ async function runEdit(image: string, flags: EditFlags, io: CliIo): Promise<numb
     return report.finish(EXIT.ok)
   } catch (error) {
     progress?.stop()
-    if (report.json) return report.finish(controller.signal.aborted ? (report.fail(error), EXIT.interrupted) : report.fail(error))
-    return jobExitCode(error, controller.signal.aborted, io)
+    return jobExitCode(error, controller.signal.aborted, io, report)
   } finally {
     process.off('SIGINT', onSigint)
     await client?.close()

@@ -20,6 +20,7 @@ import { loadDefsFor } from '../defs-source.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { readInput, Report, shownName, STDIO } from '../output.js'
 import { RunProgress } from '../progress.js'
+import { collect, positiveInt, seconds } from '../option-values.js'
 import { imageInputs, loadModule } from './run.js'
 
 interface EnqueueFlags {
@@ -63,10 +64,6 @@ export const enqueueCommand: CliCommand = {
         done(await enqueue(file, flags, io))
       })
   },
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
 }
 
 /** Ctrl-C before the job was in the queue: nothing was enqueued. */
@@ -211,17 +208,4 @@ async function reportResults(results: QueueResults, out: string | undefined, ove
   report.set('text', results.text)
   report.set('timing', results.timing)
   report.line(`done: ${results.jobId} (prompt ${results.promptId} on ${results.server}, ${results.files.length} file(s))`)
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a positive integer, received ${JSON.stringify(value)}`)
-  return n
-}
-
-function seconds(value: string, flag: string): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag}: expected a positive number of seconds, received ${JSON.stringify(value)}`)
-  return Math.round(n * 1000)
 }

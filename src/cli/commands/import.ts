@@ -3,11 +3,10 @@
  * workflow (API or UI) as DSL source using the generated factories. `-` reads stdin (FILE) or writes stdout (--out).
  * @module
  */
-import { Option } from 'commander'
 import { loadWorkflow } from '../../convert/load.js'
 import { formatWarning } from '../../convert/warnings.js'
 import { transpileToDsl } from '../../codegen/transpile/transpile.js'
-import { loadDefsFor } from '../defs-source.js'
+import { loadDefsFor, definitionsServerOption, objectInfoOption } from '../defs-source.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { assertWritable, readInput, Report, shownName, writeOutput } from '../output.js'
 import { serverUrl } from '../server-flag.js'
@@ -28,8 +27,8 @@ export const importCommand: CliCommand = {
       .command('import')
       .description('print a workflow (API or UI JSON) as TypeScript that uses the typed node factories')
       .argument('<file>', 'workflow JSON; - reads stdin')
-      .addOption(new Option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
-      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .addOption(objectInfoOption())
+      .addOption(definitionsServerOption())
       .option('--out <file>', 'write the source to this file instead of printing it (- prints it)')
       .option('--overwrite', 'replace --out when it exists')
       .option('--json', 'print one JSON object: {ok, exitCode, source, untyped, warnings}')

@@ -5,14 +5,13 @@
  * @module
  */
 import { extname, resolve } from 'node:path'
-import { Option } from 'commander'
 import { detectFormat, readApiPrompt } from '../../convert/format.js'
 import type { DefSet } from '../../defs/model.js'
 import { formatLocation } from '../../errors.js'
 import { parseJson } from '../../json/lossless.js'
 import { renderWorkflowSvg } from '../../render/index.js'
 import { apiToWorkflow } from '../../workflow/from-api.js'
-import { loadDefsFor } from '../defs-source.js'
+import { loadDefsFor, definitionsServerOption, objectInfoOption } from '../defs-source.js'
 import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
 import { assertWritable, readInput, Report, shownName, STDIO, writeOutput } from '../output.js'
 import { serverUrl } from '../server-flag.js'
@@ -36,8 +35,8 @@ export const renderCommand: CliCommand = {
       .argument('<file>', 'UI workflow JSON, API JSON (laid out first), or a PNG/WebP that ComfyUI saved with its workflow; - reads JSON from stdin')
       .option('-o, --out <file>', 'write the SVG to this file instead of printing it (- prints it)')
       .option('--overwrite', 'replace --out when it exists')
-      .addOption(new Option('--object-info <file>', 'node definitions that name widget values (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
-      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .addOption(objectInfoOption('node definitions that name widget values'))
+      .addOption(definitionsServerOption())
       .option('--json', 'print one JSON object: {ok, exitCode, format, nodes, links, groups, width, height, out | svg, warnings}')
       .action(async (file: string, flags: RenderFlags) => {
         done(await runRender(file, flags, io))

@@ -22,6 +22,7 @@ import { readInput, Report, STDIO } from '../output.js'
 import { RunProgress } from '../progress.js'
 import { DEFAULT_SERVER, serverUrl } from '../server-flag.js'
 import { loadModule } from '../graph-module.js'
+import { collect, parseHeaders, seconds } from '../option-values.js'
 
 export { loadModule }
 
@@ -56,10 +57,6 @@ export const runCommand: CliCommand = {
   },
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
-}
-
 async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<number> {
   let client: ComfyClient | undefined
   const report = new Report(io, flags.json)
@@ -71,7 +68,7 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
     const url = serverUrl(flags.server)
     const path = file === STDIO ? STDIO : resolve(io.cwd, file)
     const headers = parseHeaders(flags.header)
-    const timeout = flags.timeout === undefined ? undefined : parseSeconds(flags.timeout)
+    const timeout = flags.timeout === undefined ? undefined : seconds(flags.timeout, '--timeout')
     client = new ComfyClient({ url, headers })
     client.on('warning', (message) => report.warn(message))
     const { graph, workflow } = await loadGraph(path, client, io, report)
@@ -91,8 +88,7 @@ async function runWorkflow(file: string, flags: RunFlags, io: CliIo): Promise<nu
     return report.finish(EXIT.ok)
   } catch (error) {
     progress?.stop()
-    if (report.json) return report.finish(controller.signal.aborted ? (report.fail(error), EXIT.interrupted) : report.fail(error))
-    return jobExitCode(error, controller.signal.aborted, io)
+    return jobExitCode(error, controller.signal.aborted, io, report)
   } finally {
     process.off('SIGINT', onSigint)
     await client?.close()
@@ -177,20 +173,4 @@ async function reportResults(results: JobResults, flags: RunFlags, io: CliIo, re
   report.set('timing', results.timing)
   const how = cached ? ', cached: the server ran nothing' : results.timing.executionMs === undefined ? '' : `, ${results.timing.executionMs} ms on the server`
   report.line(`done: ${results.promptId} (${results.files.length} file(s)${how})`)
-}
-
-function parseHeaders(values: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {}
-  for (const value of values) {
-    const colon = value.indexOf(':')
-    if (colon <= 0) throw new InvalidArgumentError('--header: expected "Name: value" (the value is not shown)')
-    headers[value.slice(0, colon).trim().toLowerCase()] = value.slice(colon + 1).trim()
-  }
-  return headers
-}
-
-function parseSeconds(value: string): number {
-  const seconds = Number(value)
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError(`--timeout: expected a positive number of seconds, received ${JSON.stringify(value)}`)
-  return Math.round(seconds * 1000)
 }

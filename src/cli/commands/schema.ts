@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { Option } from 'commander'
 import { buildPromptJsonSchema, promptJsonSchemaText } from '../../validate/json-schema.js'
-import { loadDefsFor } from '../defs-source.js'
+import { loadDefsFor, definitionsServerOption, objectInfoOption } from '../defs-source.js'
 import { CliUsageError, EXIT, type CliCommand, type CliIo } from '../io.js'
 import { assertWritable, Report, writeOutput } from '../output.js'
 import { serverUrl } from '../server-flag.js'
@@ -28,8 +27,8 @@ export const schemaCommand: CliCommand = {
     program
       .command('schema')
       .description('write a JSON Schema of API prompts with per-class inputs (for editor validation and completion)')
-      .addOption(new Option('--object-info <file>', 'node definitions (default: the bundled ComfyUI v0.26.0 core)').conflicts('server'))
-      .addOption(new Option('--server <url>', 'read the node definitions from a running ComfyUI server'))
+      .addOption(objectInfoOption())
+      .addOption(definitionsServerOption())
       .option('--out <file>', 'write the schema to this file instead of printing it (- prints it)')
       .option('--overwrite', 'replace --out when it exists')
       .option('--json', 'print one JSON object: {ok, exitCode, classes, out?, stale?, warnings} (the schema itself goes to --out)')

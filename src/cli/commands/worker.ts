@@ -14,6 +14,7 @@ import { InvalidArgumentError } from '../../errors.js'
 import type { ComfyWorker } from '../../queue/index.js'
 import { EXIT, type CliCommand, type CliIo } from '../io.js'
 import { Report } from '../output.js'
+import { collect, parseHeaders, positiveInt, seconds } from '../option-values.js'
 
 interface WorkerFlags {
   redis: string
@@ -51,10 +52,6 @@ export const workerCommand: CliCommand = {
         done(await runWorker(flags, io))
       })
   },
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
 }
 
 // Distinct warnings kept for --json (a worker runs for days: the log on stderr has them all).
@@ -153,31 +150,8 @@ async function runWorker(flags: WorkerFlags, io: CliIo): Promise<number> {
   }
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag}: expected a positive integer, received ${JSON.stringify(value)}`)
-  return n
-}
-
 function nonNegativeInt(value: string, flag: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag}: expected a whole number of bytes, received ${JSON.stringify(value)}`)
   return n
-}
-
-function seconds(value: string, flag: string, zero = false): number {
-  const n = Number(value)
-  if (!Number.isFinite(n) || n < 0 || (!zero && n === 0)) throw new InvalidArgumentError(`${flag}: expected a positive number of seconds, received ${JSON.stringify(value)}`)
-  return Math.round(n * 1000)
-}
-
-function parseHeaders(values: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {}
-  for (const value of values) {
-    const colon = value.indexOf(':')
-    if (colon <= 0) throw new InvalidArgumentError('--header: expected "Name: value" (the value is not shown)')
-    headers[value.slice(0, colon).trim().toLowerCase()] = value.slice(colon + 1).trim()
-  }
-  return headers
 }

@@ -4,16 +4,21 @@
  * server it was moved away from never reach the caller.
  * @module
  */
-import { JobError, JobInterruptedError, JobTimeoutError, type ComfyClientError } from '../errors.js'
+import { JobError, JobInterruptedError, type ComfyClientError } from '../errors.js'
 import { JobEventLog, type JobEvent, type JobEventListener, type JobStatus } from '../events.js'
 import type { Job, WaitOptions } from '../job.js'
 import type { JobResults } from '../outputs.js'
 import type { ComfyJob } from '../runner.js'
+import { waitSettled } from '../wait-settled.js'
 
 /** What a pool job needs from its pool. */
 export interface PoolJobHost {
-  /** Cancels the job wherever it is: waiting in the pool, being posted, or on a server. */
-  cancel(job: PoolJob): Promise<void>
+  /** Cancels the job wherever it is: waiting in the pool, being posted, or on a server (`timeout` bounds the server's part). */
+  cancel(job: PoolJob, options: { timeout?: number }): Promise<void>
+  /** Bound of a cancel sent in the background after a timeout or an abort (ms). */
+  readonly cancelTimeout: number
+  /** Keeps a bounded background task (a cancel) so that closing the pool waits for it. */
+  background(task: Promise<unknown>): void
   debug(message: string): void
 }
 
@@ -79,53 +84,23 @@ export class PoolJob implements ComfyJob {
     return this.#settled
   }
 
-  async wait(options: WaitOptions = {}): Promise<JobResults> {
-    const { timeout, signal } = options
-    if (this.#done || (timeout === undefined && signal === undefined)) return this.#settled
-    return new Promise<JobResults>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined
-      const cleanup = (): void => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      const stopAndReject = (error: JobError): void => {
-        cleanup()
-        this.cancel()
-          .catch((e: unknown) => this.host.debug(`cancel of ${this.id} failed: ${String(e)}`))
-          .finally(() => reject(error))
-      }
-      const onAbort = (): void => {
-        stopAndReject(new JobInterruptedError(this.id, true, this.#state === 'running' ? 'running' : 'queued', undefined, { cause: signal?.reason }))
-      }
-      if (signal?.aborted) return onAbort()
-      signal?.addEventListener('abort', onAbort, { once: true })
-      if (timeout !== undefined) {
-        timer = setTimeout(() => {
-          const error = new JobTimeoutError(this.id, timeout, this.#state)
-          if (options.cancelOnTimeout) stopAndReject(error)
-          else {
-            cleanup()
-            reject(error)
-          }
-        }, timeout)
-      }
-      this.#settled.then(
-        (results) => {
-          cleanup()
-          resolve(results)
-        },
-        (error: unknown) => {
-          cleanup()
-          reject(error)
-        },
-      )
+  /** See `Job.wait`: rejects on time even when the server freezes; a cancel runs in the background. */
+  wait(options: WaitOptions = {}): Promise<JobResults> {
+    return waitSettled(this, options, {
+      cancel: () => this.#cancel({ timeout: this.host.cancelTimeout }),
+      background: (task) => this.host.background(task),
+      debug: (message) => this.host.debug(message),
     })
   }
 
   cancel(): Promise<void> {
+    return this.#cancel({})
+  }
+
+  #cancel(options: { timeout?: number }): Promise<void> {
     if (this.#done) return Promise.resolve()
     this.cancelRequested = true
-    return this.host.cancel(this)
+    return this.host.cancel(this, options)
   }
 
   /**

@@ -11,6 +11,7 @@ import type { DefSet } from '../../defs/model.js'
 import type { EditOptions, EditResult } from '../../edit/edit.js'
 import type { ApiPrompt } from '../../dsl/prompt.js'
 import { ComfyError, InvalidArgumentError } from '../../errors.js'
+import { BackgroundTasks } from '../background-tasks.js'
 import type { ComfyClientOptions, RunOptions, SubmitOptions } from '../client.js'
 import {
   ClientClosedError,
@@ -121,6 +122,7 @@ export class ComfyPool implements ComfyRunner {
   #timer: NodeJS.Timeout | undefined
   #ready: Promise<void> | undefined
   #closed = false
+  readonly #background = new BackgroundTasks()
 
   constructor(options: ComfyPoolOptions) {
     if (options.servers.length === 0) throw new InvalidArgumentError('a pool needs at least one server')
@@ -197,10 +199,13 @@ export class ComfyPool implements ComfyRunner {
 
   /** Submit, wait and return the results; on timeout or abort the job is cancelled wherever it is. */
   async run(graph: GraphInput, options: PoolRunOptions = {}): Promise<JobResults> {
+    const { timeout } = options
+    // As the client's run: `timeout` covers the whole run, the submit (and a wait for room) counted in.
+    const bounds = timeout === undefined ? {} : { timeout, deadline: Date.now() + timeout }
     const job = await this.submit(graph, options)
     return job.wait({
       cancelOnTimeout: true,
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      ...bounds,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     })
   }
@@ -217,13 +222,24 @@ export class ComfyPool implements ComfyRunner {
     this.#closed = true
     clearInterval(this.#timer)
     for (const request of this.#waiting.splice(0)) this.#fail(request, new ClientClosedError())
+    // Cancels after a timeout or an abort use the servers' clients: they finish (bounded) before those close.
+    await this.#background.settled()
     await Promise.all(this.#servers.map((s) => s.dropClient()))
     for (const request of [...this.#requests.values()]) this.#fail(request, new ClientClosedError())
   }
 
-  readonly #jobHost: PoolJobHost = {
-    cancel: (job) => this.#cancel(job),
-    debug: (message) => this.#emit('debug', message),
+  readonly #jobHost: PoolJobHost = this.#makeJobHost()
+
+  #makeJobHost(): PoolJobHost {
+    const pool = this
+    return {
+      cancel: (job, options) => this.#cancel(job, options),
+      get cancelTimeout(): number {
+        return pool.#options.client?.cancelTimeout ?? 5000
+      },
+      background: (task) => this.#background.add(task),
+      debug: (message) => this.#emit('debug', message),
+    }
   }
 
   async #start(): Promise<void> {
@@ -536,7 +552,7 @@ export class ComfyPool implements ComfyRunner {
     timer.unref()
   }
 
-  async #cancel(job: PoolJob): Promise<void> {
+  async #cancel(job: PoolJob, options: { timeout?: number }): Promise<void> {
     const request = this.#requests.get(job)
     if (request === undefined) return
     const waiting = this.#waiting.indexOf(request)
@@ -546,7 +562,7 @@ export class ComfyPool implements ComfyRunner {
       return
     }
     // Being posted: cancelled as soon as the server accepts it (see #dispatch).
-    if (job.current !== undefined) await job.current.cancel()
+    if (job.current !== undefined) await job.current.cancel(options)
   }
 
   #release(server: PoolServer, id: string): void {
